@@ -1,0 +1,39 @@
+import { Queue } from 'bullmq';
+import { createLogger, handleShutdownSignals } from '@fenta/core';
+import { checkDatabaseConnection, createDatabase } from '@fenta/db';
+import { assertNoEviction, connectRedis, createRedisConnection, defaultQueuePrefix, queueNames } from '@fenta/queue';
+import { buildApp } from './build-app';
+import { readApiEnv } from './env';
+
+async function main(): Promise<void> {
+  const env = readApiEnv();
+  const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
+
+  const db = createDatabase({ url: env.DATABASE_URL, applicationName: 'fenta-api' });
+  await checkDatabaseConnection(db, env.DATABASE_URL);
+  const redis = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-api' });
+  await connectRedis(redis, env.REDIS_URL);
+  await assertNoEviction(redis);
+  const renders = new Queue(queueNames.renders, { connection: redis, prefix: defaultQueuePrefix });
+
+  const app = await buildApp({ db, redis, logger, queues: [renders], boardPassword: env.FENTA_BOARD_PASSWORD });
+  await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
+
+  handleShutdownSignals({
+    logger,
+    graceMs: 15_000,
+    shutdown: async () => {
+      // Stop accepting requests and let in-flight ones finish, then close connections.
+      await app.close();
+      await renders.close();
+      await redis.quit();
+      await db.destroy();
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  // The logger may not exist yet (bad config), so report on stderr directly.
+  process.stderr.write(`fenta api failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { logLevelSchema, parseEnv, urlSchema } from '@fenta/core';
+
+const schema = z.object({
+  DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
+  REDIS_URL: urlSchema('redis:', 'rediss:'),
+  /** How often partition upkeep and the daily-usage refresh run. */
+  FENTA_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1_000, 'must be at least 1000').default(3_600_000),
+  LOG_LEVEL: logLevelSchema.default('info'),
+});
+
+export type SchedulerEnv = z.infer<typeof schema>;
+
+/** The scheduler's configuration, parsed once at start-up. */
+export function readSchedulerEnv(env: Record<string, string | undefined> = process.env): SchedulerEnv {
+  return parseEnv(schema, env);
+}

@@ -1,0 +1,34 @@
+import { createLogger, handleShutdownSignals } from '@fenta/core';
+import { checkDatabaseConnection, createDatabase } from '@fenta/db';
+import { assertNoEviction, connectRedis, createRedisConnection } from '@fenta/queue';
+import { readSchedulerEnv } from './env';
+import { startMaintenanceLoop } from './maintenance-loop';
+
+async function main(): Promise<void> {
+  const env = readSchedulerEnv();
+  const logger = createLogger({ service: 'scheduler', level: env.LOG_LEVEL });
+
+  const db = createDatabase({ url: env.DATABASE_URL, applicationName: 'fenta-scheduler', poolSize: 4 });
+  await checkDatabaseConnection(db, env.DATABASE_URL);
+  const redis = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-scheduler' });
+  await connectRedis(redis, env.REDIS_URL);
+  await assertNoEviction(redis);
+
+  const maintenance = startMaintenanceLoop({ db, logger, intervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS });
+  logger.info({ maintenanceIntervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS }, 'scheduler ready');
+
+  handleShutdownSignals({
+    logger,
+    graceMs: 15_000,
+    shutdown: async () => {
+      await maintenance.stop();
+      await redis.quit();
+      await db.destroy();
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fenta scheduler failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

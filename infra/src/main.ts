@@ -1,0 +1,25 @@
+import { runUp } from './up/run-up';
+
+const usage = `usage: ./fenta <command>
+  up      start the whole stack on embedded defaults and render the demo short
+  test    run the whole test suite against services it starts itself
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command] = argv;
+  switch (command) {
+    case 'up':
+      return runUp();
+    default:
+      process.stderr.write(command ? `unknown command: ${command}\n${usage}` : usage);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** What `./fenta up` tells its user: where the stack is and how to call it. Written to `<data dir>/demo.json`. */
+export interface DemoFile {
+  apiUrl: string;
+  apiKey: string;
+  orgId: string;
+  userId: string;
+  workflowId: string;
+  templateId: string;
+  boardUrl: string;
+  boardUser: string;
+  boardPassword: string;
+}
+
+/** Secrets generated on the first `./fenta up` and reused after. Kept mode 0600. */
+export interface LocalSecrets {
+  boardPassword: string;
+}
+
+export async function readDemoFile(dataDir: string): Promise<Partial<DemoFile>> {
+  return readJson<Partial<DemoFile>>(path.join(dataDir, 'demo.json'), {});
+}
+
+export async function writeDemoFile(dataDir: string, demo: DemoFile): Promise<string> {
+  const file = path.join(dataDir, 'demo.json');
+  await writeFile(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
+export async function loadLocalSecrets(dataDir: string): Promise<LocalSecrets> {
+  const file = path.join(dataDir, 'secrets.json');
+  const existing = await readJson<Partial<LocalSecrets>>(file, {});
+  if (existing.boardPassword) return { boardPassword: existing.boardPassword };
+  const secrets: LocalSecrets = { boardPassword: randomBytes(18).toString('base64url') };
+  await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+async function readJson<T>(file: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw new Error(`${file} is not valid JSON; fix or delete it: ${(error as Error).message}`);
+  }
+}

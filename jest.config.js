@@ -1,0 +1,43 @@
+// One jest run for the whole monorepo: the services (PostgreSQL, Redis) are
+// started once by the global setup and shared by every project's tests.
+const path = require('node:path');
+
+const workspaces = {
+  core: 'packages/core',
+  db: 'packages/db',
+  queue: 'packages/queue',
+  pipeline: 'packages/pipeline',
+  'local-services': 'packages/local-services',
+  testing: 'packages/testing',
+  api: 'apps/api',
+  worker: 'apps/worker',
+  scheduler: 'apps/scheduler',
+  infra: 'infra',
+};
+
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(workspaces).map(([name, dir]) => [`^@fenta/${name}$`, path.join(__dirname, dir, 'src')]),
+);
+
+// ESM-only dependencies, compiled to CommonJS for jest (Node 20's jest cannot require ESM).
+const esmPackages = ['content-disposition', 'cookie'];
+const transformIgnorePatterns = [`/node_modules/(?!(\\.pnpm/)?(${esmPackages.join('|')})[@/])`];
+
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  transform: { '^.+\\.ts$': swc },
+  projects: Object.entries(workspaces).map(([name, dir]) => ({
+    displayName: name,
+    rootDir: path.join(__dirname, dir),
+    testEnvironment: 'node',
+    transform: { '^.+\\.[tj]s$': swc },
+    transformIgnorePatterns,
+    moduleNameMapper,
+    testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+    testTimeout: 60_000,
+  })),
+};

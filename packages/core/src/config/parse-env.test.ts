@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { parseEnv, portSchema, urlSchema } from './parse-env';
+
+const schema = z.object({
+  DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
+  FENTA_API_PORT: portSchema.default(8080),
+});
+
+describe('parseEnv', () => {
+  it('applies defaults and coerces numbers', () => {
+    expect(parseEnv(schema, { DATABASE_URL: 'postgres://u:p@h:5432/d' })).toEqual({
+      DATABASE_URL: 'postgres://u:p@h:5432/d',
+      FENTA_API_PORT: 8080,
+    });
+    expect(parseEnv(schema, { DATABASE_URL: 'postgresql://h/d', FENTA_API_PORT: '9000' }).FENTA_API_PORT).toBe(9000);
+  });
+
+  it('names every wrong variable and what is expected of it, in one error', () => {
+    let caught: unknown;
+    try {
+      parseEnv(schema, { DATABASE_URL: 'mysql://h/d', FENTA_API_PORT: '70000' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message:
+        'Configuration is invalid: DATABASE_URL: must be a URL starting with postgres:// or postgresql://; FENTA_API_PORT: must be between 1 and 65535',
+    });
+  });
+
+  it('reports a missing required variable', () => {
+    expect(() => parseEnv(schema, {})).toThrow(/^Configuration is invalid: DATABASE_URL: /);
+  });
+});

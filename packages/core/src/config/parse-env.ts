@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { FentaError } from '../errors/fenta-error';
+
+/**
+ * Parses an app's environment once, at start-up. On failure the error lists
+ * every variable that is wrong and what is expected of it, so one run shows
+ * everything to fix rather than one problem per restart.
+ */
+export function parseEnv<Schema extends z.ZodType>(
+  schema: Schema,
+  env: Record<string, string | undefined>,
+): z.infer<Schema> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.') || '(environment)';
+    return `${variable}: ${issue.message}`;
+  });
+  throw new FentaError('CONFIG_INVALID', { problems: problems.join('; ') }, { details: { problems } });
+}
+
+/** A TCP port number given as a string. */
+export const portSchema = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+/** A connection URL whose scheme is one of `protocols` (e.g. `postgres:`, `redis:`). */
+export function urlSchema(...protocols: string[]) {
+  return z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+}
+
+export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);

@@ -1,0 +1,57 @@
+import { Redis } from 'ioredis';
+import { FentaError, redactUrl } from '@fenta/core';
+
+/**
+ * Opens a Redis connection suited to BullMQ: `maxRetriesPerRequest: null` so
+ * blocking commands wait through reconnects instead of failing jobs.
+ */
+export function createRedisConnection(url: string, options: { connectionName?: string } = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    connectionName: options.connectionName,
+    lazyConnect: true,
+  });
+}
+
+/** Connects (if needed) and pings, turning a failure into REDIS_UNREACHABLE with the (redacted) target. */
+export async function connectRedis(redis: Redis, url: string, timeoutMs = 10_000): Promise<void> {
+  try {
+    if (redis.status === 'wait') await withTimeout(redis.connect(), timeoutMs);
+    await withTimeout(redis.ping(), timeoutMs);
+  } catch (cause) {
+    throw new FentaError('REDIS_UNREACHABLE', { target: redactUrl(url), reason: cause instanceof Error ? cause.message : String(cause) }, { cause });
+  }
+}
+
+/**
+ * Refuses a Redis that may evict keys: under any policy but `noeviction`,
+ * memory pressure silently deletes queued jobs. Managed Redis often disables
+ * CONFIG, so the policy is read from INFO when CONFIG is refused.
+ */
+export async function assertNoEviction(redis: Redis): Promise<void> {
+  const policy = await readEvictionPolicy(redis);
+  if (policy !== 'noeviction') throw new FentaError('REDIS_EVICTION_POLICY', { policy });
+}
+
+export async function readEvictionPolicy(redis: Redis): Promise<string> {
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    if (reply[1]) return reply[1];
+  } catch {
+    // CONFIG is disabled on some managed services; INFO still says.
+  }
+  const info = await redis.info('memory');
+  const match = /^maxmemory_policy:(\S+)/m.exec(info);
+  return match?.[1] ?? 'unknown';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

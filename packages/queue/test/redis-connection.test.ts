@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findFreePort, startRedisServer, type RunningRedis } from '@fenta/local-services';
+import { assertNoEviction, connectRedis, createRedisConnection, readEvictionPolicy } from '@fenta/queue';
+import { testEnvironment } from '@fenta/testing';
+
+describe('assertNoEviction', () => {
+  it('accepts the noeviction Redis the suite runs on', async () => {
+    const redis = createRedisConnection(testEnvironment().redisUrl);
+    try {
+      await connectRedis(redis, testEnvironment().redisUrl);
+      expect(await readEvictionPolicy(redis)).toBe('noeviction');
+      await expect(assertNoEviction(redis)).resolves.toBeUndefined();
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  describe('on a Redis that evicts keys', () => {
+    let server: RunningRedis;
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'fenta-redis-'));
+      server = await startRedisServer({ dataDir: dir, port: await findFreePort(), appendOnly: false, maxmemoryPolicy: 'allkeys-lru' });
+    });
+    afterAll(async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('refuses it with REDIS_EVICTION_POLICY naming the policy', async () => {
+      const redis = createRedisConnection(server.url);
+      try {
+        await connectRedis(redis, server.url);
+        await expect(assertNoEviction(redis)).rejects.toMatchObject({
+          code: 'REDIS_EVICTION_POLICY',
+          message: 'Redis maxmemory-policy is "allkeys-lru"; queues need "noeviction" or Redis may silently drop jobs',
+        });
+      } finally {
+        redis.disconnect();
+      }
+    });
+  });
+
+  it('reports an unreachable Redis with REDIS_UNREACHABLE and the target', async () => {
+    const port = await findFreePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const redis = createRedisConnection(url);
+    redis.on('error', () => undefined);
+    try {
+      await expect(connectRedis(redis, url, 2_000)).rejects.toMatchObject({ code: 'REDIS_UNREACHABLE' });
+    } finally {
+      redis.disconnect();
+    }
+  });
+});

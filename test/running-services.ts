@@ -1,0 +1,5 @@
+/** What the global setup started, for the teardown to stop. */
+export interface RunningServices {
+  root: string;
+  stops: Array<() => Promise<void>>;
+}
