@@ -1,8 +1,10 @@
+import { runCodegen } from './codegen/run-codegen';
 import { runUp } from './up/run-up';
 
 const usage = `usage: ./fenta <command>
   up      start the whole stack on embedded defaults and render the demo short
   test    run the whole test suite against services it starts itself
+  codegen regenerate the kysely types of packages/db from the migrations
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -10,6 +12,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up':
       return runUp();
+    case 'codegen':
+      return runCodegen();
     default:
       process.stderr.write(command ? `unknown command: ${command}\n${usage}` : usage);
       return 2;

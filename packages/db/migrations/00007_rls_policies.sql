@@ -292,10 +292,22 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO fenta_app;
 -- Columns a user must not set on their own rows: platform role and status,
 -- e-mail and password (changed through verified flows), an org's plan and
 -- billing ids, and who owns it. The system role sets them.
-REVOKE INSERT, UPDATE ON users, orgs FROM fenta_app;
-GRANT UPDATE (name, avatar_url, metadata) ON users TO fenta_app;
-GRANT INSERT (id, name, slug, owner_id, billing_email, settings) ON orgs TO fenta_app;
-GRANT UPDATE (name, slug, billing_email, settings, deleted_at) ON orgs TO fenta_app;
+-- On Supabase the same holds for its API roles, anon and authenticated, which
+-- receive privileges on every new table in public by default.
+DO $$
+DECLARE
+  v_role text;
+BEGIN
+  FOREACH v_role IN ARRAY ARRAY['fenta_app', 'anon', 'authenticated'] LOOP
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = v_role) THEN
+      EXECUTE format('REVOKE INSERT, UPDATE ON users, orgs FROM %I', v_role);
+      EXECUTE format('GRANT UPDATE (name, avatar_url, metadata) ON users TO %I', v_role);
+      EXECUTE format('GRANT INSERT (id, name, slug, owner_id, billing_email, settings) ON orgs TO %I', v_role);
+      EXECUTE format('GRANT UPDATE (name, slug, billing_email, settings, deleted_at) ON orgs TO %I', v_role);
+    END IF;
+  END LOOP;
+END
+$$;
 
 -- What has no row-level security is not for fenta_app: partitions (reached
 -- through their parent), mv_daily_usage (a materialized view cannot have

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { DB } from './schema/db';
+import type { DB } from './schema/tables';
 
 // Postgres BIGINT (int8) and NUMERIC come back as strings by default; counts and
 // byte sizes in Fenta fit a JS number, so parse int8. NUMERIC stays a string to keep money exact.

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 
 type Check = 'ok' | 'down';
 
+const lostStatuses = new Set(['reconnecting', 'close', 'end']);
+
 /**
  * `GET /health`: 200 when PostgreSQL and Redis both answer, 503 naming the
  * one that does not, so a load balancer and an operator read the same thing.
@@ -12,8 +14,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { db: Kysely<an
   app.get('/health', async (_request, reply) => {
     const [postgres, redis] = await Promise.all([
       probe(() => sql`SELECT 1`.execute(deps.db)),
-      // A disconnected client queues commands until it reconnects; report it down at once instead.
-      deps.redis.status === 'ready' ? probe(() => deps.redis.ping()) : Promise.resolve<Check>('down'),
+      // A client that lost its connection queues commands until it reconnects; report it down at once instead.
+      lostStatuses.has(deps.redis.status) ? Promise.resolve<Check>('down') : probe(() => deps.redis.ping()),
     ]);
     const ok = postgres === 'ok' && redis === 'ok';
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks: { postgres, redis } });

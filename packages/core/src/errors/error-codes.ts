@@ -44,11 +44,6 @@ export const errorCodes = {
     message: 'Port {port} on {host} is already in use ({service}); set {variable} to a free port',
     description: 'A service Fenta starts could not bind its port.',
   },
-  SYSTEM_DEPENDENCY_MISSING: {
-    status: 500,
-    message: 'Missing system programs: {programs}. Install them with: apt-get install -y {packages}',
-    description: 'A program Fenta runs (redis-server, ffmpeg, espeak-ng) is not installed.',
-  },
   BOARD_UNAUTHORIZED: {
     status: 401,
     message: 'Bull Board needs the operator password (HTTP basic auth, user "operator")',

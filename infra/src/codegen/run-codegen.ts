@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDatabase, migrateOrThrow } from '@fenta/db';
+import { findFreePort, startEmbeddedPostgres } from '@fenta/local-services';
+
+const dbPackage = path.resolve(__dirname, '..', '..', '..', 'packages', 'db');
+
+/**
+ * `./fenta codegen`: migrates a throwaway PostgreSQL and regenerates
+ * `packages/db/src/schema/db.generated.ts` from it with kysely-codegen, so the
+ * kysely types always describe what the migrations make.
+ */
+export async function runCodegen(): Promise<number> {
+  const root = await mkdtemp(path.join(tmpdir(), 'fenta-codegen-'));
+  await chmod(root, 0o755);
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await findFreePort(), database: 'fenta', settings: { fsync: 'off' } });
+  try {
+    const db = createDatabase({ url: postgres.url, poolSize: 1 });
+    try {
+      await migrateOrThrow(db);
+    } finally {
+      await db.destroy();
+    }
+    const bin = require.resolve('kysely-codegen/dist/cli/bin.js', { paths: [dbPackage] });
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [bin, '--url', postgres.url], { cwd: dbPackage, stdio: 'inherit' });
+      child.once('exit', resolve);
+    });
+    if (code === 0) process.stdout.write('wrote packages/db/src/schema/db.generated.ts\n');
+    return code ?? 1;
+  } finally {
+    await postgres.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findFreePort } from '@fenta/local-services';
+
+const cli = path.join(__dirname, '..', 'dist', 'main.js');
+
+interface Up {
+  child: ChildProcess;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+function startUp(env: Record<string, string>): Up {
+  const child = spawn(process.execPath, [cli, 'up'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+/** Resolves when the supervisor prints `text` (an event, not a sleep); rejects if it exits first. */
+function waitForLine(up: Up, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (up.output.join('').includes(text)) {
+        up.child.stdout!.off('data', check);
+        resolve();
+      }
+    };
+    up.child.stdout!.on('data', check);
+    check();
+    void up.exited.then((code) => reject(new Error(`./fenta up exited with ${code} before "${text}":\n${up.output.join('')}`)));
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('./fenta up', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'fenta-up-'));
+    await chmod(dataDir, 0o755);
+    env = {
+      FENTA_DATA_DIR: dataDir,
+      FENTA_POSTGRES_PORT: String(await findFreePort()),
+      FENTA_REDIS_PORT: String(await findFreePort()),
+      FENTA_API_PORT: String(await findFreePort()),
+      LOG_LEVEL: 'info',
+    };
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('starts the stack, writes demo.json, answers /health, and SIGTERM leaves no process behind; a second run keeps the data', async () => {
+    const first = startUp(env);
+    await waitForLine(first, 'Fenta is up');
+    const demo = JSON.parse(await readFile(path.join(dataDir, 'demo.json'), 'utf8'));
+    expect(demo).toMatchObject({
+      apiUrl: `http://127.0.0.1:${env.FENTA_API_PORT}`,
+      boardUrl: `http://127.0.0.1:${env.FENTA_API_PORT}/admin/queues`,
+      orgId: 'org_demo',
+      workflowId: 'wf_daily_news_01',
+      templateId: 'tmpl_shorts_v1',
+    });
+    expect(demo.apiKey).toMatch(/^fenta_/);
+
+    const health = await fetch(`${demo.apiUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+    const board = await fetch(demo.boardUrl, { headers: { authorization: `Basic ${Buffer.from(`operator:${demo.boardPassword}`).toString('base64')}` } });
+    expect(board.status).toBe(200);
+
+    const ledger = JSON.parse(await readFile(path.join(dataDir, 'processes.json'), 'utf8')) as { children: Array<{ name: string; pid: number }> };
+    expect(ledger.children.map((c) => c.name).sort()).toEqual(['api', 'postgres', 'redis', 'scheduler', 'worker']);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(ledger.children.filter((c) => isAlive(c.pid))).toEqual([]);
+
+    const second = startUp(env);
+    await waitForLine(second, 'Fenta is up');
+    const again = JSON.parse(await readFile(path.join(dataDir, 'demo.json'), 'utf8'));
+    expect(again.apiKey).toBe(demo.apiKey);
+    expect(second.output.join('')).not.toContain('migrated 00001');
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('refuses a busy API port with a message naming the variable', async () => {
+    const blocker = net.createServer();
+    const port = await findFreePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const up = startUp({ ...env, FENTA_API_PORT: String(port) });
+      expect(await up.exited).toBe(1);
+      expect(up.output.join('')).toContain(`Port ${port} on 127.0.0.1 is already in use (fenta api); set FENTA_API_PORT to a free port`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
