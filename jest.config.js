@@ -9,6 +9,7 @@ const workspaces = {
   pipeline: 'packages/pipeline',
   'local-services': 'packages/local-services',
   testing: 'packages/testing',
+  storage: 'packages/storage',
   api: 'apps/api',
   worker: 'apps/worker',
   scheduler: 'apps/scheduler',

@@ -27,7 +27,11 @@ describe('monthly partitions of usage_records and audit_logs', () => {
     );
     orgId = org!.id;
   });
-  afterAll(() => database.drop());
+  afterAll(async () => {
+    // DROP DATABASE ... WITH (FORCE) can end a connection the pool is still closing.
+    database.pool.on('error', () => undefined);
+    await database.drop();
+  });
 
   /** The UTC month `offset` months from the database's current one. */
   async function month(offset: number): Promise<Month> {

@@ -22,7 +22,11 @@ describe('quotas', () => {
     // Through kysely once, so that drop() closes the pool before the database goes.
     await sql`SELECT 1`.execute(database.db);
   });
-  afterAll(() => database.drop());
+  afterAll(async () => {
+    // DROP DATABASE ... WITH (FORCE) can end a connection the pool is still closing.
+    database.pool.on('error', () => undefined);
+    await database.drop();
+  });
 
   /** A fresh org (and owner) per case, so cases never share counters. */
   async function newOrg(): Promise<string> {

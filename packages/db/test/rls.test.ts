@@ -161,7 +161,11 @@ describe('row-level security', () => {
     );
     publicTemplate = pub!.id;
   });
-  afterAll(() => database.drop());
+  afterAll(async () => {
+    // DROP DATABASE ... WITH (FORCE) can end a connection the pool is still closing.
+    database.pool.on('error', () => undefined);
+    await database.drop();
+  });
 
   async function visibleIds(userId: string, table: string): Promise<string[]> {
     return database.withUser(userId, async (q) =>

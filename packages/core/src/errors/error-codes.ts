@@ -44,6 +44,136 @@ export const errorCodes = {
     message: 'Port {port} on {host} is already in use ({service}); set {variable} to a free port',
     description: 'A service Fenta starts could not bind its port.',
   },
+  GRAPH_SHAPE_INVALID: {
+    status: 400,
+    message: 'Workflow graph is malformed at {path}: {reason}',
+    description: 'The graph JSON does not have the shape nodes[] / edges[] (see the workflow graph format).',
+  },
+  GRAPH_NODE_TYPE_UNKNOWN: {
+    status: 400,
+    message: 'Node {node} has unknown type "{type}"',
+    description: 'A node names a type that is not in the node registry.',
+  },
+  GRAPH_NODE_DUPLICATE: {
+    status: 400,
+    message: 'Node id "{node}" is used more than once',
+    description: 'Two nodes of a graph share an id.',
+  },
+  GRAPH_EDGE_NODE_MISSING: {
+    status: 400,
+    message: 'Edge {edge} refers to node "{node}", which is not in the graph',
+    description: 'An edge starts or ends at a node id that no node has.',
+  },
+  GRAPH_PORT_INCOMPATIBLE: {
+    status: 400,
+    message: 'Edge {edge} cannot connect {from} to {to}: {reason}',
+    description: 'An edge joins ports that do not exist or carry different kinds of data, or an input is fed twice or not at all.',
+  },
+  GRAPH_CYCLE: {
+    status: 400,
+    message: 'Workflow graph has a cycle: {cycle}',
+    description: 'The edges form a loop, so there is no order in which to run the nodes.',
+  },
+  GRAPH_NO_OUTPUT: {
+    status: 400,
+    message: 'Workflow graph has no output node (one of: {types})',
+    description: 'Nothing in the graph produces a video.',
+  },
+  NODE_PARAM_INVALID: {
+    status: 400,
+    message: 'Node {node} ({type}) has invalid params at {path}: {reason}',
+    description: 'A node\'s params do not match its type\'s schema.',
+  },
+  NODE_INPUT_INVALID: {
+    status: 422,
+    message: 'Node {node} ({type}) cannot run on its input: {reason}',
+    description: 'A node received upstream data it cannot work with (e.g. an empty script, no footage).',
+  },
+  NODE_TIMEOUT: {
+    status: 504,
+    message: 'Node {node} ({type}) did not finish within {timeoutMs} ms',
+    description: 'A node ran past its time limit and was stopped.',
+  },
+  NODE_FAILED: {
+    status: 500,
+    message: 'Node {node} ({type}) failed: {reason}',
+    description: 'A node failed for a reason that is not bad input; see the job log.',
+  },
+  PROVIDER_UNAVAILABLE: {
+    status: 503,
+    message: 'Provider {provider} is not available: {reason}',
+    description: 'A configured provider cannot be used (missing key in strict mode, or it keeps failing).',
+  },
+  PROVIDER_RATE_LIMITED: {
+    status: 503,
+    message: 'Provider {provider} is rate limiting requests',
+    description: 'The provider answered 429 after every retry.',
+  },
+  PROVIDER_ERROR: {
+    status: 502,
+    message: 'Provider {provider} answered {status}: {reason}',
+    description: 'A provider answered with an error; transient ones (5xx, timeouts) are retried first.',
+  },
+  PROVIDER_RESPONSE_INVALID: {
+    status: 502,
+    message: 'Provider {provider} answered with something Fenta cannot use: {reason}',
+    description: 'A provider\'s answer did not have the expected shape.',
+  },
+  STOCK_NO_RESULTS: {
+    status: 422,
+    message: 'No stock footage found for "{query}" at {provider}',
+    description: 'The stock search found no usable clip.',
+  },
+  DOWNLOAD_TOO_LARGE: {
+    status: 422,
+    message: 'Download from {host} exceeds the limit of {limitBytes} bytes',
+    description: 'A remote file is larger than Fenta accepts.',
+  },
+  URL_NOT_ALLOWED: {
+    status: 400,
+    message: 'URL {url} is not allowed: {reason}',
+    description: 'A user-supplied URL points to a private, loopback or otherwise forbidden address, or uses a forbidden scheme.',
+  },
+  STORAGE_NOT_FOUND: {
+    status: 404,
+    message: 'No stored object at {key}',
+    description: 'An artifact that should exist in storage does not.',
+  },
+  STORAGE_FAILED: {
+    status: 503,
+    message: 'Storage {operation} of {key} failed: {reason}',
+    description: 'The storage backend (local disk or S3) failed.',
+  },
+  STORAGE_KEY_INVALID: {
+    status: 400,
+    message: 'Storage key "{key}" is invalid: {reason}',
+    description: 'A storage key is empty, absolute, or climbs out of its root with "..".',
+  },
+  TEMPLATE_NOT_FOUND: {
+    status: 404,
+    message: 'Template {template} does not exist or is not visible to this org',
+    description: 'A graph names a template that is neither the org\'s nor public.',
+  },
+  TEMPLATE_SPEC_INVALID: {
+    status: 400,
+    message: 'Template {template} has an invalid spec at {path}: {reason}',
+    description: 'A template spec does not match the template spec format.',
+  },
+  RENDER_FAILED: {
+    status: 500,
+    message: 'Rendering failed: {reason}',
+    description: 'ffmpeg exited with an error; the job log holds the end of its output.',
+  },
+  JOB_CANCELLED: {
+    status: 409,
+    message: 'Job {job} was cancelled',
+    description: 'The job was cancelled while it ran; running ffmpeg processes were stopped.',
+  },
+  JOB_NOT_FOUND: {
+    status: 404,
+    message: 'Job {job} not found',
+    description: 'No job with this id exists for the caller\'s org.',
+  },
   BOARD_UNAUTHORIZED: {
     status: 401,
     message: 'Bull Board needs the operator password (HTTP basic auth, user "operator")',

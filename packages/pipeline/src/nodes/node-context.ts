@@ -1,0 +1,59 @@
+import type { Storage } from '@fenta/storage';
+import type { StoredFile } from '../artifacts/artifact-types';
+import type { PipelineProviders } from '../providers/pipeline-providers';
+
+/** Stages of `job_logs.stage`. */
+export type Stage = 'ingest' | 'script' | 'tts' | 'subtitle' | 'edit' | 'export';
+
+/** Writes to the job's log (`job_logs`) with the node's stage; also to the process log. */
+export interface NodeLogger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** One usage a node incurred; the executor prices it, keys it (job:node:resource) and records it once. */
+export type UsageInput =
+  | { resource: 'llm_tokens'; model: string; promptTokens: number; outputTokens: number }
+  | { resource: 'render_seconds'; seconds: number; profile: string }
+  | { resource: 'storage'; bytes: number }
+  | { resource: 'kai_credits'; credits: number; model: string };
+
+/** What a template looks like to a node: the row's layout fields and its spec. */
+export interface TemplateRecord {
+  id: string;
+  name: string;
+  aspect: string;
+  resolution: string;
+  spec: unknown;
+}
+
+/** Everything a node may use while it runs. Built by the executor for each node run. */
+export interface NodeContext {
+  jobId: string;
+  orgId: string;
+  nodeId: string;
+  /** Which try of this node this is, from 1. */
+  attempt: number;
+  /** Aborted on cancellation, timeout or shutdown: stop at once (kill child processes). */
+  signal: AbortSignal;
+  log: NodeLogger;
+  /** A fresh folder for this run, deleted after it. */
+  tempDir: string;
+  storage: Storage;
+  /** The deterministic storage key of an artifact of this node: `orgs/{org}/jobs/{job}/{node}/{name}`. */
+  artifactKey(name: string): string;
+  /** Stores a local file as an artifact of this node. */
+  saveArtifact(name: string, path: string, contentType: string): Promise<StoredFile>;
+  /** A local path to read a stored file from (no copy on local disk; downloaded into tempDir otherwise). */
+  localFile(file: StoredFile | string): Promise<string>;
+  /** Progress within this node, 0..1. */
+  progress(fraction: number): void;
+  recordUsage(usage: UsageInput): void;
+  /** The job's variables (workflow variables overlaid with the request's). */
+  variables: Record<string, unknown>;
+  /** Looks up a template visible to the job's org (its own or public). TEMPLATE_NOT_FOUND otherwise. */
+  loadTemplate(templateId: string): Promise<TemplateRecord>;
+  providers: PipelineProviders;
+}

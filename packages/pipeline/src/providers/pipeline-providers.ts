@@ -1,0 +1,90 @@
+import type { Footage, Script, SentenceTiming, WordTiming } from '../artifacts/artifact-types';
+import type { NodeContext } from '../nodes/node-context';
+
+/** What `Input.Stock` asks a footage source for. */
+export interface StockRequest {
+  /** Search terms, tried in order until enough distinct clips are found. */
+  queries: string[];
+  /** How many distinct clips are wanted. */
+  count: number;
+  /** The output frame; clips are picked by orientation and the resolution nearest to it. */
+  frame: { width: number; height: number };
+  /** Clips shorter than this are skipped when longer ones exist. */
+  minDurationSeconds: number;
+  /** Provider ids already used in this video (no clip repeats). */
+  excludeIds: string[];
+}
+
+/** A source of footage: Pexels, Pixabay, the org's own assets, or the offline library made with ffmpeg. */
+export interface StockProvider {
+  readonly name: string;
+  /** Finds, downloads (within size limits) and stores clips as artifacts of the calling node. */
+  fetchClips(ctx: NodeContext, request: StockRequest): Promise<Footage['clips']>;
+}
+
+export interface ScriptRequest {
+  genre: string;
+  lang: string;
+  prompt: string;
+  /** Target length of the narration, seconds. */
+  targetSeconds: number;
+  /** How many beats (after the headline) the script should have. */
+  beats: number;
+  variables: Record<string, unknown>;
+}
+
+export interface ScriptResult {
+  script: Omit<Script, 'kind'>;
+  /** Set when a paid model wrote it. */
+  usage?: { model: string; promptTokens: number; outputTokens: number };
+}
+
+/** Writes narration: an OpenAI-compatible chat model, or the offline deterministic writer. */
+export interface ScriptWriter {
+  readonly name: string;
+  write(request: ScriptRequest, signal: AbortSignal): Promise<ScriptResult>;
+}
+
+export interface SpeechRequest {
+  /** Sentences in order, each with the index of its beat. */
+  sentences: Array<{ text: string; beat: number }>;
+  voice: string;
+  speed: number;
+  lang: string;
+}
+
+export interface SpeechResult {
+  /** A local audio file (WAV or MP3) holding the whole narration. */
+  audioPath: string;
+  contentType: string;
+  sampleRate: number;
+  durationSeconds: number;
+  /** Measured from the synthesis: per sentence and per word, seconds from the start of the audio. */
+  sentences: SentenceTiming[];
+}
+
+/** Speaks: OpenAI TTS, or espeak-ng offline. */
+export interface SpeechSynthesizer {
+  readonly name: string;
+  synthesize(request: SpeechRequest, options: { tempDir: string; signal: AbortSignal }): Promise<SpeechResult>;
+}
+
+/** Word timestamps from audio (OpenAI transcription with timestamp_granularities=word). */
+export interface Transcriber {
+  readonly name: string;
+  transcribe(audioPath: string, options: { lang: string; signal: AbortSignal }): Promise<{ words: WordTiming[]; text: string }>;
+}
+
+/**
+ * The providers a worker has. Optional ones exist only when configured (an API
+ * key is set). When a node's params ask for a missing one, the node uses the
+ * offline provider and says so in the job log, unless `strict` is set, in
+ * which case it fails with PROVIDER_UNAVAILABLE.
+ */
+export interface PipelineProviders {
+  strict: boolean;
+  stock: { pexels?: StockProvider; pixabay?: StockProvider; assets?: StockProvider; offline: StockProvider };
+  script: { openai?: ScriptWriter; offline: ScriptWriter };
+  tts: { openai?: SpeechSynthesizer; espeak: SpeechSynthesizer };
+  transcription?: Transcriber;
+}
