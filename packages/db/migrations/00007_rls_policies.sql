@@ -18,14 +18,18 @@
 --   * owners, admins and editors write content (projects, templates,
 --     workflows, assets, jobs, schedules, webhooks, integrations, ... and the
 --     tables that hang off them); viewers only read;
---   * orgs: members read; owners and admins update; any user creates an org
---     they own; org_members: members read, owners and admins manage them
---     (only an owner touches an owner's membership);
+--   * orgs: members (and the owner) read; owners and admins update name,
+--     slug, billing e-mail and settings; any user creates an org they own and
+--     adds themselves as its owner; plan, billing ids and owner_id are set by
+--     the system only (column privileges);
+--   * org_members: members read (and everyone their own memberships); owners
+--     and admins manage them; only an owner touches an owner's membership;
 --   * invoices: owners and admins read;
 --   * usage_records, quota_limits, credit_packs, audit_logs: members read;
 --     only the system writes them;
 --   * api_keys: members read their org's keys; users manage their own keys;
---   * users: a user reads and updates their own row;
+--   * users: a user reads their own row and updates its name, avatar and
+--     metadata (column privileges);
 --   * templates: public ones (is_public, org_id NULL for Fenta's own) are
 --     readable by everyone.
 -- Tables without org_id are scoped through their parent row.
