@@ -37,6 +37,9 @@ export async function createTestDatabase(options: { migrated: boolean }): Promis
   const url = new URL(env.adminDatabaseUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 5 });
+  // DROP DATABASE ... WITH (FORCE) may terminate a connection that is still
+  // closing; its 57P01 error then surfaces on the pool and must not fail a test.
+  pool.on('error', () => undefined);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   const query: Query = async (text, params) => (await pool.query(text, params as unknown[])).rows;
 
@@ -61,6 +64,8 @@ export async function createTestDatabase(options: { migrated: boolean }): Promis
     },
     async drop() {
       await db.destroy();
+      // kysely ends the pool only if it used it; a test may have used `query` alone.
+      if (!pool.ended) await pool.end();
       const dropper = new pg.Client({ connectionString: env.adminDatabaseUrl });
       await dropper.connect();
       try {
