@@ -7,3 +7,7 @@ export { ensurePartitions, refreshDailyUsage, withTryAdvisoryLock } from './main
 export { builtInTemplates, type BuiltInTemplate } from './seed/built-in-templates';
 export { demoWorkflow } from './seed/demo-workflow';
 export { seedBuiltInTemplates, seedDemoOrg, ensureDemoApiKey, demoIds } from './seed/demo-seed';
+export * from './jobs/job.queries';
+export * from './jobs/job-node.queries';
+export * from './jobs/job-log.queries';
+export * from './jobs/usage.queries';

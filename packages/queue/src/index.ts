@@ -1,2 +1,2 @@
 export { createRedisConnection, connectRedis, assertNoEviction, readEvictionPolicy } from './redis-connection';
-export { queueNames, defaultQueuePrefix, type QueueName } from './queue-names';
+export { queueNames, defaultQueuePrefix, renderJobOptions, type QueueName, type RenderJobData } from './queue-names';

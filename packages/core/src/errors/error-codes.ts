@@ -169,6 +169,16 @@ export const errorCodes = {
     message: 'Job {job} was cancelled',
     description: 'The job was cancelled while it ran; running ffmpeg processes were stopped.',
   },
+  QUOTA_EXCEEDED: {
+    status: 402,
+    message: 'Org {org} has used its quota for this period',
+    description: 'A limit in quota_limits is reached and overage is not allowed (or its cap is spent).',
+  },
+  WORKFLOW_NOT_FOUND: {
+    status: 404,
+    message: 'Workflow {workflow} not found',
+    description: 'No workflow with this id exists for the caller\'s org.',
+  },
   JOB_NOT_FOUND: {
     status: 404,
     message: 'Job {job} not found',

@@ -1,0 +1,12 @@
+export type * from './artifacts/artifact-types';
+export type * from './timeline/timeline-ir';
+export type * from './nodes/node-context';
+export type * from './providers/pipeline-providers';
+export { defineNodeType, type NodeType, type PortKind, type InputPort, type RetryPolicy } from './nodes/define-node-type';
+export { createNodeRegistry, type NodeRegistry } from './nodes/node-registry';
+export { validateGraph, type ExecutionPlan, type GraphProblem } from './graph/validate-graph';
+export { workflowGraphSchema, type WorkflowGraph, type GraphNode, type GraphEdge } from './graph/workflow-graph';
+export { runJob, type ExecutorDeps, type RunJobOptions, type JobRunOutcome } from './executor/run-job';
+export type { JobResult } from './executor/complete-job';
+export { createJob, type CreateJobInput, type CreateJobDeps, type JobQueue } from './jobs/create-job';
+export { defaultPriceTable, priceUsage, type PriceTable } from './usage/price-table';

@@ -1,0 +1,118 @@
+import { sql, type Kysely } from 'kysely';
+import { FentaError, type Logger } from '@fenta/core';
+import { insertJobOnce, type DB, type Job } from '@fenta/db';
+import { validateGraph } from '../graph/validate-graph';
+import type { NodeRegistry } from '../nodes/node-registry';
+import type { TemplateRecord } from '../nodes/node-context';
+import type { JobConfig } from '../executor/job-config';
+
+/** The part of a BullMQ queue job creation needs; the job's BullMQ id is its `jobs.id`. */
+export interface JobQueue {
+  add(name: string, data: { jobId: string }, options: { jobId: string }): Promise<unknown>;
+}
+
+export interface CreateJobInput {
+  orgId: string;
+  createdBy?: string | null;
+  /** Run a saved workflow (its graph and variables), or… */
+  workflowId?: string;
+  /** …an inline graph. */
+  graph?: unknown;
+  /** Overlaid on the workflow's variables. */
+  variables?: Record<string, unknown>;
+  idempotencyKey?: string;
+  scheduleId?: string;
+  scheduledFor?: Date;
+}
+
+export interface CreateJobDeps {
+  db: Kysely<DB>;
+  queue: JobQueue;
+  registry: NodeRegistry;
+  logger: Logger;
+}
+
+/**
+ * The one way a job is created (API, scheduler, `./fenta up`'s demo, the
+ * CLI): validate the graph, check quota, insert the `jobs` row with a frozen
+ * config, then add it to the queue under the same id. The same idempotency
+ * key returns the same job. If the queue cannot be reached the row stays
+ * `queued` and the worker's reconciler adds it later: a created job is never lost.
+ */
+export async function createJob(deps: CreateJobDeps, input: CreateJobInput): Promise<{ job: Job; created: boolean }> {
+  const { db } = deps;
+  let graph = input.graph;
+  let variables: Record<string, unknown> = {};
+  let workflow: JobConfig['workflow'];
+  if (input.workflowId) {
+    const row = await db
+      .selectFrom('workflows')
+      .select(['id', 'graph', 'variables'])
+      .where('id', '=', input.workflowId)
+      .where('org_id', '=', input.orgId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) throw new FentaError('WORKFLOW_NOT_FOUND', { workflow: input.workflowId });
+    const version = await db
+      .selectFrom('workflow_versions')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .where('workflow_id', '=', row.id)
+      .executeTakeFirst();
+    graph = input.graph ?? row.graph;
+    variables = (row.variables ?? {}) as Record<string, unknown>;
+    workflow = { id: row.id, version: version?.version ?? null };
+  }
+  if (graph === undefined) throw new FentaError('GRAPH_SHAPE_INVALID', { path: 'graph', reason: 'give a workflow id or a graph' });
+  const plan = validateGraph(graph, deps.registry);
+  const templates = await loadTemplates(db, input.orgId, templateIdsOf(plan.params));
+
+  const { rows } = await sql<{ allowed: boolean }>`SELECT check_quota(${input.orgId}, 0, 0, 0) AS allowed`.execute(db);
+  if (rows[0]?.allowed === false) throw new FentaError('QUOTA_EXCEEDED', { org: input.orgId });
+
+  const config: JobConfig = { graph: plan.graph, variables: { ...variables, ...input.variables }, templates, workflow };
+  const templateId = Object.keys(templates)[0] ?? null;
+  const { job, created } = await insertJobOnce(db, {
+    orgId: input.orgId,
+    workflowId: workflow?.id ?? null,
+    templateId,
+    createdBy: input.createdBy ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
+    scheduleId: input.scheduleId ?? null,
+    scheduledFor: input.scheduledFor ?? null,
+    config,
+  });
+  if (created && workflow) {
+    await db.updateTable('workflows').set({ run_count: sql`run_count + 1`, last_run_at: sql`now()` }).where('id', '=', workflow.id).execute();
+  }
+  if (job.status === 'queued') {
+    try {
+      await deps.queue.add('run', { jobId: job.id }, { jobId: job.id });
+    } catch (error) {
+      deps.logger.warn({ err: error, jobId: job.id }, 'could not add the job to the queue now; the reconciler will');
+    }
+  }
+  return { job, created };
+}
+
+function templateIdsOf(params: Record<string, unknown>): string[] {
+  const ids = new Set<string>();
+  for (const value of Object.values(params)) {
+    const id = (value as { template_id?: unknown } | undefined)?.template_id;
+    if (typeof id === 'string') ids.add(id);
+  }
+  return [...ids];
+}
+
+async function loadTemplates(db: Kysely<DB>, orgId: string, ids: string[]): Promise<Record<string, TemplateRecord>> {
+  if (ids.length === 0) return {};
+  const rows = await db
+    .selectFrom('templates')
+    .select(['id', 'name', 'aspect', 'resolution', 'spec'])
+    .where('id', 'in', ids)
+    .where('deleted_at', 'is', null)
+    .where((eb) => eb.or([eb('org_id', '=', orgId), eb('is_public', '=', true)]))
+    .execute();
+  const missing = ids.filter((id) => !rows.some((row) => row.id === id));
+  if (missing.length > 0) throw new FentaError('TEMPLATE_NOT_FOUND', { template: missing[0]! });
+  return Object.fromEntries(rows.map((row) => [row.id, row]));
+}

@@ -1,0 +1,166 @@
+import { FentaError } from '@fenta/core';
+import { requestJobCancel } from '@fenta/db';
+import { runJob } from '../../src/executor/run-job';
+import { createExecutorFixture, testGraph, type ExecutorFixture } from './executor-fixture';
+
+describe('runJob', () => {
+  let fx: ExecutorFixture;
+  beforeEach(async () => {
+    fx = await createExecutorFixture();
+  });
+  afterEach(() => fx.cleanup());
+
+  const jobRow = async (id: string) =>
+    (await fx.database.query<Record<string, any>>(`SELECT status, progress, result, error, cost_tokens, cost_render_seconds::text, cost_total_usd::text, started_at, completed_at FROM jobs WHERE id = $1`, [id]))[0]!;
+  const usageRows = (id: string) =>
+    fx.database.query(`SELECT node_id, resource_type, llm_tokens_prompt, llm_tokens_output, render_seconds::text, storage_bytes, cost_usd::text, idempotency_key FROM usage_records WHERE job_id = $1 ORDER BY node_id, resource_type`, [id]);
+
+  it('runs every node in order, checkpoints them, records usage and costs, and completes the job', async () => {
+    const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
+    const progress: number[] = [];
+    const outcome = await runJob(fx.deps, { jobId, finalAttempt: true, onProgress: (p) => progress.push(p) });
+
+    expect(outcome.status).toBe('completed');
+    const job = await jobRow(jobId);
+    expect(job).toMatchObject({ status: 'completed', progress: 100, error: null, cost_tokens: 1500, cost_render_seconds: '12.50' });
+    expect(job.result).toEqual({
+      video_url: expect.stringMatching(/^file:\/\/.*\/orgs\/org_x\/jobs\/job_[0-9a-f-]+\/d\/video\.mp4$/),
+      thumbnail_url: expect.stringMatching(/thumbnail\.jpg$/),
+      srt_url: expect.stringMatching(/captions\.srt$/),
+      duration: 30.04,
+      video_key: `orgs/org_x/jobs/${jobId}/d/video.mp4`,
+      thumbnail_key: `orgs/org_x/jobs/${jobId}/d/thumbnail.jpg`,
+      srt_key: `orgs/org_x/jobs/${jobId}/d/captions.srt`,
+    });
+    // The job's total is the sum of its usage records, each rounded to 4 decimals:
+    // gpt-4o-mini 1000 × 0.15/M + 500 × 0.6/M = 0.00045 → 0.0005; render 12.5 s × 0.0005 = 0.00625 → 0.0063; storage → 0.
+    expect(job.cost_total_usd).toBe('0.0068');
+    expect(job.started_at).not.toBeNull();
+    expect(job.completed_at).not.toBeNull();
+    expect(progress.at(-1)).toBe(100);
+    expect(progress).toEqual([...progress].sort((x, y) => x - y));
+
+    const nodes = await fx.database.query(`SELECT node_id, node_type, status, attempt FROM job_nodes WHERE job_id = $1 ORDER BY node_id`, [jobId]);
+    expect(nodes).toEqual([
+      { node_id: 'a', node_type: 'Test.Footage', status: 'completed', attempt: 1 },
+      { node_id: 'b', node_type: 'Test.Script', status: 'completed', attempt: 1 },
+      { node_id: 'c', node_type: 'Test.Block', status: 'completed', attempt: 1 },
+      { node_id: 'd', node_type: 'Test.Render', status: 'completed', attempt: 1 },
+    ]);
+    expect(await usageRows(jobId)).toEqual([
+      { node_id: 'b', resource_type: 'llm_tokens', llm_tokens_prompt: 1000, llm_tokens_output: 500, render_seconds: null, storage_bytes: null, cost_usd: '0.0005', idempotency_key: `${jobId}:b:llm_tokens:0` },
+      { node_id: 'd', resource_type: 'render_seconds', llm_tokens_prompt: null, llm_tokens_output: null, render_seconds: '12.50', storage_bytes: null, cost_usd: '0.0063', idempotency_key: `${jobId}:d:render_seconds:0` },
+      { node_id: 'd', resource_type: 'storage', llm_tokens_prompt: null, llm_tokens_output: null, render_seconds: null, storage_bytes: 300, cost_usd: '0.0000', idempotency_key: `${jobId}:d:storage:1` },
+    ]);
+    const [render] = await fx.database.query(`SELECT resolution, duration_seconds::text, codec, bitrate_kbps, file_size_bytes, video_storage_path FROM renders WHERE job_id = $1`, [jobId]);
+    expect(render).toEqual({ resolution: '1080x1920', duration_seconds: '30.04', codec: 'h264', bitrate_kbps: 4500, file_size_bytes: 100, video_storage_path: `orgs/org_x/jobs/${jobId}/d/video.mp4` });
+
+    const logs = await fx.database.query<{ stage: string; level: string; message: string }>(`SELECT stage, level, message FROM job_logs WHERE job_id = $1 ORDER BY id`, [jobId]);
+    expect(logs.map((l) => `${l.stage}|${l.level}|${l.message}`)).toEqual([
+      'ingest|info|a (Test.Footage) started',
+      'ingest|info|a (Test.Footage) done',
+      'script|info|b (Test.Script) started',
+      'script|info|wrote a script',
+      'script|info|b (Test.Script) done',
+      'edit|info|c (Test.Block) started',
+      'edit|info|c (Test.Block) done',
+      'export|info|d (Test.Render) started',
+      'export|info|d (Test.Render) done',
+      'export|info|job completed',
+    ]);
+  });
+
+  it('resumes after a crash at the first node without a checkpoint: the paid call is not repeated and usage is not counted twice', async () => {
+    const jobId = await fx.insertJob(testGraph('Test.Block'));
+    const started = new Promise<void>((resolve) => (fx.script.blocked = resolve));
+    const shutdown = new AbortController();
+    const first = runJob(fx.deps, { jobId, finalAttempt: false, signal: shutdown.signal });
+    await started;
+    shutdown.abort();
+    expect(await first).toEqual({ status: 'handed-back' });
+    expect((await jobRow(jobId)).status).toBe('queued');
+
+    // What a crash (not a clean shutdown) leaves: the job and its node still marked as running.
+    await fx.database.query(`UPDATE jobs SET status = 'processing' WHERE id = $1`, [jobId]);
+    await fx.database.query(`UPDATE job_nodes SET status = 'running' WHERE job_id = $1 AND node_id = 'c'`, [jobId]);
+
+    await fx.database.query(`UPDATE jobs SET config = jsonb_set(config, '{graph,nodes,2,params}', '{"block": false}') WHERE id = $1`, [jobId]);
+    const second = await runJob(fx.deps, { jobId, finalAttempt: true });
+    expect(second.status).toBe('completed');
+    expect(fx.script.calls).toEqual({ 'Test.Footage': 1, 'Test.Script': 1, 'Test.Block': 2, 'Test.Render': 1 });
+    expect((await usageRows(jobId)).filter((u: any) => u.resource_type === 'llm_tokens')).toHaveLength(1);
+    expect((await jobRow(jobId)).cost_tokens).toBe(1500);
+    const attempts = await fx.database.query(`SELECT node_id, attempt FROM job_nodes WHERE job_id = $1 ORDER BY node_id`, [jobId]);
+    expect(attempts).toEqual([
+      { node_id: 'a', attempt: 1 },
+      { node_id: 'b', attempt: 1 },
+      { node_id: 'c', attempt: 2 },
+      { node_id: 'd', attempt: 1 },
+    ]);
+    const resumed = await fx.database.query(`SELECT message FROM job_logs WHERE job_id = $1 AND message LIKE '%resumed%' ORDER BY id`, [jobId]);
+    expect(resumed).toEqual([{ message: 'a (Test.Footage) resumed from its checkpoint' }, { message: 'b (Test.Script) resumed from its checkpoint' }]);
+  });
+
+  it('retries a transient provider failure inside the node policy and says so in the job log', async () => {
+    fx.script.failures['Test.Script'] = [new FentaError('PROVIDER_ERROR', { provider: 'openai', status: 503, reason: 'overloaded' })];
+    const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
+    expect((await runJob(fx.deps, { jobId, finalAttempt: true })).status).toBe('completed');
+    expect(fx.script.calls['Test.Script']).toBe(2);
+    const warns = await fx.database.query<{ message: string }>(`SELECT message FROM job_logs WHERE job_id = $1 AND level = 'warn'`, [jobId]);
+    expect(warns).toEqual([{ message: expect.stringMatching(/^attempt 1 of 3 failed, retrying in \d+ ms$/) }]);
+  });
+
+  it('fails at once on bad input, without retrying, and writes a render.failed delivery', async () => {
+    await fx.database.query(`INSERT INTO webhooks (org_id, url, events, secret) VALUES ('org_x', 'https://hooks.example/x', ARRAY['render.failed'], 's')`);
+    fx.script.failures['Test.Script'] = [new FentaError('NODE_INPUT_INVALID', { node: 'b', type: 'Test.Script', reason: 'the prompt is empty' })];
+    const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
+    const outcome = await runJob(fx.deps, { jobId, finalAttempt: false });
+    expect(outcome).toMatchObject({ status: 'failed', retryable: false });
+    expect(fx.script.calls['Test.Script']).toBe(1);
+    const job = await jobRow(jobId);
+    expect(job.status).toBe('failed');
+    expect(job.error).toEqual({ code: 'NODE_INPUT_INVALID', message: 'Node b (Test.Script) cannot run on its input: the prompt is empty', node: 'b' });
+    const [node] = await fx.database.query(`SELECT status, error->>'code' AS code FROM job_nodes WHERE job_id = $1 AND node_id = 'b'`, [jobId]);
+    expect(node).toEqual({ status: 'failed', code: 'NODE_INPUT_INVALID' });
+    const deliveries = await fx.database.query(`SELECT event, status, payload->>'job_id' AS job FROM webhook_deliveries`);
+    expect(deliveries).toEqual([{ event: 'render.failed', status: 'pending', job: jobId }]);
+  });
+
+  it('hands a transient failure back to the queue while queue attempts remain, and fails it on the last', async () => {
+    const transient = () => new FentaError('PROVIDER_ERROR', { provider: 'openai', status: 500, reason: 'boom' });
+    fx.script.failures['Test.Script'] = [transient(), transient(), transient(), transient(), transient(), transient()];
+    const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
+    expect(await runJob(fx.deps, { jobId, finalAttempt: false })).toMatchObject({ status: 'failed', retryable: true });
+    expect((await jobRow(jobId)).status).toBe('queued');
+    expect(await runJob(fx.deps, { jobId, finalAttempt: true })).toMatchObject({ status: 'failed', retryable: false });
+    expect((await jobRow(jobId)).status).toBe('failed');
+    expect(fx.script.calls['Test.Script']).toBe(6);
+  });
+
+  it('stops a node that runs past its timeout with NODE_TIMEOUT', async () => {
+    const jobId = await fx.insertJob(testGraph('Test.Slow'));
+    const outcome = await runJob(fx.deps, { jobId, finalAttempt: true });
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'NODE_TIMEOUT', message: 'Node c (Test.Slow) did not finish within 100 ms' } });
+    expect(fx.script.calls['Test.Slow']).toBe(2);
+  });
+
+  it('cancels a running job: the node is aborted and the job is marked cancelled', async () => {
+    const jobId = await fx.insertJob(testGraph('Test.Block'));
+    const started = new Promise<void>((resolve) => (fx.script.blocked = resolve));
+    const run = runJob(fx.deps, { jobId, finalAttempt: true });
+    await started;
+    expect(await requestJobCancel(fx.database.db, 'org_x', jobId)).toBe(true);
+    expect(await run).toEqual({ status: 'cancelled' });
+    const job = await jobRow(jobId);
+    expect(job.status).toBe('cancelled');
+    expect(job.error.code).toBe('JOB_CANCELLED');
+    expect(fx.script.calls['Test.Render']).toBeUndefined();
+  });
+
+  it('refuses to run a job whose graph is invalid, as bad input', async () => {
+    const jobId = await fx.insertJob({ nodes: [{ id: 'x', type: 'Nope' }], edges: [] });
+    const outcome = await runJob(fx.deps, { jobId, finalAttempt: false });
+    expect(outcome).toMatchObject({ status: 'failed', retryable: false, error: { code: 'GRAPH_NODE_TYPE_UNKNOWN' } });
+    expect((await jobRow(jobId)).status).toBe('failed');
+  });
+});
