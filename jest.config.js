@@ -28,6 +28,8 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Per test; real renders and service restarts take seconds, never minutes.
+  testTimeout: 60_000,
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   transform: { '^.+\\.ts$': swc },
@@ -39,6 +41,5 @@ module.exports = {
     transformIgnorePatterns,
     moduleNameMapper,
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-    testTimeout: 60_000,
   })),
 };
