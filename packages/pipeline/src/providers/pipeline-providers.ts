@@ -31,6 +31,8 @@ export interface ScriptRequest {
   /** How many beats (after the headline) the script should have. */
   beats: number;
   variables: Record<string, unknown>;
+  /** The model to write with, when the node names one (writers without models ignore it). */
+  model?: string;
 }
 
 export interface ScriptResult {

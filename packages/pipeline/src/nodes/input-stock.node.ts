@@ -1,0 +1,74 @@
+import { FentaError, isFentaError } from '@fenta/core';
+import { z } from 'zod';
+import type { Footage, FootageClip, Script } from '../artifacts/artifact-types';
+import type { StockRequest } from '../providers/pipeline-providers';
+import { chooseStockProvider } from '../providers/stock/choose-stock-provider';
+import { frameVariable } from '../providers/stock/frame-variable';
+import { defineNodeType } from './define-node-type';
+import type { NodeContext } from './node-context';
+
+const type = 'Input.Stock';
+
+/** Clips shorter than this are used only when longer ones run out. */
+const defaultMinDurationSeconds = 3;
+
+const params = z.object({
+  provider: z.enum(['pexels', 'pixabay', 'assets', 'offline']).default('offline'),
+  query: z.string().trim().min(1),
+  count: z.number().int().min(1).max(20).default(5),
+  min_duration: z.number().min(0).max(60).optional(),
+});
+
+/**
+ * `Input.Stock`: distinct footage clips for the video, from Pexels, Pixabay,
+ * the org's own assets or the offline library. With a script connected it
+ * finds one clip per beat from the beat's search terms (then `query`);
+ * otherwise `count` clips for `query`. The frame comes from the job's `frame`
+ * variable (1080x1920 unless set).
+ */
+export const inputStockNode = defineNodeType<z.output<typeof params>, { script?: Script }, Footage>({
+  type,
+  stage: 'ingest',
+  description: 'Finds and stores distinct stock clips for a query, or one per script beat, at the frame\'s orientation.',
+  params,
+  inputs: { script: { kind: 'script', optional: true } },
+  output: 'footage',
+  // Searches and downloads fail transiently; each try reuses nothing, so keep tries few and spaced.
+  retry: { attempts: 3, backoffMs: 5_000 },
+  timeoutMs: 15 * 60_000,
+  async run(ctx, inputs, p) {
+    const provider = chooseStockProvider(ctx, p.provider);
+    const base = { frame: frameVariable(ctx.variables), minDurationSeconds: p.min_duration ?? defaultMinDurationSeconds };
+    const beats = inputs.script?.beats ?? [];
+    if (beats.length === 0) {
+      const clips = await provider.fetchClips(ctx, { ...base, queries: [p.query], count: p.count, excludeIds: [] });
+      ctx.progress(1);
+      return footage(ctx, clips, p.count, provider.name, p.query);
+    }
+    const clips: FootageClip[] = [];
+    for (const [index, beat] of beats.entries()) {
+      const request: StockRequest = { ...base, queries: distinct([...beat.searchTerms, p.query]), count: 1, excludeIds: clips.map((c) => c.source.id) };
+      try {
+        clips.push(...(await provider.fetchClips(ctx, request)));
+      } catch (error) {
+        // One beat without footage of its own leaves the video short of a clip, not without one.
+        if (!isFentaError(error) || error.code !== 'STOCK_NO_RESULTS') throw error;
+        ctx.log.warn(`no clip found for beat ${index + 1}`, { queries: request.queries, provider: provider.name });
+      }
+      ctx.progress((index + 1) / beats.length);
+    }
+    return footage(ctx, clips, beats.length, provider.name, beats.map((beat) => beat.searchTerms[0] ?? p.query).join(' / '));
+  },
+});
+
+function footage(ctx: NodeContext, clips: FootageClip[], wanted: number, provider: string, query: string): Footage {
+  if (clips.length === 0) throw new FentaError('STOCK_NO_RESULTS', { query, provider });
+  if (clips.length < wanted) ctx.log.warn(`found ${clips.length} of ${wanted} clips`, { provider });
+  ctx.log.info(`stored ${clips.length} clips from ${provider}`, { ids: clips.map((clip) => clip.source.id) });
+  return { kind: 'footage', clips };
+}
+
+function distinct(terms: string[]): string[] {
+  const seen = new Set<string>();
+  return terms.map((term) => term.trim()).filter((term) => term && !seen.has(term.toLowerCase()) && seen.add(term.toLowerCase()));
+}

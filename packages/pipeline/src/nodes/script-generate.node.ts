@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { Script } from '../artifacts/artifact-types';
+import { chooseScriptWriter } from '../providers/script/choose-script-writer';
+import type { ScriptRequest } from '../providers/pipeline-providers';
+import { readPromptLength } from '../providers/script/read-prompt-length';
+import { defineNodeType } from './define-node-type';
+
+/** A script of a headline and three beats, about half a minute spoken, unless the params or the prompt say otherwise. */
+const defaultBeats = 3;
+const defaultTargetSeconds = 30;
+
+const params = z.object({
+  genre: z.string().trim().min(1).max(60),
+  /** BCP-47-ish: `en`, `es-MX`, `pt-BR`, `zh-Hans`. */
+  lang: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en, es-MX or pt-BR')
+    .default('en'),
+  prompt: z.string().trim().min(1).max(4000),
+  beats: z.number().int().min(1).max(10).optional(),
+  target_seconds: z.number().min(5).max(180).optional(),
+  model: z.string().trim().min(1).max(200).optional(),
+  provider: z.enum(['openai', 'offline']).default('openai'),
+});
+
+/**
+ * `Script.Generate`: a headline, beats of narration with footage search
+ * terms, and hashtags, from a chat model (OpenAI or compatible) or the
+ * offline writer. The beat count and length come from the params, else from
+ * the prompt ("30s … 3 beats"). Tokens a model used are recorded as usage.
+ */
+export const scriptGenerateNode = defineNodeType<z.output<typeof params>, Record<string, never>, Script>({
+  type: 'Script.Generate',
+  stage: 'script',
+  description: 'Writes the narration: headline, beats with footage search terms, and hashtags.',
+  params,
+  inputs: {},
+  output: 'script',
+  retry: { attempts: 3, backoffMs: 2_000 },
+  timeoutMs: 3 * 60_000,
+  async run(ctx, _inputs, p) {
+    const writer = chooseScriptWriter(ctx, p.provider);
+    const fromPrompt = readPromptLength(p.prompt);
+    const request: ScriptRequest = {
+      genre: p.genre,
+      lang: p.lang,
+      prompt: p.prompt,
+      beats: Math.min(10, Math.max(1, p.beats ?? fromPrompt.beats ?? defaultBeats)),
+      targetSeconds: Math.min(180, Math.max(5, p.target_seconds ?? fromPrompt.targetSeconds ?? defaultTargetSeconds)),
+      variables: ctx.variables,
+      ...(p.model ? { model: p.model } : {}),
+    };
+    const { script, usage } = await writer.write(request, ctx.signal);
+    if (usage) ctx.recordUsage({ resource: 'llm_tokens', model: usage.model, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens });
+    if (script.lang.split('-')[0]?.toLowerCase() !== p.lang.split('-')[0]?.toLowerCase()) {
+      ctx.log.warn(`the ${writer.name} writer has no ${p.lang} templates; the script is in ${script.lang}`, { asked: p.lang, written: script.lang });
+    }
+    ctx.progress(1);
+    ctx.log.info(`wrote "${script.title}" with ${writer.name}`, { beats: script.beats.length, ...(usage ? { model: usage.model } : {}) });
+    return { kind: 'script', ...script };
+  },
+});

@@ -1,0 +1,111 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { FentaError } from '@fenta/core';
+import { z } from 'zod';
+import type { Captions, SentenceTiming, Speech } from '../artifacts/artifact-types';
+import { writeAss } from '../subtitles/ass-writer';
+import { buildCaptionCues } from '../subtitles/build-caption-cues';
+import { loadCaptionFonts } from '../subtitles/caption-fonts';
+import { captionGeometry } from '../subtitles/caption-geometry';
+import { readCaptionTemplate, type TemplateSubtitleStyle } from '../subtitles/read-caption-template';
+import { resolveCaptionStyle } from '../subtitles/resolve-caption-style';
+import { retimeFromTranscript } from '../subtitles/retime-from-transcript';
+import { writeSrt } from '../subtitles/srt-writer';
+import { writeVtt } from '../subtitles/vtt-writer';
+import { defineNodeType } from './define-node-type';
+import type { NodeContext } from './node-context';
+
+const type = 'Subtitle.Auto';
+
+const subtitleAutoParams = z.object({
+  style: z.enum(['clean_box', 'karaoke_bounce']).default('clean_box'),
+  /** The template whose frame and subtitle track style the captions follow; a 1080x1920 frame and the preset's look otherwise. */
+  template_id: z.string().trim().min(1).optional(),
+  /** Re-time words by transcribing the narration (needs the transcription provider). */
+  transcribe: z.boolean().default(false),
+  max_chars_per_line: z.number().int().min(8).max(80).optional(),
+});
+
+export type SubtitleAutoParams = z.output<typeof subtitleAutoParams>;
+
+const defaultFrame = { width: 1080, height: 1920 };
+// Lines are measured from font metrics, which match libass within a few pixels; 2% keeps that off the safe area's edge.
+const widthSafety = 1.02;
+
+/** `Subtitle.Auto`: lays the narration's words out as caption cues for the frame and writes them as SRT, WebVTT and a styled ASS script. */
+export const subtitleAutoNode = defineNodeType<SubtitleAutoParams, { speech: Speech }, Captions>({
+  type,
+  stage: 'subtitle',
+  description: 'Breaks the narration into caption cues that fit the frame and writes captions.srt, captions.vtt and a styled captions.ass.',
+  params: subtitleAutoParams,
+  inputs: { speech: { kind: 'speech' } },
+  output: 'captions',
+  retry: { attempts: 2, backoffMs: 1_000 },
+  timeoutMs: 2 * 60_000,
+  async run(ctx, { speech }, params) {
+    if (speech?.kind !== 'speech' || !Array.isArray(speech.sentences)) {
+      throw new FentaError('NODE_INPUT_INVALID', { node: ctx.nodeId, type, reason: 'the input is not speech' });
+    }
+    let frame = defaultFrame;
+    let templateStyle: TemplateSubtitleStyle | undefined;
+    if (params.template_id) {
+      const template = readCaptionTemplate(await ctx.loadTemplate(params.template_id));
+      frame = template.frame;
+      templateStyle = template.style;
+      if (template.presets.length > 0 && !template.presets.includes(params.style)) {
+        ctx.log.warn(`template ${params.template_id} does not list the ${params.style} preset; using it anyway`, { presets: template.presets });
+      }
+    }
+    const style = resolveCaptionStyle(params.style, templateStyle, frame);
+    const sentences = await wordTimings(ctx, speech, params.transcribe);
+    ctx.progress(0.3);
+
+    const fonts = await loadCaptionFonts(style.font, sentences.flatMap((s) => s.words.map((w) => w.word)), ctx.signal);
+    if (fonts.resolvedFamily !== style.font) ctx.log.warn(`font ${style.font} is not installed; captions are drawn with ${fonts.resolvedFamily}`);
+    if (fonts.fallbacks.size > 0) ctx.log.info('characters the caption font lacks are drawn with fallback fonts', { fallbacks: Object.fromEntries(fonts.fallbacks) });
+    if (fonts.missing.length > 0) ctx.log.warn('no installed font has some caption characters', { characters: fonts.missing.join('') });
+
+    const geometry = captionGeometry(frame, style);
+    const lineWidth = (words: string[]) => {
+      // The karaoke bounce briefly widens the line by the growth of its widest word.
+      const bounce = (geometry.bounceScale - 1) * Math.max(0, ...words.map((w) => fonts.width(w, style.size)));
+      return (fonts.width(words.join(' '), style.size) + bounce) * widthSafety;
+    };
+    const cues = buildCaptionCues(sentences, {
+      maxLineWidth: geometry.maxLineWidth,
+      maxCharsPerLine: params.max_chars_per_line ?? 42,
+      maxLines: 2,
+      maxCueSeconds: 3,
+      lineWidth,
+    });
+    ctx.progress(0.6);
+
+    const save = async (name: string, text: string, contentType: string) => {
+      const file = path.join(ctx.tempDir, name);
+      await writeFile(file, text, 'utf8');
+      return ctx.saveArtifact(name, file, contentType);
+    };
+    const srt = await save('captions.srt', writeSrt(cues), 'application/x-subrip');
+    const vtt = await save('captions.vtt', writeVtt(cues), 'text/vtt');
+    const ass = await save('captions.ass', writeAss({ cues, style, frame, geometry, fontRuns: (text) => fonts.runs(text) }), 'text/x-ssa');
+    ctx.log.info('captions written', { cues: cues.length, preset: style.preset, font: style.font, frame: `${frame.width}x${frame.height}` });
+    ctx.progress(1);
+    return { kind: 'captions', speech, cues, style, frame, srt, vtt, ass };
+  },
+});
+
+/** The speech's own word timings, or those a transcription hears when asked for and configured. */
+async function wordTimings(ctx: NodeContext, speech: Speech, transcribe: boolean): Promise<SentenceTiming[]> {
+  if (!transcribe) return speech.sentences;
+  const transcriber = ctx.providers.transcription;
+  if (!transcriber) {
+    if (ctx.providers.strict) {
+      throw new FentaError('PROVIDER_UNAVAILABLE', { provider: 'transcription', reason: 'no transcription provider is configured, and strict mode allows no substitute' });
+    }
+    ctx.log.warn(`word timings from ${speech.provider} are used instead of a transcription: no transcription provider is configured`);
+    return speech.sentences;
+  }
+  const heard = await transcriber.transcribe(await ctx.localFile(speech.audio), { lang: speech.lang, signal: ctx.signal });
+  ctx.log.info(`word timings from ${transcriber.name} transcription`, { words: heard.words.length });
+  return retimeFromTranscript(speech.sentences, heard.words, speech.durationSeconds);
+}

@@ -1,0 +1,75 @@
+import { FentaError } from '@fenta/core';
+import { z } from 'zod';
+import type { Script, Speech } from '../artifacts/artifact-types';
+import type { SpeechRequest } from '../providers/pipeline-providers';
+import { chooseSpeechSynthesizer } from '../providers/tts/choose-speech-synthesizer';
+import { VoiceNotSupportedError } from '../providers/tts/voice-not-supported-error';
+import { defineNodeType } from './define-node-type';
+
+const type = 'Voice.TTS';
+
+const voiceTtsParams = z.object({
+  /** An OpenAI voice (`alloy`), one with a language suffix (`alloy_en`), or an espeak-ng voice (`en-gb`). */
+  voice: z.string().trim().min(1).max(64).default('alloy_en'),
+  speed: z.number().min(0.5).max(2).default(1),
+  /** Unset: OpenAI when configured, else espeak-ng. */
+  provider: z.enum(['openai', 'espeak-ng']).optional(),
+});
+
+export type VoiceTtsParams = z.output<typeof voiceTtsParams>;
+
+/** The script's sentences in order with their beats; a beat without sentences is split at sentence ends. */
+function scriptSentences(script: Script): SpeechRequest['sentences'] {
+  return script.beats.flatMap((beat, index) => {
+    const sentences = beat.sentences.length > 0 ? beat.sentences : beat.text.split(/(?<=[.!?…])\s+/u);
+    return sentences.map((text) => ({ text: text.trim(), beat: index })).filter((s) => /[\p{L}\p{N}]/u.test(s.text));
+  });
+}
+
+/** `Voice.TTS`: speaks the script (OpenAI TTS, or espeak-ng offline) into `voice.wav`, with sentence and word timings measured from the audio. */
+export const voiceTtsNode = defineNodeType<VoiceTtsParams, { script: Script }, Speech>({
+  type,
+  stage: 'tts',
+  description: 'Speaks the script with OpenAI TTS (or espeak-ng offline) and measures sentence and word timings from the audio.',
+  params: voiceTtsParams,
+  inputs: { script: { kind: 'script' } },
+  output: 'speech',
+  // A retry re-synthesizes everything; the providers already retry their own transient failures.
+  retry: { attempts: 2, backoffMs: 2_000 },
+  timeoutMs: 5 * 60_000,
+  async run(ctx, { script }, params) {
+    const invalid = (reason: string) => new FentaError('NODE_INPUT_INVALID', { node: ctx.nodeId, type, reason });
+    if (script?.kind !== 'script' || !Array.isArray(script.beats)) throw invalid('the input is not a script');
+    const sentences = scriptSentences(script);
+    if (sentences.length === 0) throw invalid('the script has no narration to speak');
+
+    const synthesizer = chooseSpeechSynthesizer(ctx.providers, params.provider, ctx.log);
+    ctx.progress(0.05);
+    const result = await synthesizer
+      .synthesize({ sentences, voice: params.voice, speed: params.speed, lang: script.lang }, { tempDir: ctx.tempDir, signal: ctx.signal })
+      .catch((error: unknown) => {
+        if (error instanceof VoiceNotSupportedError) throw new FentaError('NODE_PARAM_INVALID', { node: ctx.nodeId, type, path: 'voice', reason: error.message });
+        throw error;
+      });
+    ctx.progress(0.9);
+    const audio = await ctx.saveArtifact('voice.wav', result.audioPath, result.contentType);
+    ctx.log.info('narration synthesized', {
+      provider: synthesizer.name,
+      voice: params.voice,
+      sentences: result.sentences.length,
+      durationSeconds: result.durationSeconds,
+    });
+    ctx.progress(1);
+    return {
+      kind: 'speech',
+      audio,
+      durationSeconds: result.durationSeconds,
+      sampleRate: result.sampleRate,
+      lang: script.lang,
+      voice: params.voice,
+      provider: synthesizer.name,
+      sentences: result.sentences,
+      script,
+    };
+  },
+});

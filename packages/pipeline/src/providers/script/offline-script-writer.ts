@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { ScriptRequest, ScriptResult, ScriptWriter } from '../pipeline-providers';
+import { englishScriptTemplates } from './english-script-templates';
+import { germanScriptTemplates } from './german-script-templates';
+import { normalizeScript } from './normalize-script';
+import { fillPromptVariables } from './script-prompt-variables';
+import { genreFamilyOf, type LanguageScriptTemplates, type ScriptTemplateSet } from './script-templates';
+import { scriptTopic, topicKeywords } from './script-topic';
+import { spanishScriptTemplates } from './spanish-script-templates';
+
+/**
+ * Languages with templates. Any other language gets an English script whose
+ * `lang` says `en`, so the voice that speaks it matches the words; the node
+ * warns about the switch.
+ */
+const templatesByLang: Record<string, LanguageScriptTemplates> = {
+  en: englishScriptTemplates,
+  es: spanishScriptTemplates,
+  de: germanScriptTemplates,
+};
+
+/** Spoken narration runs at about 2.5 words a second; a template sentence has about 9 words. */
+const sentencesPerSecond = 2.5 / 9;
+
+/**
+ * Writes a script without any service: a headline and the asked number of
+ * beats composed from genre templates around the topic (the `topic`
+ * variable, else the prompt's subject), with footage search terms from the
+ * topic's words. The same request always gives the same script.
+ */
+export class OfflineScriptWriter implements ScriptWriter {
+  readonly name = 'offline';
+
+  async write(request: ScriptRequest, signal: AbortSignal): Promise<ScriptResult> {
+    signal.throwIfAborted();
+    const templates = templatesByLang[baseLanguage(request.lang)] ?? englishScriptTemplates;
+    const family = genreFamilyOf(request.genre);
+    const set = templates.genres[family] ?? templates.genres.news;
+    const topic =
+      scriptTopic(fillPromptVariables(request.prompt, request.variables), request.variables) ??
+      templates.fallbackTopic[family] ??
+      templates.fallbackTopic.news;
+    const keywords = topicKeywords(topic);
+    const random = seededRandom(JSON.stringify([request.genre, request.lang, request.prompt, topic, request.beats, request.targetSeconds]));
+    const pools = {
+      open: shuffled(set.open, random),
+      develop: shuffled(set.develop, random),
+      close: shuffled(set.close, random),
+    };
+    const beatCount = Math.max(1, request.beats);
+    const perBeat = Math.min(3, Math.max(2, Math.round((request.targetSeconds * sentencesPerSecond) / beatCount)));
+    let developed = 0;
+    const beats = Array.from({ length: beatCount }, (_, beat) => {
+      const keyword = keywords[beat % Math.max(1, keywords.length)] ?? topic;
+      const sentences: string[] = [];
+      for (let i = 0; i < perBeat; i += 1) {
+        const first = beat === 0 && i === 0;
+        const last = beat === beatCount - 1 && i === perBeat - 1 && beatCount > 1;
+        const template = first ? pools.open[0]! : last ? pools.close[0]! : pools.develop[developed++ % pools.develop.length]!;
+        sentences.push(fill(template, topic, i === 0 ? keyword : (keywords[(beat + i) % Math.max(1, keywords.length)] ?? keyword)));
+      }
+      return { text: sentences.join(' '), sentences, searchTerms: searchTermsFor(beat, keywords, set) };
+    });
+    const title = fill(pick(set.headlines, random), topic, keywords[0] ?? topic);
+    const hashtags = [request.genre, ...keywords.slice(0, 3), 'shorts'];
+    return { script: normalizeScript({ title, beats, hashtags }, templates.lang) };
+  }
+}
+
+/** `en-US` → `en`. */
+function baseLanguage(lang: string): string {
+  return lang.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+}
+
+/** Footage for a beat: two topic words together, one alone, then a picture that suits the genre. */
+function searchTermsFor(beat: number, keywords: string[], set: ScriptTemplateSet): string[] {
+  const genreFootage = set.footage[beat % set.footage.length]!;
+  if (keywords.length === 0) return [genreFootage];
+  const word = keywords[beat % keywords.length]!;
+  const next = keywords[(beat + 1) % keywords.length]!;
+  return [...(next !== word ? [`${word} ${next}`] : []), word, genreFootage];
+}
+
+function fill(template: string, topic: string, keyword: string): string {
+  const capitalized = topic.charAt(0).toLocaleUpperCase() + topic.slice(1);
+  return template.replaceAll('{Topic}', capitalized).replaceAll('{topic}', topic).replaceAll('{keyword}', keyword);
+}
+
+function pick<T>(items: readonly T[], random: () => number): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const result = [...items];
+  for (let i = result.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [result[i], result[j]] = [result[j]!, result[i]!];
+  }
+  return result;
+}
+
+/** A small deterministic generator (mulberry32) seeded from the request, so choices vary by request but never between runs. */
+function seededRandom(seedText: string): () => number {
+  let state = createHash('sha256').update(seedText).digest().readUInt32BE(0);
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,78 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { FentaError } from '@fenta/core';
+import type { FootageClip } from '../../artifacts/artifact-types';
+import type { NodeContext } from '../../nodes/node-context';
+import type { AddressPolicy } from '../http/address-policy';
+import { safeDownload } from '../http/safe-download';
+import { isTransientProviderError, providerRetryDelayMs } from '../http/transient-provider-error';
+import { retryWithBackoff } from '../retry-with-backoff';
+import { pickRendition } from './pick-rendition';
+import { probeVideoFile } from './probe-video-file';
+import type { StockCandidate } from './stock-candidate';
+
+/** How a stock provider downloads the clips it chose. */
+export interface StockDownloadSettings {
+  provider: string;
+  policy: AddressPolicy;
+  maxBytes: number;
+  timeoutMs: number;
+  retry: { attempts: number; baseMs: number; maxDelayMs?: number };
+}
+
+/**
+ * Downloads each chosen clip's best-fitting file (safely, within the size
+ * limit), measures it with ffprobe and stores it as `clip-<n>.mp4`. The
+ * number continues after `firstNumber - 1` so that a node asking several
+ * times (one clip per script beat) never overwrites an earlier clip.
+ */
+export async function downloadStockClips(
+  ctx: NodeContext,
+  chosen: StockCandidate[],
+  frame: { width: number; height: number },
+  firstNumber: number,
+  settings: StockDownloadSettings,
+): Promise<FootageClip[]> {
+  const clips: FootageClip[] = [];
+  for (const [index, candidate] of chosen.entries()) {
+    const rendition = pickRendition(candidate.renditions, frame);
+    if (!rendition) continue;
+    const number = firstNumber + index;
+    const localPath = path.join(ctx.tempDir, `${settings.provider}-${number}.mp4`);
+    try {
+      await retryWithBackoff(
+        () =>
+          safeDownload(rendition.url, localPath, {
+            maxBytes: settings.maxBytes,
+            policy: settings.policy,
+            timeoutMs: settings.timeoutMs,
+            signal: ctx.signal,
+            provider: settings.provider,
+          }),
+        { ...settings.retry, signal: ctx.signal, isTransient: isTransientProviderError, delayHintMs: providerRetryDelayMs },
+      );
+      const probe = await probeVideoFile(localPath, ctx.signal);
+      if (!probe) {
+        throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: settings.provider, reason: `clip ${candidate.id} is not a readable video` });
+      }
+      const file = await ctx.saveArtifact(`clip-${number}.mp4`, localPath, 'video/mp4');
+      clips.push({
+        file,
+        durationSeconds: probe.durationSeconds,
+        width: probe.width,
+        height: probe.height,
+        fps: probe.fps,
+        source: {
+          provider: settings.provider,
+          id: candidate.id,
+          ...(candidate.pageUrl ? { url: candidate.pageUrl } : {}),
+          ...(candidate.author ? { author: candidate.author } : {}),
+        },
+        query: candidate.query,
+      });
+    } finally {
+      await rm(localPath, { force: true });
+    }
+  }
+  return clips;
+}

@@ -1,0 +1,11 @@
+export { PexelsStockProvider, type PexelsStockProviderOptions } from './pexels-stock-provider';
+export { PixabayStockProvider, type PixabayStockProviderOptions } from './pixabay-stock-provider';
+export { OrgAssetsStockProvider } from './org-assets-stock-provider';
+export { OfflineStockProvider, libraryKey, type OfflineStockProviderOptions } from './offline-stock-provider';
+export { offlineFootageVariants, type OfflineFootageVariant, type OfflineClipShape } from './offline-footage-variants';
+export { createStockProviders, type StockProvidersConfig } from './create-stock-providers';
+export { chooseStockProvider, type StockProviderName } from './choose-stock-provider';
+export { frameVariable, defaultFrame } from './frame-variable';
+export { pickRendition } from './pick-rendition';
+export { probeVideoFile, type VideoProbe } from './probe-video-file';
+export type { RemoteStockSettings } from './stock-provider-settings';

@@ -1,0 +1,24 @@
+import { frameOrientation } from './frame-orientation';
+import type { StockRendition } from './stock-candidate';
+
+/**
+ * The rendition that fills the frame with the least waste: among files of
+ * the frame's orientation (all files when none has it), the smallest one
+ * that covers the frame without upscaling; when none covers it, the largest.
+ * "Covers" is measured by the scale that makes the file fill the frame, so a
+ * 1080x1920 file exactly fits a 1080x1920 frame and a 4K landscape file,
+ * although larger, is not preferred over it.
+ */
+export function pickRendition(renditions: StockRendition[], frame: { width: number; height: number }): StockRendition | undefined {
+  const usable = renditions.filter((r) => r.url && r.width > 0 && r.height > 0);
+  const orientation = frameOrientation(frame);
+  const sameOrientation = usable.filter((r) => frameOrientation(r) === orientation);
+  const pool = sameOrientation.length > 0 ? sameOrientation : usable;
+  // The scale a file needs to cover the frame: ≤ 1 means no upscaling.
+  const scaleOf = (r: StockRendition) => Math.max(frame.width / r.width, frame.height / r.height);
+  const covering = pool.filter((r) => scaleOf(r) <= 1);
+  const ranked = covering.length > 0
+    ? [...covering].sort((a, b) => scaleOf(b) - scaleOf(a) || a.width * a.height - b.width * b.height)
+    : [...pool].sort((a, b) => scaleOf(a) - scaleOf(b) || b.width * b.height - a.width * a.height);
+  return ranked[0];
+}

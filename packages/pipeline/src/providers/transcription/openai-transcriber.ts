@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { FentaError } from '@fenta/core';
+import OpenAI, { toFile } from 'openai';
+import { z } from 'zod';
+import type { WordTiming } from '../../artifacts/artifact-types';
+import { callOpenAI, type OpenAIRetryPolicy } from '../openai-http-errors';
+import type { Transcriber } from '../pipeline-providers';
+
+export interface OpenAITranscriberOptions {
+  apiKey: string;
+  /** The API's base URL, `/v1` included; OpenAI's unless told. */
+  baseURL?: string;
+  /** `whisper-1` unless told: the model that gives word timestamps. */
+  model?: string;
+  /** Per request, ms; 120 s unless told. */
+  timeoutMs?: number;
+  retry?: OpenAIRetryPolicy;
+}
+
+// The part of a verbose_json answer that is used; anything else may vary.
+const verboseTranscription = z.object({
+  text: z.string(),
+  words: z.array(z.object({ word: z.string(), start: z.number().nonnegative(), end: z.number().nonnegative() })),
+});
+
+const audioTypes: Record<string, string> = { '.wav': 'audio/wav', '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.flac': 'audio/flac', '.ogg': 'audio/ogg' };
+
+/** Word timestamps from OpenAI's transcription API (`verbose_json`, word granularity). */
+export class OpenAITranscriber implements Transcriber {
+  readonly name = 'openai';
+  private readonly client: OpenAI;
+  private readonly model: string;
+  private readonly policy: OpenAIRetryPolicy & { timeoutMs: number };
+
+  constructor(options: OpenAITranscriberOptions) {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    // The SDK's own retries are off and its timeout is a backstop: callOpenAI retries and times each try.
+    this.client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: timeoutMs + 5_000 });
+    this.model = options.model ?? 'whisper-1';
+    this.policy = { ...(options.retry ?? { attempts: 4, backoffMs: 1000 }), timeoutMs };
+  }
+
+  async transcribe(audioPath: string, options: { lang: string; signal: AbortSignal }): Promise<{ words: WordTiming[]; text: string }> {
+    const audio = await readFile(audioPath);
+    const name = path.basename(audioPath);
+    const type = audioTypes[path.extname(audioPath).toLowerCase()] ?? 'application/octet-stream';
+    // Whisper takes ISO-639-1: `en`, not `en-US`.
+    const language = options.lang.trim().toLowerCase().split(/[-_]/)[0] || undefined;
+    const answer = await callOpenAI(this.name, this.policy, options.signal, async (attemptSignal) =>
+      this.client.audio.transcriptions.create(
+        {
+          file: await toFile(audio, name, { type }),
+          model: this.model,
+          response_format: 'verbose_json',
+          timestamp_granularities: ['word'],
+          language,
+        },
+        { signal: attemptSignal },
+      ),
+    );
+    const parsed = verboseTranscription.safeParse(answer);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new FentaError('PROVIDER_RESPONSE_INVALID', {
+        provider: this.name,
+        reason: `the transcription has no word timestamps (${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape'})`,
+      });
+    }
+    return {
+      text: parsed.data.text.trim(),
+      words: parsed.data.words.map((w) => ({ word: w.word.trim(), start: w.start, end: Math.max(w.start, w.end) })),
+    };
+  }
+}

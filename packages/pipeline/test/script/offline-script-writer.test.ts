@@ -1,0 +1,105 @@
+import type { ScriptRequest } from '../../src/providers/pipeline-providers';
+import { OfflineScriptWriter } from '../../src/providers/script/offline-script-writer';
+import { readPromptLength } from '../../src/providers/script/read-prompt-length';
+import { scriptTopic, topicKeywords } from '../../src/providers/script/script-topic';
+import { splitSentences } from '../../src/providers/script/split-sentences';
+
+const writer = new OfflineScriptWriter();
+const signal = new AbortController().signal;
+const request: ScriptRequest = {
+  genre: 'news',
+  lang: 'en',
+  prompt: '30s punchy headline + 3 beats',
+  targetSeconds: 30,
+  beats: 3,
+  variables: { topic: 'a city that switched its streetlights to solar power' },
+};
+
+describe('OfflineScriptWriter', () => {
+  it('writes a headline and the asked beats of 2–3 sentences with search terms from the topic', async () => {
+    const { script, usage } = await writer.write(request, signal);
+    expect(usage).toBeUndefined();
+    expect(script.lang).toBe('en');
+    expect(script.title).toContain('a city that switched its streetlights to solar power');
+    expect(script.beats).toHaveLength(3);
+    for (const beat of script.beats) {
+      expect(beat.sentences.length).toBeGreaterThanOrEqual(2);
+      expect(beat.sentences.length).toBeLessThanOrEqual(3);
+      expect(beat.text).toBe(beat.sentences.join(' '));
+      expect(splitSentences(beat.text)).toEqual(beat.sentences);
+    }
+    expect(script.beats.map((beat) => beat.searchTerms)).toEqual([
+      ['city switched', 'city', 'city skyline'],
+      ['switched streetlights', 'switched', 'newsroom'],
+      ['streetlights solar', 'streetlights', 'busy street'],
+    ]);
+    expect(script.hashtags).toEqual(['#news', '#city', '#switched', '#streetlights', '#shorts']);
+    const allSentences = script.beats.flatMap((beat) => beat.sentences);
+    expect(new Set(allSentences).size).toBe(allSentences.length);
+  });
+
+  it('gives the same script for the same request, and another for another topic', async () => {
+    const first = await writer.write(request, signal);
+    const again = await new OfflineScriptWriter().write({ ...request, variables: { ...request.variables } }, signal);
+    expect(again).toEqual(first);
+    const other = await writer.write({ ...request, variables: { topic: 'a lighthouse keeper who retired after fifty years' } }, signal);
+    expect(other.script.title).not.toBe(first.script.title.replace(/a city.*power/, 'a lighthouse keeper who retired after fifty years'));
+    expect(other.script.beats[0]?.searchTerms[0]).toBe('lighthouse keeper');
+  });
+
+  it('honours the beat count and the length', async () => {
+    // About 2.5 words a second and 9 words a sentence: 6 s is 2 sentences, 10 s is 3 (never fewer than 2 or more than 3 a beat).
+    const short = await writer.write({ ...request, beats: 1, targetSeconds: 6 }, signal);
+    expect(short.script.beats.map((beat) => beat.sentences.length)).toEqual([2]);
+    const longer = await writer.write({ ...request, beats: 1, targetSeconds: 10 }, signal);
+    expect(longer.script.beats.map((beat) => beat.sentences.length)).toEqual([3]);
+    const five = await writer.write({ ...request, beats: 5, targetSeconds: 60 }, signal);
+    expect(five.script.beats.map((beat) => beat.sentences.length)).toEqual([3, 3, 3, 3, 3]);
+  });
+
+  it('takes the topic from the prompt when there is no topic variable, and fills {{variables}}', async () => {
+    const fromPrompt = await writer.write({ ...request, genre: 'science', prompt: 'Explain how solar streetlights work in 3 beats', variables: {} }, signal);
+    expect(fromPrompt.script.beats[0]?.sentences[0]).toContain('how solar streetlights work');
+    const filled = await writer.write({ ...request, prompt: 'A story about {{place}} at night', variables: { place: 'Lisbon harbour' } }, signal);
+    expect(filled.script.beats[0]?.searchTerms).toEqual(['lisbon harbour', 'lisbon', 'city skyline']);
+  });
+
+  it('falls back to a genre subject when nothing names one', async () => {
+    const { script } = await writer.write({ ...request, variables: {} }, signal);
+    expect(script.beats[0]?.sentences[0]).toContain('the story of the day');
+    expect(script.beats[0]?.searchTerms).toEqual(['story day', 'story', 'city skyline']);
+  });
+
+  it('writes Spanish and German, and English (saying so in lang) for other languages', async () => {
+    const spanish = await writer.write({ ...request, lang: 'es-MX', variables: { topic: 'la ciudad solar' } }, signal);
+    expect(spanish.script.lang).toBe('es');
+    expect(spanish.script.beats[0]?.sentences[0]).toMatch(/la ciudad solar/);
+    const german = await writer.write({ ...request, lang: 'de', variables: { topic: 'die Solarstadt' } }, signal);
+    expect(german.script.lang).toBe('de');
+    const french = await writer.write({ ...request, lang: 'fr' }, signal);
+    expect(french.script.lang).toBe('en');
+    expect(french.script.beats[0]?.searchTerms).toEqual(['city switched', 'city', 'city skyline']);
+    expect(french.script.beats[2]?.sentences.at(-1)).toMatch(/^(What happens next|Follow for|One thing is clear|Tell us|Stay tuned)/);
+  });
+});
+
+describe('readPromptLength', () => {
+  it.each([
+    ['30s punchy headline + 3 beats', { beats: 3, targetSeconds: 30 }],
+    ['45 sec explainer in 4 points', { beats: 4, targetSeconds: 45 }],
+    ['a 1 min story', { targetSeconds: 60 }],
+    ['make it 90 seconds', { targetSeconds: 90 }],
+    ['five beats please', {}],
+  ])('%s', (prompt, expected) => {
+    expect(readPromptLength(prompt)).toEqual(expected);
+  });
+});
+
+describe('scriptTopic and topicKeywords', () => {
+  it('prefers the topic variable and drops brief vocabulary from prompts', () => {
+    expect(scriptTopic('anything', { topic: '  solar   streetlights ' })).toBe('solar streetlights');
+    expect(scriptTopic('30s punchy headline + 3 beats', {})).toBeUndefined();
+    expect(scriptTopic('a story about the moon landing', {})).toBe('moon landing');
+    expect(topicKeywords('A city that switched its streetlights to solar power')).toEqual(['city', 'switched', 'streetlights', 'solar', 'power']);
+  });
+});

@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { StockRequest } from '../../src/providers/pipeline-providers';
+import { offlineFootageVariants } from '../../src/providers/stock/offline-footage-variants';
+import { OfflineStockProvider } from '../../src/providers/stock/offline-stock-provider';
+import { probeVideoFile } from '../../src/providers/stock/probe-video-file';
+import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
+
+const run = promisify(execFile);
+let test: NodeTestContext;
+
+beforeEach(async () => {
+  test = await createNodeTestContext();
+});
+
+afterEach(async () => {
+  await test.cleanup();
+});
+
+function request(overrides: Partial<StockRequest> = {}): StockRequest {
+  return { queries: ['breaking news city'], count: 3, frame: { width: 1080, height: 1920 }, minDurationSeconds: 0, excludeIds: [], ...overrides };
+}
+
+/** The MD5 of a clip's frame at `seconds`, to tell pictures apart. */
+async function frameHash(file: string, seconds: number): Promise<string> {
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-ss', String(seconds), '-i', file, '-frames:v', '1', '-f', 'md5', '-']);
+  return stdout.trim();
+}
+
+const drawn = (t: NodeTestContext) => t.record.logs.filter((log) => log.message === 'drew offline footage').length;
+
+describe('OfflineStockProvider', () => {
+  it('draws N distinct clips at the frame orientation, of the measured size and length', async () => {
+    const provider = new OfflineStockProvider({ longSide: 160, clipSeconds: 2, fps: 10 });
+    const clips = await provider.fetchClips(test.ctx, request());
+    expect(clips).toHaveLength(3);
+    expect(new Set(clips.map((clip) => clip.source.id)).size).toBe(3);
+    const hashes = new Set<string>();
+    for (const clip of clips) {
+      expect(clip).toMatchObject({ width: 90, height: 160, fps: 10, durationSeconds: 2, query: 'breaking news city', source: { provider: 'offline' } });
+      expect(clip.file.key).toMatch(new RegExp(`^library/offline/v1/${clip.source.id}-90x160-2s-10fps-breaking-news-city-[0-9a-f]{8}\\.mp4$`));
+      const local = test.storage.localPath(clip.file.key)!;
+      expect(await probeVideoFile(local, test.abort.signal)).toEqual({ width: 90, height: 160, durationSeconds: 2, fps: 10 });
+      expect((await test.storage.stat(clip.file.key))?.bytes).toBe(clip.file.bytes);
+      hashes.add(await frameHash(local, 1));
+    }
+    expect(hashes.size).toBe(3);
+  });
+
+  it('reuses stored clips on a second call instead of drawing them again', async () => {
+    const provider = new OfflineStockProvider({ longSide: 160, clipSeconds: 2, fps: 10 });
+    const first = await provider.fetchClips(test.ctx, request({ count: 2 }));
+    expect(drawn(test)).toBe(2);
+    const second = await provider.fetchClips(test.ctx, request({ count: 2 }));
+    expect(drawn(test)).toBe(2);
+    expect(second).toEqual(first);
+  });
+
+  it('keeps one order per query, skips excluded variants and makes landscape clips for a landscape frame', async () => {
+    const provider = new OfflineStockProvider({ longSide: 160, clipSeconds: 1, fps: 10 });
+    const first = await provider.fetchClips(test.ctx, request({ count: 2, frame: { width: 1920, height: 1080 } }));
+    expect(first.map((clip) => [clip.width, clip.height])).toEqual([
+      [160, 90],
+      [160, 90],
+    ]);
+    const next = await provider.fetchClips(test.ctx, request({ count: 2, frame: { width: 1920, height: 1080 }, excludeIds: [first[0]!.source.id] }));
+    expect(next.map((clip) => clip.source.id)).toEqual([first[1]!.source.id, expect.any(String)]);
+    expect(next[1]!.source.id).not.toBe(first[0]!.source.id);
+  });
+
+  it('makes clips at least as long as the minimum duration', async () => {
+    const provider = new OfflineStockProvider({ longSide: 64, clipSeconds: 1, fps: 5 });
+    const [clip] = await provider.fetchClips(test.ctx, request({ count: 1, minDurationSeconds: 2.5 }));
+    expect(clip?.durationSeconds).toBe(3);
+    expect((await probeVideoFile(test.storage.localPath(clip!.file.key)!, test.abort.signal))?.durationSeconds).toBe(3);
+  });
+
+  it('draws every variant of the library, each one different', async () => {
+    const provider = new OfflineStockProvider({ longSide: 64, clipSeconds: 1, fps: 5 });
+    const clips = await provider.fetchClips(test.ctx, request({ count: 20, queries: ['всё'] }));
+    expect(clips.map((clip) => clip.source.id).sort()).toEqual(offlineFootageVariants.map((variant) => variant.id).sort());
+    expect(clips.every((clip) => clip.width === 36 && clip.height === 64)).toBe(true);
+    const hashes = await Promise.all(clips.map((clip) => frameHash(test.storage.localPath(clip.file.key)!, 0.5)));
+    expect(new Set(hashes).size).toBe(20);
+  });
+
+  it('fails with STOCK_NO_RESULTS when every variant is already used', async () => {
+    const provider = new OfflineStockProvider({ longSide: 64, clipSeconds: 1, fps: 5 });
+    const excludeIds = offlineFootageVariants.map((variant) => variant.id);
+    await expect(provider.fetchClips(test.ctx, request({ excludeIds }))).rejects.toMatchObject({ code: 'STOCK_NO_RESULTS' });
+  });
+});

@@ -1,0 +1,214 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FentaError } from '@fenta/core';
+import { probeVideoFile } from '../../src/providers/stock/probe-video-file';
+import { PexelsStockProvider } from '../../src/providers/stock/pexels-stock-provider';
+import type { StockRequest } from '../../src/providers/pipeline-providers';
+import { startFakePexelsServer, type FakePexelsFile, type FakePexelsServer, type FakePexelsVideo } from '../fakes/fake-pexels-server';
+import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
+import { makeTestVideo } from './make-test-video';
+
+const apiKey = 'pexels-test-key-7f3a';
+let videoDir: string;
+let portraitPath: string;
+let landscapePath: string;
+let fake: FakePexelsServer;
+let test: NodeTestContext;
+
+beforeAll(async () => {
+  videoDir = await mkdtemp(path.join(tmpdir(), 'pexels-videos-'));
+  portraitPath = path.join(videoDir, 'portrait.mp4');
+  landscapePath = path.join(videoDir, 'landscape.mp4');
+  await Promise.all([
+    makeTestVideo(portraitPath, { width: 72, height: 128, seconds: 1, fps: 10 }),
+    makeTestVideo(landscapePath, { width: 128, height: 72, seconds: 1, fps: 10 }),
+  ]);
+});
+
+afterAll(async () => {
+  await rm(videoDir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await fake?.close();
+  await test?.cleanup();
+});
+
+/** A video offering the usual Pexels sizes; each file id encodes its size so downloads say which was picked. */
+function standardVideo(id: number, duration: number, extra: Partial<FakePexelsVideo> = {}): FakePexelsVideo {
+  const files: FakePexelsFile[] = [
+    { id: id * 10 + 1, width: 3840, height: 2160, quality: 'uhd', path: landscapePath },
+    { id: id * 10 + 2, width: 1080, height: 1920, path: portraitPath },
+    { id: id * 10 + 3, width: 720, height: 1280, path: portraitPath },
+    { id: id * 10 + 4, width: 640, height: 360, quality: 'sd', path: landscapePath },
+  ];
+  return { id, duration, files, ...extra };
+}
+
+async function setUp(videos: FakePexelsVideo[], settings: { maxDownloadBytes?: number; attempts?: number } = {}) {
+  fake = await startFakePexelsServer({ apiKey, videos });
+  test = await createNodeTestContext();
+  return new PexelsStockProvider({
+    apiKey,
+    baseUrl: fake.baseUrl,
+    downloadPolicy: { allowAddresses: ['127.0.0.1'] },
+    maxDownloadBytes: settings.maxDownloadBytes,
+    retry: { attempts: settings.attempts ?? 3, baseMs: 5 },
+  });
+}
+
+function request(overrides: Partial<StockRequest> = {}): StockRequest {
+  return { queries: ['city night'], count: 1, frame: { width: 1080, height: 1920 }, minDurationSeconds: 0, excludeIds: [], ...overrides };
+}
+
+async function failure(promise: Promise<unknown>): Promise<FentaError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  if (!(error instanceof FentaError)) throw new Error(`expected a FentaError, got ${String(error)}`);
+  return error;
+}
+
+describe('PexelsStockProvider', () => {
+  it('searches with the key and the frame, downloads the nearest file and stores it measured by ffprobe', async () => {
+    const provider = await setUp([standardVideo(1, 12, { author: 'Ana' })]);
+    const clips = await provider.fetchClips(test.ctx, request());
+    expect(fake.searches).toEqual([
+      {
+        params: { query: 'city night', orientation: 'portrait', size: 'medium', per_page: '15', page: '1' },
+        authorization: apiKey,
+        at: expect.any(Number),
+      },
+    ]);
+    expect(fake.downloads).toEqual([{ path: '/video-files/1/12.mp4', authorization: undefined }]);
+    expect(clips).toEqual([
+      {
+        file: { key: 'orgs/org_test/jobs/job_test/n1/clip-1.mp4', contentType: 'video/mp4', bytes: expect.any(Number) },
+        durationSeconds: 1,
+        width: 72,
+        height: 128,
+        fps: 10,
+        source: { provider: 'pexels', id: '1', url: 'https://www.pexels.com/video/clip-1/', author: 'Ana' },
+        query: 'city night',
+      },
+    ]);
+    const stored = test.storage.localPath(clips[0]!.file.key)!;
+    expect(await probeVideoFile(stored, test.abort.signal)).toEqual({ width: 72, height: 128, durationSeconds: 1, fps: 10 });
+  });
+
+  it('picks 720x1280 for a 720x1280 frame and asks Pexels for the small size class', async () => {
+    const provider = await setUp([standardVideo(1, 12)]);
+    await provider.fetchClips(test.ctx, request({ frame: { width: 720, height: 1280 } }));
+    expect(fake.searches[0]?.params.size).toBe('small');
+    expect(fake.downloads.map((d) => d.path)).toEqual(['/video-files/1/13.mp4']);
+  });
+
+  it('picks the largest landscape file when a portrait frame only has landscape ones', async () => {
+    const landscapeOnly: FakePexelsVideo = {
+      id: 5,
+      duration: 10,
+      files: [
+        { id: 51, width: 1280, height: 720, path: landscapePath },
+        { id: 52, width: 1920, height: 1080, path: landscapePath },
+        { id: 53, width: 640, height: 360, path: landscapePath },
+        { id: 54, width: 1080, height: 1920, fileType: 'application/x-mpegURL', path: portraitPath },
+      ],
+    };
+    const provider = await setUp([landscapeOnly]);
+    const clips = await provider.fetchClips(test.ctx, request());
+    expect(fake.downloads.map((d) => d.path)).toEqual(['/video-files/5/52.mp4']);
+    expect([clips[0]?.width, clips[0]?.height]).toEqual([128, 72]);
+  });
+
+  it('asks for landscape footage for a landscape frame', async () => {
+    const provider = await setUp([standardVideo(1, 12)]);
+    await provider.fetchClips(test.ctx, request({ frame: { width: 1920, height: 1080 } }));
+    expect(fake.searches[0]?.params.orientation).toBe('landscape');
+  });
+
+  it('skips excluded ids, never repeats a clip across queries, and numbers clips after those already used', async () => {
+    const provider = await setUp([
+      standardVideo(1, 10, { matches: ['city', 'night'] }),
+      standardVideo(2, 10, { matches: ['city'] }),
+      standardVideo(3, 10, { matches: ['night'] }),
+    ]);
+    const clips = await provider.fetchClips(test.ctx, request({ queries: ['city', 'night'], count: 2, excludeIds: ['2'] }));
+    expect(clips.map((clip) => [clip.source.id, clip.query, clip.file.key])).toEqual([
+      ['1', 'city', 'orgs/org_test/jobs/job_test/n1/clip-2.mp4'],
+      ['3', 'night', 'orgs/org_test/jobs/job_test/n1/clip-3.mp4'],
+    ]);
+    expect(fake.searches.map((s) => s.params.query)).toEqual(['city', 'night']);
+  });
+
+  it('prefers clips of the minimum length and uses shorter ones only when it must', async () => {
+    const provider = await setUp([standardVideo(1, 3), standardVideo(2, 12), standardVideo(3, 15)]);
+    const two = await provider.fetchClips(test.ctx, request({ count: 2, minDurationSeconds: 5 }));
+    expect(two.map((clip) => clip.source.id)).toEqual(['2', '3']);
+    const three = await provider.fetchClips(test.ctx, request({ count: 3, minDurationSeconds: 5 }));
+    expect(three.map((clip) => clip.source.id)).toEqual(['2', '3', '1']);
+  });
+
+  it('waits as long as Retry-After asks after a 429, then succeeds', async () => {
+    const provider = await setUp([standardVideo(1, 12)]);
+    fake.scriptSearchAnswers({ status: 429, headers: { 'retry-after': '1' }, body: '{"error":"Too Many Requests"}' });
+    const clips = await provider.fetchClips(test.ctx, request());
+    expect(clips.map((clip) => clip.source.id)).toEqual(['1']);
+    expect(fake.searches).toHaveLength(2);
+    expect(fake.searches[1]!.at - fake.searches[0]!.at).toBeGreaterThanOrEqual(990);
+  });
+
+  it('fails with PROVIDER_RATE_LIMITED when every try is rate limited', async () => {
+    const provider = await setUp([standardVideo(1, 12)], { attempts: 2 });
+    fake.scriptSearchAnswers({ status: 429 }, { status: 429 });
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.message).toBe('Provider pexels is rate limiting requests');
+    expect(fake.searches).toHaveLength(2);
+  });
+
+  it('retries a 500 and fails with PROVIDER_ERROR when it persists', async () => {
+    const provider = await setUp([standardVideo(1, 12)], { attempts: 3 });
+    fake.scriptSearchAnswers({ status: 500, body: 'oops' }, { status: 502, body: 'bad gateway' }, { status: 500, body: 'oops again' });
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.message).toBe('Provider pexels answered 500: oops again');
+    expect(fake.searches).toHaveLength(3);
+  });
+
+  it('reports a refused key naming the provider, never the key, without retrying', async () => {
+    const provider = await setUp([standardVideo(1, 12)]);
+    fake.scriptSearchAnswers({ status: 401, body: `{"error":"bad key ${apiKey}"}` });
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.message).toBe('Provider pexels answered 401: the API key was refused');
+    expect(JSON.stringify(error.toBody())).not.toContain(apiKey);
+    expect(fake.searches).toHaveLength(1);
+  });
+
+  it('refuses a file larger than the download limit', async () => {
+    const provider = await setUp([standardVideo(1, 12)], { maxDownloadBytes: 1000 });
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.message).toBe(`Download from ${new URL(fake.baseUrl).host} exceeds the limit of 1000 bytes`);
+    expect(await test.storage.stat('orgs/org_test/jobs/job_test/n1/clip-1.mp4')).toBeUndefined();
+  });
+
+  it('refuses file links to loopback under the production download policy', async () => {
+    fake = await startFakePexelsServer({ apiKey, videos: [standardVideo(1, 12)] });
+    test = await createNodeTestContext();
+    const provider = new PexelsStockProvider({ apiKey, baseUrl: fake.baseUrl, retry: { attempts: 1, baseMs: 5 } });
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.message).toBe(`URL ${fake.baseUrl}/video-files/1/12.mp4 is not allowed: 127.0.0.1, a loopback address`);
+    expect(fake.downloads).toEqual([]);
+  });
+
+  it('fails with STOCK_NO_RESULTS when nothing is found', async () => {
+    const provider = await setUp([standardVideo(1, 12, { matches: ['forest'] })]);
+    const error = await failure(provider.fetchClips(test.ctx, request({ queries: ['city', 'night'] })));
+    expect(error.message).toBe('No stock footage found for "city / night" at pexels');
+  });
+
+  it('reads further pages until it has enough clips', async () => {
+    const videos = Array.from({ length: 20 }, (_, i) => standardVideo(i + 1, i < 15 ? 2 : 20));
+    const provider = await setUp(videos);
+    const clips = await provider.fetchClips(test.ctx, request({ count: 1, minDurationSeconds: 10 }));
+    expect(clips.map((clip) => clip.source.id)).toEqual(['16']);
+    expect(fake.searches.map((s) => s.params.page)).toEqual(['1', '2']);
+  });
+});

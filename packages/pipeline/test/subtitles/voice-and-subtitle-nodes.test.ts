@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { builtInTemplates } from '@fenta/db';
+import type { Captions, Script, Speech } from '../../src/artifacts/artifact-types';
+import { subtitleAutoNode } from '../../src/nodes/subtitle-auto.node';
+import { voiceTtsNode } from '../../src/nodes/voice-tts.node';
+import type { Transcriber } from '../../src/providers/pipeline-providers';
+import { EspeakSpeechSynthesizer } from '../../src/providers/tts/espeak-speech-synthesizer';
+import { createNodeTestContext, testProviders, type NodeTestContext } from '../support/node-test-context';
+
+const script: Script = {
+  kind: 'script',
+  title: 'Daily News',
+  lang: 'en',
+  beats: [
+    { text: 'Breaking news from the city tonight.', sentences: ['Breaking news from the city tonight.'], searchTerms: ['city night'] },
+    {
+      text: 'Crowds gathered at the old station, waiting for the last train. Nobody expected what happened next!',
+      sentences: ['Crowds gathered at the old station, waiting for the last train.', 'Nobody expected what happened next!'],
+      searchTerms: ['train station'],
+    },
+  ],
+  hashtags: ['#news'],
+};
+
+const templates = builtInTemplates.map(({ id, name, aspect, resolution, spec }) => ({ id, name, aspect, resolution, spec }));
+
+function srtCues(srt: string): Array<{ start: string; end: string; text: string }> {
+  return srt
+    .trim()
+    .split('\n\n')
+    .map((block) => {
+      const [, times = '', ...lines] = block.split('\n');
+      const [start = '', end = ''] = times.split(' --> ');
+      return { start, end, text: lines.join('\n') };
+    });
+}
+
+describe('Voice.TTS then Subtitle.Auto, with espeak-ng', () => {
+  const espeak = new EspeakSpeechSynthesizer();
+  const contexts: NodeTestContext[] = [];
+  const context = async (options: Parameters<typeof createNodeTestContext>[0]) => {
+    const created = await createNodeTestContext(options);
+    contexts.push(created);
+    return created;
+  };
+  let voice: NodeTestContext;
+  let speech: Speech;
+
+  beforeAll(async () => {
+    voice = await context({ providers: testProviders({ tts: { espeak } }), nodeId: 'n3' });
+    const params = voiceTtsNode.params.parse({ voice: 'alloy_en', speed: 1.02, provider: 'openai' });
+    speech = await voiceTtsNode.run(voice.ctx, { script }, params);
+  });
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.cleanup()));
+  });
+
+  it('speaks the script with espeak-ng, says in the log that it ran instead of openai, and stores voice.wav', async () => {
+    expect(voice.record.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'espeak-ng ran instead of openai: openai is not configured (no API key)',
+    ]);
+    expect(speech.provider).toBe('espeak-ng');
+    expect(speech.voice).toBe('alloy_en');
+    expect(speech.audio).toEqual({ key: 'orgs/org_test/jobs/job_test/n3/voice.wav', contentType: 'audio/wav', bytes: expect.any(Number) });
+    expect(await voice.storage.stat(speech.audio.key)).toEqual({ key: speech.audio.key, contentType: 'audio/wav', bytes: speech.audio.bytes });
+    const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-show_entries', 'stream=duration', '-of', 'csv=p=0', voice.storage.localPath(speech.audio.key)!]);
+    expect(Number(stdout)).toBeCloseTo(speech.durationSeconds, 3);
+    expect(speech.sentences.map((s) => [s.beat, s.text])).toEqual([
+      [0, 'Breaking news from the city tonight.'],
+      [1, 'Crowds gathered at the old station, waiting for the last train.'],
+      [1, 'Nobody expected what happened next!'],
+    ]);
+    expect(speech.script).toBe(script);
+    expect(voice.record.progress[voice.record.progress.length - 1]).toBe(1);
+  });
+
+  it('writes SRT, VTT and ASS captions for the sample template, cued from the first sentence', async () => {
+    const subtitle = await context({ providers: testProviders({ tts: { espeak } }), templates, nodeId: 'n4' });
+    const captions: Captions = await subtitleAutoNode.run(subtitle.ctx, { speech }, subtitleAutoNode.params.parse({ style: 'clean_box', template_id: 'tmpl_shorts_v1' }));
+
+    expect(captions.frame).toEqual({ width: 1080, height: 1920 });
+    expect(captions.style).toMatchObject({ font: 'Inter', size: 44, box: true, position: 'bottom', margin: 120 });
+    expect([captions.srt.key, captions.vtt.key, captions.ass.key]).toEqual([
+      'orgs/org_test/jobs/job_test/n4/captions.srt',
+      'orgs/org_test/jobs/job_test/n4/captions.vtt',
+      'orgs/org_test/jobs/job_test/n4/captions.ass',
+    ]);
+    const srt = (await subtitle.storage.getBytes(captions.srt.key)).toString('utf8');
+    const vtt = (await subtitle.storage.getBytes(captions.vtt.key)).toString('utf8');
+    const ass = (await subtitle.storage.getBytes(captions.ass.key)).toString('utf8');
+    const cues = srtCues(srt);
+    expect(cues).toHaveLength(captions.cues.length);
+    expect(cues[0]!.start).toBe('00:00:00,000');
+    expect(captions.cues[0]!.start).toBe(speech.sentences[0]!.start);
+    expect(cues.map((c) => c.text)).toEqual(captions.cues.map((c) => c.lines.join('\n')));
+    expect(vtt.startsWith('WEBVTT\n\n00:00:00.000 --> ')).toBe(true);
+    expect(ass).toContain('\nStyle: Caption,Inter,44,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,3,11,3,2,108,108,120,1\n');
+    expect(ass.split('\n').filter((l) => l.startsWith('Dialogue: '))).toHaveLength(captions.cues.length);
+    // Every word of the narration is captioned once, in order.
+    expect(captions.cues.flatMap((c) => c.words.map((w) => w.word))).toEqual(speech.sentences.flatMap((s) => s.words.map((w) => w.word)));
+    expect(subtitle.record.logs.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('uses the transcriber for word timings when asked and configured', async () => {
+    const heard = speech.sentences.flatMap((s) => s.words.map((w) => ({ word: w.word.replace(/[^\w']/g, ''), start: w.start + 0.01, end: w.end })));
+    const transcriber: Transcriber = { name: 'openai', transcribe: async () => ({ text: script.beats.map((b) => b.text).join(' '), words: heard }) };
+    const subtitle = await context({ providers: testProviders({ tts: { espeak }, transcription: transcriber }), nodeId: 'n4' });
+    const captions = await subtitleAutoNode.run(subtitle.ctx, { speech }, subtitleAutoNode.params.parse({ style: 'karaoke_bounce', transcribe: true }));
+    const words = captions.cues.flatMap((c) => c.words);
+    expect(words.map((w) => w.start)).toEqual(heard.map((w) => w.start));
+    expect(words.map((w) => w.word)).toEqual(speech.sentences.flatMap((s) => s.words.map((w) => w.word)));
+    expect(captions.style).toMatchObject({ preset: 'karaoke_bounce', size: 64, position: 'center', box: false });
+  });
+
+  it('fails with PROVIDER_UNAVAILABLE in strict mode when openai is asked for and not configured', async () => {
+    const strict = await context({ providers: testProviders({ strict: true, tts: { espeak } }) });
+    await expect(voiceTtsNode.run(strict.ctx, { script }, voiceTtsNode.params.parse({ provider: 'openai' }))).rejects.toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      params: { provider: 'openai' },
+    });
+    expect(strict.record.logs).toEqual([]);
+  });
+
+  it('refuses an empty script with NODE_INPUT_INVALID and an unknown language with NODE_PARAM_INVALID', async () => {
+    const empty = await context({ providers: testProviders({ tts: { espeak } }) });
+    const silent: Script = { ...script, beats: [{ text: ' ', sentences: [' ', '...'], searchTerms: [] }] };
+    await expect(voiceTtsNode.run(empty.ctx, { script: silent }, voiceTtsNode.params.parse({}))).rejects.toMatchObject({ code: 'NODE_INPUT_INVALID' });
+    await expect(voiceTtsNode.run(empty.ctx, { script: { ...script, lang: 'tlh' } }, voiceTtsNode.params.parse({ voice: 'alloy' }))).rejects.toMatchObject({
+      code: 'NODE_PARAM_INVALID',
+      params: { node: 'n1', type: 'Voice.TTS', path: 'voice' },
+    });
+  });
+
+  it('validates params: speed within 0.5–2, a known style', () => {
+    expect(voiceTtsNode.params.parse({})).toEqual({ voice: 'alloy_en', speed: 1 });
+    expect(voiceTtsNode.params.safeParse({ speed: 2.5 }).success).toBe(false);
+    expect(subtitleAutoNode.params.parse({})).toEqual({ style: 'clean_box', transcribe: false });
+    expect(subtitleAutoNode.params.safeParse({ style: 'neon' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,75 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { OpenAITranscriber } from '../../src/providers/transcription/openai-transcriber';
+import { openAIErrorBody, startFakeOpenAIAudioServer, type FakeOpenAIAudioServer } from '../fakes/fake-openai-audio-server';
+
+describe('OpenAITranscriber', () => {
+  let server: FakeOpenAIAudioServer;
+  let tempDir: string;
+  let clip: string;
+  const signal = new AbortController().signal;
+
+  beforeEach(async () => {
+    server = await startFakeOpenAIAudioServer();
+    tempDir = await mkdtemp(path.join(tmpdir(), 'fenta-transcriber-'));
+    // A clip the fake itself spoke, fetched over its wire format, so it knows what the clip says.
+    const answer = await fetch(`${server.baseURL}/audio/speech`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test-key' },
+      body: JSON.stringify({ model: 'gpt-4o-mini-tts', voice: 'alloy', input: 'Crowds gathered at the station, again.', speed: 1, response_format: 'wav' }),
+    });
+    expect(answer.headers.get('content-type')).toBe('audio/wav');
+    clip = path.join(tempDir, 'clip.wav');
+    await writeFile(clip, Buffer.from(await answer.arrayBuffer()));
+    server.requests.length = 0;
+  });
+
+  afterEach(async () => {
+    await server.close();
+    await rm(tempDir, { recursive: true, force: true });
+  });
+
+  it('uploads the audio as multipart with word timestamps asked for, and returns the words heard', async () => {
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    const result = await transcriber.transcribe(clip, { lang: 'en-US', signal });
+
+    expect(server.requests).toHaveLength(1);
+    const [received] = server.requests;
+    expect(received!.authorization).toBe('Bearer sk-test-key');
+    expect(received!.contentType).toMatch(/^multipart\/form-data; boundary=/);
+    const { file, ...fields } = received!.fields as { file: { name: string; type: string; bytes: Buffer } };
+    expect(fields).toEqual({ model: 'whisper-1', response_format: 'verbose_json', 'timestamp_granularities[]': 'word', language: 'en' });
+    expect(file.name).toBe('clip.wav');
+    expect(file.type).toBe('audio/wav');
+    expect(file.bytes.equals(await readFile(clip))).toBe(true);
+
+    expect(result.text).toBe('Crowds gathered at the station, again.');
+    expect(result.words).toEqual(server.transcripts[0]!.words);
+    expect(result.words.map((w) => w.word)).toEqual(['Crowds', 'gathered', 'at', 'the', 'station', 'again']);
+  });
+
+  it('fails with PROVIDER_RESPONSE_INVALID when the answer has no word timestamps', async () => {
+    server.queue('transcriptions', [{ status: 200, body: { task: 'transcribe', language: 'english', duration: 1.5, text: 'Crowds gathered' } }]);
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    await expect(transcriber.transcribe(clip, { lang: 'en', signal })).rejects.toMatchObject({ code: 'PROVIDER_RESPONSE_INVALID', params: { provider: 'openai' } });
+  });
+
+  it('fails at once with PROVIDER_ERROR when the key is refused', async () => {
+    server.always('transcriptions', { status: 401, body: openAIErrorBody('Incorrect API key provided', 'invalid_request_error') });
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-wrong', baseURL: server.baseURL, retry: { attempts: 3, backoffMs: 5 } });
+    await expect(transcriber.transcribe(clip, { lang: 'en', signal })).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      params: { provider: 'openai', status: 401, reason: 'Incorrect API key provided' },
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('retries a 503 and then returns the words', async () => {
+    server.queue('transcriptions', [{ status: 503, body: openAIErrorBody('Service unavailable', 'server_error') }]);
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: { attempts: 3, backoffMs: 5 } });
+    const result = await transcriber.transcribe(clip, { lang: 'en', signal });
+    expect(server.requests.map((r) => r.route)).toEqual(['transcriptions', 'transcriptions']);
+    expect(result.words).toHaveLength(6);
+  });
+});
