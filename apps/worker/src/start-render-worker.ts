@@ -1,0 +1,92 @@
+import { Queue, Worker } from 'bullmq';
+import type { Logger } from '@fenta/core';
+import type { ExecutorDeps } from '@fenta/pipeline';
+import { createRedisConnection, queueNames, renderJobOptions, type RenderJobData } from '@fenta/queue';
+import { createRenderProcessor } from './render-processor';
+import { requeueLostJobs } from './requeue-lost-jobs';
+
+export interface RenderWorkerOptions {
+  deps: ExecutorDeps;
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  logger: Logger;
+  /** How often Postgres is compared with the queue (and once at start unless `reconcileOnStart` is false). */
+  reconcileIntervalMs?: number;
+  reconcileOnStart?: boolean;
+}
+
+export interface RunningRenderWorker {
+  worker: Worker<RenderJobData>;
+  queue: Queue<RenderJobData>;
+  /**
+   * Stops taking jobs, lets running ones finish for `graceMs`, then hands
+   * them back (status queued) and closes, even when Redis is unreachable.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+/** Starts the BullMQ worker of the render queue and the lost-job reconciler. */
+export function startRenderWorker(options: RenderWorkerOptions): RunningRenderWorker {
+  const stop = new AbortController();
+  const connection = createRedisConnection(options.redisUrl, { connectionName: 'fenta-worker' });
+  // Without a listener ioredis prints every failed reconnect; one line per outage is enough.
+  let redisDown = false;
+  connection.on('error', (error: Error) => {
+    if (!redisDown) options.logger.error({ err: error.message }, 'lost the connection to Redis; retrying');
+    redisDown = true;
+  });
+  connection.on('ready', () => {
+    if (redisDown) options.logger.info('connected to Redis again');
+    redisDown = false;
+  });
+  const queue = new Queue<RenderJobData>(queueNames.renders, { connection, prefix: options.prefix, defaultJobOptions: renderJobOptions });
+  const worker = new Worker<RenderJobData>(queueNames.renders, createRenderProcessor(options.deps, stop.signal), {
+    connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    // ffmpeg runs in a child process, so the event loop stays free to renew locks; 60 s tolerates a slow Redis.
+    lockDuration: 60_000,
+    stalledInterval: 30_000,
+    maxStalledCount: 2,
+  });
+  worker.on('failed', (job, error) => options.logger.warn({ jobId: job?.id, err: error.message }, 'render job attempt failed'));
+  worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));
+
+  const reconcile = () =>
+    requeueLostJobs({ db: options.deps.db, queue, logger: options.logger }).catch((error: unknown) =>
+      options.logger.warn({ err: error }, 'could not compare Postgres with the queue; will try again'),
+    );
+  if (options.reconcileOnStart !== false) void reconcile();
+  const reconciler = setInterval(reconcile, options.reconcileIntervalMs ?? 60_000);
+
+  return {
+    worker,
+    queue,
+    async shutdown(graceMs) {
+      clearInterval(reconciler);
+      const closing = worker.close();
+      const finished = await settlesWithin(closing, graceMs);
+      if (!finished) {
+        options.logger.warn({ graceMs }, 'running jobs did not finish in time; handing them back to the queue');
+        stop.abort();
+        await settlesWithin(closing, 5_000);
+      }
+      await settlesWithin(queue.close(), 2_000);
+      connection.disconnect();
+    },
+  };
+}
+
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
