@@ -1,0 +1,89 @@
+import { FentaError } from '@fenta/core';
+import { z } from 'zod';
+import type { Captions, Footage } from '../artifacts/artifact-types';
+import { getOutputProfile, outputProfileNames } from '../render/output-profiles';
+import type { PlaceholderMedia } from '../timeline/build-overlays';
+import { buildTimeline } from '../timeline/build-timeline';
+import { parseTemplateSpec } from '../timeline/template-spec';
+import { templateFrame, templateProfileName } from '../timeline/template-profile';
+import type { Timeline } from '../timeline/timeline-ir';
+import { defineNodeType } from './define-node-type';
+import type { NodeContext } from './node-context';
+
+const type = 'Edit.Timeline';
+
+/** Job variables that fill a template's media placeholders, each a storage key. */
+const placeholderVariables = ['music', 'logo', 'cover'] as const;
+
+const params = z.object({
+  template_id: z.string().min(1),
+  /** Defaults to the profile matching the template's aspect and resolution. */
+  profile: z.enum(outputProfileNames).optional(),
+});
+
+/**
+ * The job's placeholder media from its variables. They are storage keys
+ * chosen by the caller, so only keys of the job's own org are accepted (a key
+ * of another org would read that org's files) and they must exist.
+ */
+async function placeholdersFrom(ctx: NodeContext): Promise<PlaceholderMedia> {
+  const media: PlaceholderMedia = {};
+  for (const name of placeholderVariables) {
+    const value = ctx.variables[name];
+    if (value === undefined || value === null || value === '') continue;
+    const invalid = (reason: string) => new FentaError('NODE_INPUT_INVALID', { node: ctx.nodeId, type, reason: `variable "${name}" ${reason}` });
+    if (typeof value !== 'string') throw invalid('must be a storage key (a string)');
+    if (!value.startsWith(`orgs/${ctx.orgId}/`)) throw invalid(`names a storage key outside this org: ${value}`);
+    if (!(await ctx.storage.stat(value))) throw invalid(`names a storage key with nothing stored: ${value}`);
+    media[name] = value;
+  }
+  return media;
+}
+
+/** `Edit.Timeline`: footage and captions cut to a template's rules into the timeline `Output.Render` compiles. */
+export const editTimelineNode = defineNodeType<z.output<typeof params>, { footage: Footage; captions: Captions }, Timeline>({
+  type,
+  stage: 'edit',
+  description: 'Cuts the footage on sentence starts within the template\'s scene rules and lays out subtitles, overlays, narration and music.',
+  params,
+  inputs: { footage: { kind: 'footage' }, captions: { kind: 'captions' } },
+  output: 'timeline',
+  // Pure work on its inputs; only loading the template can fail transiently.
+  retry: { attempts: 2, backoffMs: 500 },
+  timeoutMs: 30_000,
+  async run(ctx, inputs, p) {
+    const template = await ctx.loadTemplate(p.template_id);
+    const spec = parseTemplateSpec(template.id, template.spec);
+    const profile = getOutputProfile(p.profile ?? templateProfileName(template, outputProfileNames), { node: ctx.nodeId, type });
+    const frame = inputs.captions.frame;
+    if (Math.abs(frame.width / frame.height - profile.width / profile.height) > 0.01) {
+      ctx.log.warn('captions were laid out for another aspect ratio; libass will stretch them', { captions: frame, profile: profile.name });
+    }
+    const placeholders = await placeholdersFrom(ctx);
+    if (placeholders.cover) ctx.log.info('the cover placeholder is not placed in the video; the thumbnail is a frame of it', { cover: placeholders.cover });
+    const timeline = buildTimeline({
+      footage: inputs.footage,
+      captions: inputs.captions,
+      spec,
+      profile,
+      templateFrame: templateFrame(template),
+      placeholders,
+      nodeId: ctx.nodeId,
+    });
+    const sources = new Set(timeline.clips.map((c) => c.source));
+    ctx.log.info('timeline built', {
+      template: template.id,
+      profile: profile.name,
+      durationSeconds: timeline.durationSeconds,
+      pieces: timeline.clips.length,
+      distinctClips: sources.size,
+      overlays: timeline.overlays.length,
+      music: Boolean(timeline.audio.music),
+    });
+    if (timeline.clips.length > sources.size) {
+      ctx.log.warn('not enough footage for every scene: some clips are shown twice (from other in-points)', { clips: inputs.footage.clips.length, pieces: timeline.clips.length });
+    }
+    ctx.progress(1);
+    return timeline;
+  },
+});

@@ -1,0 +1,34 @@
+import type { OutputProfile, TimelineClip } from '../timeline/timeline-ir';
+import { formatSeconds } from './escape-filter-value';
+
+/**
+ * The footage part of the filter graph, ending in `[base]`: each clip's input
+ * (already cut with input-side `-ss`/`-t`) cropped to the frame's aspect, set
+ * to the output frame rate, scaled to the frame, and concatenated.
+ *
+ * Cropping comes before scaling so only the kept part of the picture is
+ * scaled (a landscape source for a vertical frame keeps about a third), and
+ * `fps` comes before `scale` so a 50/60 fps source is scaled at 30 fps. Each
+ * piece ends on an exact frame count (`trim=end_frame`), after `tpad` has
+ * cloned the last frame in case the source ends a frame early, so cuts land
+ * where the timeline puts them and the pieces add up to its length.
+ */
+export function footageGraph(clips: TimelineClip[], inputIndexes: number[], profile: OutputProfile): string {
+  const { width: w, height: h, fps } = profile;
+  const chains = clips.map((clip, i) => {
+    const frames = Math.round((clip.end - clip.start) * fps);
+    const filters = [
+      `crop=min(iw\\,ih*${w}/${h}):min(ih\\,iw*${h}/${w})`,
+      `fps=${fps}`,
+      `scale=${w}:${h}`,
+      'setsar=1',
+      'format=yuv420p',
+      `tpad=stop_mode=clone:stop_duration=${formatSeconds(clip.end - clip.start)}`,
+      `trim=end_frame=${frames}`,
+    ];
+    return `[${inputIndexes[i]}:v]${filters.join(',')}[v${i}]`;
+  });
+  const labels = clips.map((_, i) => `[v${i}]`).join('');
+  if (clips.length === 1) return `${chains[0]!.slice(0, -'[v0]'.length)}[base]`;
+  return [...chains, `${labels}concat=n=${clips.length}:v=1:a=0[base]`].join(';');
+}

@@ -1,0 +1,72 @@
+import { FentaError } from '@fenta/core';
+import type { OutputProfile } from '../timeline/timeline-ir';
+
+/** x264's presets, fastest first. */
+export const x264Presets = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
+export type X264Preset = (typeof x264Presets)[number];
+
+const frameSizes = {
+  '9x16': { full: [1080, 1920], hd: [720, 1280] },
+  '16x9': { full: [1920, 1080], hd: [1280, 720] },
+  '1x1': { full: [1080, 1080], hd: [720, 720] },
+  '4x5': { full: [1080, 1350], hd: [720, 900] },
+} as const;
+
+// Caps sized so a busy 30 fps frame still gets crf-level quality while the
+// file stays under what TikTok/Reels/Shorts accept without a hard re-encode.
+const maxBitrateKbps = { full: 8000, hd: 5000 } as const;
+
+function profile(aspect: keyof typeof frameSizes, tier: 'full' | 'hd'): OutputProfile {
+  const [width, height] = frameSizes[aspect][tier];
+  return {
+    name: `${aspect}_${tier === 'full' ? '1080p' : '720p'}`,
+    width,
+    height,
+    fps: 30,
+    crf: 20,
+    preset: 'veryfast',
+    maxBitrateKbps: maxBitrateKbps[tier],
+    audioBitrateKbps: 160,
+    audioSampleRate: 48_000,
+  };
+}
+
+/** Every output profile by name (`9x16_1080p`, `9x16_720p`, …). */
+export const outputProfiles: Readonly<Record<string, OutputProfile>> = Object.freeze(
+  Object.fromEntries(
+    (Object.keys(frameSizes) as Array<keyof typeof frameSizes>)
+      .flatMap((aspect) => [profile(aspect, 'full'), profile(aspect, 'hd')])
+      .map((p) => [p.name, Object.freeze(p)]),
+  ),
+);
+
+/** The profile names, for params schemas (`z.enum(outputProfileNames)`). */
+export const outputProfileNames = Object.keys(outputProfiles) as [string, ...string[]];
+
+/**
+ * The named profile, optionally with another x264 preset. An unknown name or
+ * preset is a bad param (NODE_PARAM_INVALID) whose message lists the valid values.
+ */
+export function getOutputProfile(
+  name: string,
+  options: { preset?: string; node?: string; type?: string } = {},
+): OutputProfile {
+  const where = { node: options.node ?? '-', type: options.type ?? 'Output.Render' };
+  const found = outputProfiles[name];
+  if (!found) {
+    throw new FentaError(
+      'NODE_PARAM_INVALID',
+      { ...where, path: 'profile', reason: `unknown profile "${name}"; valid profiles: ${outputProfileNames.join(', ')}` },
+      { details: { validProfiles: outputProfileNames } },
+    );
+  }
+  if (options.preset === undefined) return { ...found };
+  if (!(x264Presets as readonly string[]).includes(options.preset)) {
+    throw new FentaError(
+      'NODE_PARAM_INVALID',
+      { ...where, path: 'preset', reason: `unknown x264 preset "${options.preset}"; valid presets: ${x264Presets.join(', ')}` },
+      { details: { validPresets: x264Presets } },
+    );
+  }
+  return { ...found, preset: options.preset };
+}

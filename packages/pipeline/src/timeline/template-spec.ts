@@ -1,0 +1,121 @@
+import { FentaError } from '@fenta/core';
+import { z } from 'zod';
+
+// Objects are loose (unknown keys kept) because the spec format is open:
+// templates may carry fields other tools read. Fields the timeline and the
+// renderer act on are exact: their types, ranges and cross-references.
+
+const trackId = z.string().min(1).max(64);
+const zIndex = z.number().int().min(-1000).max(1000);
+const seconds = z.number().finite().nonnegative();
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #RRGGBB');
+
+const overlayPosition = z.enum(['top', 'center', 'bottom']);
+const imagePosition = z.enum(['top', 'center', 'bottom', 'top-right', 'top-left', 'bottom-right', 'bottom-left']);
+const overlayAnimation = z.enum(['none', 'fade', 'slide-down', 'slide-up']);
+
+const subtitleStyle = z.looseObject({
+  font: z.string().min(1).optional(),
+  size: z.number().positive().optional(),
+  shadow: z.boolean().optional(),
+  bg: z.string().optional(),
+  position: overlayPosition.optional(),
+  margin: z.number().nonnegative().optional(),
+});
+
+const track = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('video'), id: trackId, z: zIndex }),
+  z.looseObject({ type: z.literal('subtitle'), id: trackId, z: zIndex, style: subtitleStyle.optional() }),
+  z.looseObject({ type: z.literal('overlay'), id: trackId, z: zIndex }),
+]);
+
+const textContent = z.looseObject({
+  type: z.literal('text'),
+  text: z.string().trim().min(1).max(200),
+  pos: overlayPosition.default('top'),
+  anim: overlayAnimation.default('none'),
+  font: z.string().min(1).optional(),
+  /** Pixels at the output height. */
+  size: z.number().positive().max(400).optional(),
+  color: hexColor.optional(),
+  box: z.boolean().optional(),
+});
+
+const imageContent = z.looseObject({
+  type: z.literal('image'),
+  /** Which placeholder fills the image (e.g. `logo`); skipped when the job does not provide it. */
+  placeholder: z.string().min(1),
+  pos: imagePosition.default('top-right'),
+  anim: overlayAnimation.default('none'),
+  /** Width as a fraction of the frame width. */
+  width: z.number().gt(0).max(1).default(0.2),
+});
+
+const overlay = z
+  .looseObject({
+    track: trackId,
+    from: seconds.default(0),
+    /** Absent: until the end of the video. */
+    to: seconds.optional(),
+    content: z.discriminatedUnion('type', [textContent, imageContent]),
+  })
+  .refine((o) => o.to === undefined || o.to > o.from, { message: '"to" must be after "from"', path: ['to'] });
+
+const placeholderKind = z.string().regex(/^(image|audio|video|text)(_optional)?$/, 'a placeholder is image, audio, video or text, optionally with _optional');
+
+const rules = z
+  .looseObject({
+    cuts: z.literal('auto_by_beats_or_speech').default('auto_by_beats_or_speech'),
+    min_scene: z.number().min(0.2).max(60).default(1.2),
+    max_scene: z.number().min(0.5).max(120).default(4.0),
+  })
+  .refine((r) => r.max_scene >= r.min_scene, { message: 'max_scene must be at least min_scene', path: ['max_scene'] });
+
+const templateSpecSchema = z
+  .looseObject({
+    tracks: z.array(track).min(1),
+    overlays: z.array(overlay).default([]),
+    placeholders: z.record(z.string(), placeholderKind).default({}),
+    rules: rules.default({ cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 }),
+    subtitle_style_presets: z.array(z.enum(['clean_box', 'karaoke_bounce'])).default([]),
+  })
+  .superRefine((spec, issue) => {
+    const ids = new Set<string>();
+    spec.tracks.forEach((t, i) => {
+      if (ids.has(t.id)) issue.addIssue({ code: 'custom', path: ['tracks', i, 'id'], message: `track id "${t.id}" is used twice` });
+      ids.add(t.id);
+    });
+    const videos = spec.tracks.filter((t) => t.type === 'video');
+    if (videos.length !== 1) issue.addIssue({ code: 'custom', path: ['tracks'], message: `needs exactly one video track, has ${videos.length}` });
+    if (spec.tracks.filter((t) => t.type === 'subtitle').length > 1) issue.addIssue({ code: 'custom', path: ['tracks'], message: 'has more than one subtitle track' });
+    // The footage is the bottom layer of the frame: everything else is drawn over it.
+    const videoZ = videos[0]?.z ?? 0;
+    spec.tracks.forEach((t, i) => {
+      if (t.type !== 'video' && t.z <= videoZ) issue.addIssue({ code: 'custom', path: ['tracks', i, 'z'], message: `z ${t.z} must be above the video track's z ${videoZ}` });
+    });
+    spec.overlays.forEach((o, i) => {
+      const target = spec.tracks.find((t) => t.id === o.track);
+      if (!target) issue.addIssue({ code: 'custom', path: ['overlays', i, 'track'], message: `no track "${o.track}"` });
+      else if (target.type !== 'overlay') issue.addIssue({ code: 'custom', path: ['overlays', i, 'track'], message: `track "${o.track}" is a ${target.type} track, not an overlay track` });
+    });
+  });
+
+/** A parsed template spec: defaults filled, references checked. */
+export type TemplateSpec = z.output<typeof templateSpecSchema>;
+export type TemplateTrack = TemplateSpec['tracks'][number];
+export type TemplateOverlay = TemplateSpec['overlays'][number];
+
+/** `tracks[1].z` from `['tracks', 1, 'z']`. */
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  if (path.length === 0) return 'spec';
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+}
+
+/** Validates a template's spec; TEMPLATE_SPEC_INVALID names the first problem's path (all problems are in `details`). */
+export function parseTemplateSpec(templateId: string, spec: unknown): TemplateSpec {
+  const result = templateSpecSchema.safeParse(spec);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => ({ path: formatPath(i.path), reason: i.message }));
+  const first = problems[0] ?? { path: 'spec', reason: 'invalid' };
+  throw new FentaError('TEMPLATE_SPEC_INVALID', { template: templateId, path: first.path, reason: first.reason }, { details: { problems } });
+}

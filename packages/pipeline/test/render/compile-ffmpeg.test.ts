@@ -1,0 +1,135 @@
+import { compileThumbnail, compileTimeline } from '../../src/render/compile-ffmpeg';
+import { escapeFilterValue } from '../../src/render/escape-filter-value';
+import { getOutputProfile } from '../../src/render/output-profiles';
+import type { Timeline } from '../../src/timeline/timeline-ir';
+
+const profile = getOutputProfile('9x16_720p', { preset: 'ultrafast' });
+
+/** Two clips, a logo under the subtitles, a sliding headline over them, voice and ducked music. */
+const timeline: Timeline = {
+  kind: 'timeline',
+  profile,
+  durationSeconds: 4,
+  clips: [
+    { source: 'clip/a', inPoint: 1.5, start: 0, end: 2.5 },
+    { source: 'clip/b', inPoint: 0, start: 2.5, end: 4 },
+  ],
+  overlays: [
+    { kind: 'text', text: 'BREAKING STORY', start: 0, end: 3, position: 'top', animation: 'slide-down', font: 'Inter:bold', size: 50, color: '#FFFFFF', box: true, z: 20 },
+    { kind: 'image', source: 'logo', start: 0, end: 4, position: 'top-right', animation: 'none', widthFraction: 0.2, z: 5 },
+  ],
+  subtitles: { source: 'subs', z: 10 },
+  audio: { voice: { source: 'voice', gainDb: 0 }, music: { source: 'music', gainDb: -12, duck: true }, loudnessLufs: -14 },
+  srt: 'srt',
+  thumbnailAt: 1.25,
+};
+
+const inputs = {
+  'clip/a': '/media/a.mp4',
+  'clip/b': '/media/b.mp4',
+  voice: '/media/voice.wav',
+  music: '/media/music.mp3',
+  logo: '/media/logo.png',
+  subs: "/media/it's: here/subs.ass",
+};
+
+const clipChain = (input: number, seconds: string, frames: number, label: string) =>
+  String.raw`[${input}:v]crop=min(iw\,ih*720/1280):min(ih\,iw*1280/720),fps=30,scale=720:1280,setsar=1,format=yuv420p,` +
+  `tpad=stop_mode=clone:stop_duration=${seconds},trim=end_frame=${frames}[${label}]`;
+
+const encoding = [
+  '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '20', '-maxrate', '5000k', '-bufsize', '10000k',
+  '-profile:v', 'high', '-x264-params', '8x8dct=1', '-pix_fmt', 'yuv420p', '-r', '30',
+  '-c:a', 'aac', '-b:a', '160k', '-ar', '48000', '-ac', '2',
+];
+
+describe('compileTimeline', () => {
+  it('compiles clips, layers in z order, the ducked mix and the encoding into one command', () => {
+    const filter = [
+      clipChain(0, '2.5', 75, 'v0'),
+      clipChain(1, '1.5', 45, 'v1'),
+      '[v0][v1]concat=n=2:v=1:a=0[base]',
+      // z 5: the logo, under the subtitles.
+      '[4:v]scale=144:-2,format=rgba[image0]',
+      String.raw`[base][image0]overlay=x=main_w-overlay_w-29:y=102:enable=between(t\,0\,4)[layer0]`,
+      // z 10: the subtitles; the path's quote and colon escaped for both parsing levels.
+      String.raw`[layer0]ass=filename=/media/it\\\'s\\: here/subs.ass[layer1]`,
+      // z 20: the headline sliding down from above the frame, fading out at its end.
+      String.raw`[layer1]drawtext=fontfile=/fonts/Inter-Bold.otf:expansion=none:text=BREAKING STORY:fontsize=50:fontcolor=0xFFFFFF:` +
+        String.raw`box=1:boxcolor=black@0.6:boxborderw=15:x=(w-text_w)/2:y=117-(117+text_h+15)*pow(max(0\,1-(t-0)/0.4)\,3):` +
+        String.raw`alpha=max(0\,min(1\,(3-t)/0.4)):enable=between(t\,0\,3)[layer2]`,
+      '[2:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad=whole_dur=4,asplit=2[voice][voicekey]',
+      '[3:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=duration=4,volume=-12dB[music]',
+      '[music][voicekey]sidechaincompress=threshold=0.02:ratio=10:attack=10:release=300[bed]',
+      '[voice][bed]amix=inputs=2:duration=first:normalize=0,loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000[aout]',
+    ].join(';');
+    expect(compileTimeline(timeline, { inputs, output: '/out/video.mp4', fontFiles: { 'Inter:bold': '/fonts/Inter-Bold.otf' } }).args).toEqual([
+      '-hide_banner', '-nostdin', '-y', '-loglevel', 'warning',
+      '-ss', '1.5', '-t', '2.5', '-i', '/media/a.mp4',
+      '-ss', '0', '-t', '1.5', '-i', '/media/b.mp4',
+      '-i', '/media/voice.wav',
+      '-stream_loop', '-1', '-i', '/media/music.mp3',
+      '-i', '/media/logo.png',
+      '-filter_complex', filter,
+      '-map', '[layer2]', '-map', '[aout]',
+      ...encoding,
+      '-t', '4', '-movflags', '+faststart', '/out/video.mp4',
+    ]);
+  });
+
+  it('compiles a single clip without layers or music to the plainest graph', () => {
+    const plain: Timeline = { ...timeline, clips: [{ source: 'clip/a', inPoint: 0, start: 0, end: 4 }], overlays: [], subtitles: undefined, audio: { voice: { source: 'voice', gainDb: 3 }, loudnessLufs: -16 } };
+    const { args } = compileTimeline(plain, { inputs, output: '/out/video.mp4' });
+    expect(args.slice(args.indexOf('-filter_complex') + 1, args.indexOf('-filter_complex') + 4)).toEqual([
+      `${clipChain(0, '4', 120, 'v0').slice(0, -'[v0]'.length)}[base];` +
+        '[1:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,volume=3dB,apad=whole_dur=4,loudnorm=I=-16:TP=-1.5:LRA=11,aresample=48000[aout]',
+      '-map',
+      '[base]',
+    ]);
+  });
+
+  it('reads a fading image as a stream of frames and fades its alpha', () => {
+    const fading: Timeline = { ...timeline, overlays: [{ kind: 'image', source: 'logo', start: 1, end: 3, position: 'bottom-left', animation: 'fade', widthFraction: 0.5, z: 30 }], subtitles: undefined };
+    const { args } = compileTimeline(fading, { inputs, output: '/out/video.mp4' });
+    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/logo.png') + 1)).toEqual(['-loop', '1', '-framerate', '30', '-t', '4', '-i', '/media/logo.png']);
+    const filter = args[args.indexOf('-filter_complex') + 1]!;
+    expect(filter).toContain(
+      '[4:v]scale=360:-2,format=rgba,fade=t=in:st=1:d=0.4:alpha=1,fade=t=out:st=2.6:d=0.4:alpha=1[image0];' +
+        String.raw`[base][image0]overlay=x=29:y=main_h-overlay_h-179:enable=between(t\,1\,3)[layer0]`,
+    );
+  });
+
+  it('falls back to the pattern\'s family when no font file was resolved', () => {
+    const { args } = compileTimeline(timeline, { inputs, output: '/out/video.mp4' });
+    expect(args[args.indexOf('-filter_complex') + 1]).toContain('[layer1]drawtext=font=Inter:expansion=none:text=BREAKING STORY:');
+  });
+
+  it('passes a fonts directory to libass', () => {
+    const { args } = compileTimeline({ ...timeline, overlays: [] }, { inputs, output: '/out/video.mp4', fontsDir: '/fonts/brand,1' });
+    expect(args[args.indexOf('-filter_complex') + 1]).toContain(String.raw`[base]ass=filename=/media/it\\\'s\\: here/subs.ass:fontsdir=/fonts/brand\,1[layer0]`);
+  });
+
+  it('refuses a timeline whose media were not all given a local file', () => {
+    expect(() => compileTimeline(timeline, { inputs: { ...inputs, logo: undefined } as unknown as Record<string, string>, output: '/o.mp4' })).toThrow(
+      expect.objectContaining({ code: 'RENDER_FAILED', message: 'Rendering failed: no local file was given for logo' }),
+    );
+  });
+});
+
+describe('compileThumbnail', () => {
+  it('takes one JPEG frame of the video at thumbnailAt, kept inside the video', () => {
+    expect(compileThumbnail(timeline, { video: '/out/video.mp4', output: '/out/thumb.jpg' }).args).toEqual([
+      '-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-ss', '1.25', '-i', '/out/video.mp4', '-frames:v', '1', '-q:v', '3', '-update', '1', '/out/thumb.jpg',
+    ]);
+    expect(compileThumbnail({ ...timeline, thumbnailAt: 9 }, { video: 'v.mp4', output: 't.jpg' }).args).toContain('3.966667');
+  });
+});
+
+describe('escapeFilterValue', () => {
+  it('escapes for the option level, then for the graph level (ffmpeg-filters "Notes on filtergraph escaping")', () => {
+    expect(escapeFilterValue("this is a 'string': may contain one, or more, special characters")).toBe(
+      String.raw`this is a \\\'string\\\'\\: may contain one\, or more\, special characters`,
+    );
+    expect(escapeFilterValue(String.raw`[a;b] \ %`)).toBe(String.raw`\[a\;b\] \\\\ %`);
+  });
+});

@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { open } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+/** Runs ffmpeg quietly and returns its stderr (where filters such as ebur128 and astats report). */
+export async function ffmpeg(args: string[]): Promise<string> {
+  const { stderr } = await exec('ffmpeg', ['-hide_banner', '-nostdin', '-nostats', '-y', ...args], { maxBuffer: 32 * 1024 * 1024 });
+  return stderr;
+}
+
+/** A short H.264 clip from one of ffmpeg's test sources (`testsrc2`, `mandelbrot`, `smptehdbars`). */
+export async function makeClip(file: string, source: string, seconds: number, size = '640x360'): Promise<void> {
+  await ffmpeg(['-loglevel', 'error', '-f', 'lavfi', '-i', `${source}=s=${size}:r=30`, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file]);
+}
+
+/** Real speech: espeak-ng saying the sentence into a WAV (22.05 kHz mono). */
+export async function speak(file: string, text: string): Promise<void> {
+  await exec('espeak-ng', ['-v', 'en', '-w', file, text]);
+}
+
+/** A soft A-major chord (A3, C#4, E4) of `seconds`, stereo 48 kHz: stand-in background music. */
+export async function makeChord(file: string, seconds: number): Promise<void> {
+  const tone = (f: number) => ['-f', 'lavfi', '-i', `sine=f=${f}:d=${seconds}:sample_rate=48000`];
+  await ffmpeg(['-loglevel', 'error', ...tone(220), ...tone(277.18), ...tone(329.63), '-filter_complex', '[0][1][2]amix=inputs=3:normalize=0,volume=0.25', '-ac', '2', file]);
+}
+
+/** One frame at `seconds`, filtered (e.g. cropped), as 8-bit gray pixels. */
+export async function grayFrame(file: string, seconds: number, filter: string): Promise<Buffer> {
+  const { stdout } = await exec(
+    'ffmpeg',
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-ss', String(seconds), '-i', file, '-frames:v', '1', '-vf', `${filter},format=gray`, '-f', 'rawvideo', 'pipe:1'],
+    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stdout;
+}
+
+/** Mean absolute difference of two equally sized gray images, 0..255. */
+export function meanAbsoluteDifference(a: Buffer, b: Buffer): number {
+  if (a.length !== b.length || a.length === 0) throw new Error(`images differ in size: ${a.length} and ${b.length} bytes`);
+  let sum = 0;
+  for (let i = 0; i < a.length; i += 1) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
+
+/** A file's duration according to ffprobe. */
+export async function durationOf(file: string): Promise<number> {
+  const { stdout } = await exec('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  return Number(stdout.trim());
+}
+
+/** Integrated loudness (LUFS) of a file's audio, by ffmpeg's EBU R128 meter. */
+export async function integratedLoudness(file: string): Promise<number> {
+  const stderr = await ffmpeg(['-i', file, '-map', '0:a', '-af', 'ebur128', '-f', 'null', '-']);
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const match = /I:\s+(-?\d+(?:\.\d+)?) LUFS/.exec(summary);
+  if (!match) throw new Error(`no integrated loudness in ffmpeg's output:\n${stderr}`);
+  return Number(match[1]);
+}
+
+/** RMS level (dBFS) of the audio between two times, above `highpassHz` only when given. */
+export async function rmsLevel(file: string, from: number, to: number, highpassHz?: number): Promise<number> {
+  const filters = [`atrim=${from}:${to}`];
+  // Three 12 dB/octave stages: steep enough to keep only what is above the cut-off.
+  if (highpassHz) filters.push(...Array.from({ length: 3 }, () => `highpass=f=${highpassHz}`));
+  filters.push('astats=measure_overall=RMS_level:measure_perchannel=none');
+  const stderr = await ffmpeg(['-i', file, '-map', '0:a', '-af', filters.join(','), '-f', 'null', '-']);
+  const match = /RMS level dB: (-?\d+(?:\.\d+)?|-inf)/.exec(stderr);
+  if (!match) throw new Error(`no RMS level in ffmpeg's output:\n${stderr}`);
+  return match[1] === '-inf' ? -Infinity : Number(match[1]);
+}
+
+/** The top-level MP4 boxes of a file, in order (`ftyp`, `moov`, `free`, `mdat`). */
+export async function topLevelBoxes(file: string): Promise<string[]> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const boxes: string[] = [];
+    const header = Buffer.alloc(16);
+    let offset = 0;
+    while (offset + 8 <= size) {
+      await handle.read(header, 0, 16, offset);
+      let boxSize = header.readUInt32BE(0);
+      const type = header.toString('latin1', 4, 8);
+      if (boxSize === 1) boxSize = Number(header.readBigUInt64BE(8));
+      if (boxSize === 0) boxSize = size - offset;
+      if (boxSize < 8) throw new Error(`box ${type} at ${offset} has size ${boxSize}`);
+      boxes.push(type);
+      offset += boxSize;
+    }
+    return boxes;
+  } finally {
+    await handle.close();
+  }
+}

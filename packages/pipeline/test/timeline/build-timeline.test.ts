@@ -1,0 +1,146 @@
+import { builtInTemplates } from '@fenta/db';
+import { getOutputProfile } from '../../src/render/output-profiles';
+import { buildTimeline } from '../../src/timeline/build-timeline';
+import { planScenes } from '../../src/timeline/plan-scenes';
+import { parseTemplateSpec } from '../../src/timeline/template-spec';
+import { sampleCaptions, sampleFootage, sampleSentences, sentence } from './sample-inputs';
+
+const shorts = builtInTemplates.find((t) => t.id === 'tmpl_shorts_v1')!;
+const karaoke = builtInTemplates.find((t) => t.id === 'tmpl_karaoke_v1')!;
+const shortsSpec = parseTemplateSpec(shorts.id, shorts.spec);
+const profile = getOutputProfile('9x16_1080p');
+const captions = sampleCaptions(sampleSentences, 11.5);
+const clipKey = (i: number) => `orgs/org_test/jobs/job_test/n1/clip-${i}.mp4`;
+
+describe('buildTimeline', () => {
+  it('lasts the speech plus a half-second tail, rounded up to a frame', () => {
+    const timeline = buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec: shortsSpec, profile });
+    expect(timeline.durationSeconds).toBe(12);
+    const odd = buildTimeline({ footage: sampleFootage([10]), captions: sampleCaptions([sentence('Hello.', 0, 0, 1.99)], 1.99), spec: shortsSpec, profile });
+    // 2.49 s is 74.7 frames: 75 frames.
+    expect(odd.durationSeconds).toBe(2.5);
+  });
+
+  it('cuts on sentence starts, joins a too-short headline and splits a too-long sentence at a word start', () => {
+    const timeline = buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec: shortsSpec, profile });
+    // 1.1 (after a 1 s headline) would leave a 1.1 s scene, under min_scene 1.2; 11.0 would leave 1.0 s at the end.
+    // 3.0 and 9.7 are sentence starts; 6.1 is the word start nearest the middle of the 6.7 s span between them.
+    expect(timeline.clips).toEqual([
+      { source: clipKey(0), inPoint: 0, start: 0, end: 3 },
+      { source: clipKey(1), inPoint: 0, start: 3, end: 6.1 },
+      { source: clipKey(2), inPoint: 0, start: 6.1, end: 9.7 },
+      { source: clipKey(3), inPoint: 0, start: 9.7, end: 12 },
+    ]);
+  });
+
+  it('never repeats a clip while unused clips remain', () => {
+    const timeline = buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec: shortsSpec, profile });
+    const sources = timeline.clips.map((c) => c.source);
+    expect(new Set(sources).size).toBe(sources.length);
+  });
+
+  it('reuses the least recently used clip from where it left off when clips run out', () => {
+    const timeline = buildTimeline({ footage: sampleFootage([10, 10]), captions, spec: shortsSpec, profile });
+    expect(timeline.clips).toEqual([
+      { source: clipKey(0), inPoint: 0, start: 0, end: 3 },
+      { source: clipKey(1), inPoint: 0, start: 3, end: 6.1 },
+      { source: clipKey(0), inPoint: 3, start: 6.1, end: 9.7 },
+      { source: clipKey(1), inPoint: 3.1, start: 9.7, end: 12 },
+    ]);
+  });
+
+  it('continues a scene with the next clip when a clip is shorter than the scene', () => {
+    const timeline = buildTimeline({ footage: sampleFootage([2, 10, 10, 10]), captions, spec: shortsSpec, profile });
+    // 0.1 s of every clip's end is kept unused: clip 0 gives 1.9 s.
+    expect(timeline.clips.slice(0, 3)).toEqual([
+      { source: clipKey(0), inPoint: 0, start: 0, end: 1.9 },
+      { source: clipKey(1), inPoint: 0, start: 1.9, end: 3 },
+      { source: clipKey(2), inPoint: 0, start: 3, end: 6.1 },
+    ]);
+  });
+
+  it('keeps the sample template\'s overlay, subtitle layer and z-order', () => {
+    const timeline = buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec: shortsSpec, profile });
+    expect(timeline.overlays).toEqual([
+      {
+        kind: 'text',
+        text: 'BREAKING STORY',
+        start: 0,
+        end: 3,
+        position: 'top',
+        animation: 'slide-down',
+        font: 'Inter:bold',
+        size: 76,
+        color: '#FFFFFF',
+        box: true,
+        z: 20,
+      },
+    ]);
+    expect(timeline.subtitles).toEqual({ source: captions.ass.key, z: 10 });
+    expect(timeline.srt).toBe(captions.srt.key);
+    expect(timeline.audio).toEqual({ voice: { source: captions.speech.audio.key, gainDb: 0 }, loudnessLufs: -14 });
+    expect(timeline.thumbnailAt).toBe(1.5);
+    expect(timeline.profile).toEqual(profile);
+  });
+
+  it('adds music (ducked) and a logo above every track when the job provides them', () => {
+    const music = 'orgs/org_test/uploads/music.mp3';
+    const logo = 'orgs/org_test/uploads/logo.png';
+    const timeline = buildTimeline({ footage: sampleFootage([10, 10, 10, 10]), captions, spec: shortsSpec, profile, placeholders: { music, logo } });
+    expect(timeline.audio.music).toEqual({ source: music, gainDb: -12, duck: true });
+    expect(timeline.overlays[1]).toEqual({ kind: 'image', source: logo, start: 0, end: 12, position: 'top-right', animation: 'none', widthFraction: 0.18, z: 21 });
+  });
+
+  it('scales a headline down until it fits the frame width', () => {
+    const spec = parseTemplateSpec('t', {
+      tracks: [{ type: 'video', id: 'main', z: 0 }, { type: 'overlay', id: 'o', z: 5 }],
+      overlays: [{ track: 'o', from: 0, to: 2, content: { type: 'text', text: 'A HEADLINE THAT IS FAR TOO LONG FOR ONE LINE' } }],
+    });
+    const timeline = buildTimeline({ footage: sampleFootage([20]), captions, spec, profile: getOutputProfile('9x16_720p') });
+    // 44 characters at 0.65 em within 90% of 720 px: 22 px.
+    expect(timeline.overlays[0]).toMatchObject({ size: 22, position: 'top', animation: 'none' });
+    expect(timeline.subtitles).toBeUndefined();
+  });
+
+  it('fails with NODE_INPUT_INVALID when there is no footage', () => {
+    expect(() => buildTimeline({ footage: sampleFootage([]), captions, spec: shortsSpec, profile, nodeId: 'n5' })).toThrow(
+      expect.objectContaining({ code: 'NODE_INPUT_INVALID', message: 'Node n5 (Edit.Timeline) cannot run on its input: there is no footage to cut' }),
+    );
+  });
+});
+
+describe('planScenes', () => {
+  it('honours min_scene and max_scene over many sentence layouts', () => {
+    const rulesOf = (t: typeof shorts) => parseTemplateSpec(t.id, t.spec).rules;
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (const template of [shorts, karaoke]) {
+      const rules = rulesOf(template);
+      for (let run = 0; run < 50; run += 1) {
+        const sentences = [];
+        let at = 0;
+        for (let i = 0; i < 8; i += 1) {
+          const length = 0.3 + random() * 7;
+          const count = Math.max(1, Math.round(length * 2.5));
+          const words = Array.from({ length: count }, (_, w) => at + (w * length) / count);
+          sentences.push(sentence('word '.repeat(words.length).trim(), i, at, at + length, words));
+          at += length + random() * 0.3;
+        }
+        const duration = Math.ceil((at + 0.5) * 30) / 30;
+        const scenes = planScenes(sentences, duration, { minScene: rules.min_scene, maxScene: rules.max_scene }, 30);
+        expect(scenes[0]!.start).toBe(0);
+        expect(scenes[scenes.length - 1]!.end).toBe(duration);
+        scenes.forEach((scene, i) => {
+          if (i > 0) expect(scene.start).toBe(scenes[i - 1]!.end);
+          const length = scene.end - scene.start;
+          // Cuts sit on frames: up to one frame of rounding either way.
+          expect(length).toBeGreaterThanOrEqual(rules.min_scene - 1 / 30);
+          expect(length).toBeLessThanOrEqual(rules.max_scene + 1 / 30);
+        });
+      }
+    }
+  });
+});

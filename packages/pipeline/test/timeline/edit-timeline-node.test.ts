@@ -1,0 +1,78 @@
+import { builtInTemplates } from '@fenta/db';
+import { editTimelineNode } from '../../src/nodes/edit-timeline.node';
+import type { TemplateRecord } from '../../src/nodes/node-context';
+import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
+import { sampleCaptions, sampleFootage, sampleSentences } from './sample-inputs';
+
+const templates: TemplateRecord[] = [
+  ...builtInTemplates.map((t) => ({ id: t.id, name: t.name, aspect: t.aspect, resolution: t.resolution, spec: t.spec })),
+  { id: 'tmpl_broken', name: 'Broken', aspect: '9:16', resolution: '1080x1920', spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { min_scene: 5, max_scene: 2 } } },
+];
+const inputs = { footage: sampleFootage([10, 10, 10, 10]), captions: sampleCaptions(sampleSentences, 11.5) };
+const musicKey = 'orgs/org_test/uploads/music.mp3';
+
+let contexts: NodeTestContext[] = [];
+async function context(variables: Record<string, unknown> = {}): Promise<NodeTestContext> {
+  const nt = await createNodeTestContext({ templates, variables, nodeId: 'n5' });
+  contexts.push(nt);
+  return nt;
+}
+
+afterEach(async () => {
+  await Promise.all(contexts.map((c) => c.cleanup()));
+  contexts = [];
+});
+
+const params = (p: Record<string, unknown>) => editTimelineNode.params.parse(p);
+
+describe('Edit.Timeline', () => {
+  it('declares its ports and stage', () => {
+    expect(editTimelineNode).toMatchObject({ type: 'Edit.Timeline', stage: 'edit', output: 'timeline', inputs: { footage: { kind: 'footage' }, captions: { kind: 'captions' } } });
+  });
+
+  it('uses the profile of the template\'s aspect and resolution unless one is given', async () => {
+    const nt = await context();
+    expect((await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }))).profile.name).toBe('9x16_1080p');
+    expect((await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_landscape_v1' }))).profile.name).toBe('16x9_1080p');
+    expect((await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1', profile: '9x16_720p' }))).profile.name).toBe('9x16_720p');
+    expect(nt.record.progress).toEqual([1, 1, 1]);
+  });
+
+  it('takes music from the job\'s variables when it is a stored key of the org', async () => {
+    const nt = await context({ music: musicKey });
+    await nt.storage.putBytes(musicKey, 'not really audio', { contentType: 'audio/mpeg' });
+    const timeline = await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }));
+    expect(timeline.audio.music).toEqual({ source: musicKey, gainDb: -12, duck: true });
+    expect(nt.record.logs.find((l) => l.message === 'timeline built')?.data).toEqual({
+      template: 'tmpl_shorts_v1', profile: '9x16_1080p', durationSeconds: 12, pieces: 4, distinctClips: 4, overlays: 1, music: true,
+    });
+  });
+
+  it('refuses a variable naming another org\'s file', async () => {
+    const nt = await context({ logo: 'orgs/org_other/uploads/logo.png' });
+    await expect(editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }))).rejects.toMatchObject({
+      code: 'NODE_INPUT_INVALID',
+      message: 'Node n5 (Edit.Timeline) cannot run on its input: variable "logo" names a storage key outside this org: orgs/org_other/uploads/logo.png',
+    });
+  });
+
+  it('refuses a variable naming a key with nothing stored', async () => {
+    const nt = await context({ music: musicKey });
+    await expect(editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }))).rejects.toMatchObject({
+      code: 'NODE_INPUT_INVALID',
+      message: `Node n5 (Edit.Timeline) cannot run on its input: variable "music" names a storage key with nothing stored: ${musicKey}`,
+    });
+  });
+
+  it('fails with TEMPLATE_SPEC_INVALID on a template whose spec is wrong', async () => {
+    const nt = await context();
+    await expect(editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_broken' }))).rejects.toMatchObject({
+      code: 'TEMPLATE_SPEC_INVALID',
+      message: 'Template tmpl_broken has an invalid spec at rules.max_scene: max_scene must be at least min_scene',
+    });
+  });
+
+  it('refuses an unknown profile in its params', () => {
+    expect(editTimelineNode.params.safeParse({ template_id: 'tmpl_shorts_v1', profile: '9x16_4k' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,68 @@
+import { builtInTemplates } from '@fenta/db';
+import { parseTemplateSpec } from '../../src/timeline/template-spec';
+
+const sample = builtInTemplates.find((t) => t.id === 'tmpl_shorts_v1')!;
+
+/** The sample spec with a change, for one invalid case at a time. */
+function variant(change: (spec: any) => void): unknown {
+  const spec = structuredClone(sample.spec);
+  change(spec);
+  return spec;
+}
+
+function problem(spec: unknown): { code: string; message: string } {
+  try {
+    parseTemplateSpec('tmpl_x', spec);
+  } catch (error) {
+    const e = error as { code: string; message: string };
+    return { code: e.code, message: e.message };
+  }
+  throw new Error('the spec was accepted');
+}
+
+describe('parseTemplateSpec', () => {
+  it('accepts every built-in template', () => {
+    for (const template of builtInTemplates) expect(() => parseTemplateSpec(template.id, template.spec)).not.toThrow();
+  });
+
+  it('reads the sample spec exactly, keeping keys it does not know', () => {
+    const spec = parseTemplateSpec(sample.id, variant((s) => { s.brand = { color: '#ff0000' }; }));
+    expect(spec.tracks.map((t) => [t.type, t.id, t.z])).toEqual([['video', 'main', 0], ['subtitle', 'subs', 10], ['overlay', 'top_text', 20]]);
+    expect(spec.overlays).toEqual([{ track: 'top_text', from: 0, to: 3, content: { type: 'text', text: 'BREAKING STORY', pos: 'top', anim: 'slide-down' } }]);
+    expect(spec.placeholders).toEqual({ cover: 'image', logo: 'image_optional', music: 'audio_optional' });
+    expect(spec.rules).toEqual({ cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 });
+    expect(spec.subtitle_style_presets).toEqual(['karaoke_bounce', 'clean_box']);
+    expect((spec as Record<string, unknown>).brand).toEqual({ color: '#ff0000' });
+  });
+
+  it('fills defaults for what a minimal spec leaves out', () => {
+    const spec = parseTemplateSpec('t', { tracks: [{ type: 'video', id: 'main', z: 0 }] });
+    expect(spec).toEqual({
+      tracks: [{ type: 'video', id: 'main', z: 0 }],
+      overlays: [],
+      placeholders: {},
+      rules: { cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 },
+      subtitle_style_presets: [],
+    });
+  });
+
+  it.each([
+    ['an overlay on a missing track', (s: any) => { s.overlays[0].track = 'nope'; }, 'overlays[0].track: no track "nope"'],
+    ['an overlay on a subtitle track', (s: any) => { s.overlays[0].track = 'subs'; }, 'overlays[0].track: track "subs" is a subtitle track, not an overlay track'],
+    ['an unknown animation', (s: any) => { s.overlays[0].content.anim = 'spin'; }, 'overlays[0].content.anim: Invalid option: expected one of "none"|"fade"|"slide-down"|"slide-up"'],
+    ['an overlay ending before it starts', (s: any) => { s.overlays[0].from = 3; s.overlays[0].to = 1; }, 'overlays[0].to: "to" must be after "from"'],
+    ['max_scene under min_scene', (s: any) => { s.rules.max_scene = 1; }, 'rules.max_scene: max_scene must be at least min_scene'],
+    ['a z that is not a number', (s: any) => { s.tracks[1].z = 'top'; }, 'tracks[1].z: Invalid input: expected number, received string'],
+    ['a subtitle under the footage', (s: any) => { s.tracks[1].z = -1; }, "tracks[1].z: z -1 must be above the video track's z 0"],
+    ['two video tracks', (s: any) => { s.tracks.push({ type: 'video', id: 'b', z: 1 }); }, 'tracks: needs exactly one video track, has 2'],
+    ['a duplicate track id', (s: any) => { s.tracks[2].id = 'subs'; }, 'tracks[2].id: track id "subs" is used twice'],
+    ['an unknown placeholder kind', (s: any) => { s.placeholders.music = 'song'; }, 'placeholders.music: a placeholder is image, audio, video or text, optionally with _optional'],
+  ])('refuses %s with TEMPLATE_SPEC_INVALID and the path', (_name, change, pathAndReason) => {
+    const [path, reason] = pathAndReason.split(/: (.*)/s);
+    expect(problem(variant(change))).toEqual({ code: 'TEMPLATE_SPEC_INVALID', message: `Template tmpl_x has an invalid spec at ${path}: ${reason}` });
+  });
+
+  it('refuses a spec that is not an object', () => {
+    expect(problem('tracks')).toEqual({ code: 'TEMPLATE_SPEC_INVALID', message: 'Template tmpl_x has an invalid spec at spec: Invalid input: expected object, received string' });
+  });
+});
