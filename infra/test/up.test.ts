@@ -61,6 +61,8 @@ describe('./fenta up', () => {
       FENTA_POSTGRES_PORT: String(await findFreePort()),
       FENTA_REDIS_PORT: String(await findFreePort()),
       FENTA_API_PORT: String(await findFreePort()),
+      // The demo render starts at once; stopping should not wait for it.
+      FENTA_WORKER_GRACE_MS: '500',
       LOG_LEVEL: 'info',
     };
   });

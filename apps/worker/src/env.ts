@@ -1,5 +1,17 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { logLevelSchema, parseEnv, urlSchema } from '@fenta/core';
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
 
 const schema = z.object({
   DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
@@ -8,6 +20,21 @@ const schema = z.object({
   FENTA_WORKER_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(64, 'must be at most 64').default(1),
   /** How long a shutdown waits for running jobs before handing them back to the queue. */
   FENTA_WORKER_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  FENTA_TEMP_DIR: z.string().min(1).default(path.join(tmpdir(), 'fenta-worker')),
+  /** Fail instead of falling back to an offline provider when the asked-for one is not configured. */
+  FENTA_STRICT_PROVIDERS: booleanFlag,
+  /** JSON overriding parts of the price table, e.g. {"renderSecond": 0.001}. */
+  FENTA_PRICES: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || isJsonObject(value), { message: 'must be a JSON object' }),
+  OPENAI_API_KEY: optionalSecret,
+  OPENAI_BASE_URL: urlSchema('http:', 'https:').optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TTS_MODEL: z.string().min(1).default('gpt-4o-mini-tts'),
+  OPENAI_TRANSCRIPTION_MODEL: z.string().min(1).default('whisper-1'),
+  PEXELS_API_KEY: optionalSecret,
+  PIXABAY_API_KEY: optionalSecret,
   LOG_LEVEL: logLevelSchema.default('info'),
 });
 
@@ -16,4 +43,13 @@ export type WorkerEnv = z.infer<typeof schema>;
 /** The worker's configuration, parsed once at start-up. */
 export function readWorkerEnv(env: Record<string, string | undefined> = process.env): WorkerEnv {
   return parseEnv(schema, env);
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }

@@ -1,24 +1,61 @@
 import { createLogger, handleShutdownSignals } from '@fenta/core';
 import { checkDatabaseConnection, createDatabase } from '@fenta/db';
-import { assertNoEviction, connectRedis, createRedisConnection } from '@fenta/queue';
+import { builtInNodeRegistry, createPipelineProviders, defaultPriceTable, type PriceTable } from '@fenta/pipeline';
+import { assertNoEviction, connectRedis, createRedisConnection, defaultQueuePrefix } from '@fenta/queue';
+import { createStorage, readStorageConfig } from '@fenta/storage';
 import { readWorkerEnv } from './env';
+import { startRenderWorker } from './start-render-worker';
 
 async function main(): Promise<void> {
   const env = readWorkerEnv();
+  const storageConfig = readStorageConfig(process.env, { localRoot: '.fenta/storage' });
   const logger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
 
-  const db = createDatabase({ url: env.DATABASE_URL, applicationName: 'fenta-worker', poolSize: env.FENTA_WORKER_CONCURRENCY + 2 });
+  const db = createDatabase({ url: env.DATABASE_URL, applicationName: 'fenta-worker', poolSize: env.FENTA_WORKER_CONCURRENCY * 2 + 2 });
   await checkDatabaseConnection(db, env.DATABASE_URL);
-  const redis = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-worker' });
-  await connectRedis(redis, env.REDIS_URL);
-  await assertNoEviction(redis);
-  logger.info({ concurrency: env.FENTA_WORKER_CONCURRENCY }, 'worker ready');
+  const probe = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-worker-check' });
+  await connectRedis(probe, env.REDIS_URL);
+  await assertNoEviction(probe);
+  probe.disconnect();
+
+  const storage = createStorage(storageConfig);
+  const providers = createPipelineProviders({
+    strict: env.FENTA_STRICT_PROVIDERS,
+    openai: env.OPENAI_API_KEY
+      ? { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, chatModel: env.OPENAI_MODEL, ttsModel: env.OPENAI_TTS_MODEL, transcriptionModel: env.OPENAI_TRANSCRIPTION_MODEL }
+      : undefined,
+    pexelsApiKey: env.PEXELS_API_KEY,
+    pixabayApiKey: env.PIXABAY_API_KEY,
+    db,
+  });
+  const prices: PriceTable = env.FENTA_PRICES ? { ...defaultPriceTable, ...(JSON.parse(env.FENTA_PRICES) as Partial<PriceTable>) } : defaultPriceTable;
+
+  const running = startRenderWorker({
+    deps: { db, storage, registry: builtInNodeRegistry, providers, logger, prices, tempRoot: env.FENTA_TEMP_DIR },
+    redisUrl: env.REDIS_URL,
+    prefix: defaultQueuePrefix,
+    concurrency: env.FENTA_WORKER_CONCURRENCY,
+    logger,
+  });
+  logger.info(
+    {
+      concurrency: env.FENTA_WORKER_CONCURRENCY,
+      storage: storage.driver,
+      providers: {
+        script: Object.keys(providers.script),
+        tts: Object.keys(providers.tts),
+        stock: Object.keys(providers.stock),
+        strict: providers.strict,
+      },
+    },
+    'worker ready',
+  );
 
   handleShutdownSignals({
     logger,
-    graceMs: env.FENTA_WORKER_GRACE_MS + 5_000,
+    graceMs: env.FENTA_WORKER_GRACE_MS + 15_000,
     shutdown: async () => {
-      await redis.quit();
+      await running.shutdown(env.FENTA_WORKER_GRACE_MS);
       await db.destroy();
     },
   });

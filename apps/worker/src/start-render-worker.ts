@@ -21,9 +21,12 @@ export interface RunningRenderWorker {
   queue: Queue<RenderJobData>;
   /**
    * Stops taking jobs, lets running ones finish for `graceMs`, then hands
-   * them back (status queued) and closes, even when Redis is unreachable.
+   * them back (status queued) and returns within bounded time, even when
+   * Redis is unreachable (the process is then expected to exit).
    */
   shutdown(graceMs: number): Promise<void>;
+  /** Resolves when the worker, the queue and the connection are all closed (needs Redis to answer). */
+  readonly closed: Promise<void>;
 }
 
 /** Starts the BullMQ worker of the render queue and the lost-job reconciler. */
@@ -60,20 +63,27 @@ export function startRenderWorker(options: RenderWorkerOptions): RunningRenderWo
   if (options.reconcileOnStart !== false) void reconcile();
   const reconciler = setInterval(reconcile, options.reconcileIntervalMs ?? 60_000);
 
+  let closed: Promise<void> | undefined;
   return {
     worker,
     queue,
+    get closed() {
+      return closed ?? Promise.resolve();
+    },
     async shutdown(graceMs) {
       clearInterval(reconciler);
       const closing = worker.close();
+      // Everything is released only once BullMQ has closed, which needs Redis to answer.
+      closed = closing.then(() => queue.close()).then(() => connection.disconnect());
       const finished = await settlesWithin(closing, graceMs);
       if (!finished) {
         options.logger.warn({ graceMs }, 'running jobs did not finish in time; handing them back to the queue');
         stop.abort();
         await settlesWithin(closing, 5_000);
       }
-      await settlesWithin(queue.close(), 2_000);
-      connection.disconnect();
+      if (!(await settlesWithin(closed, 2_000))) {
+        options.logger.warn('Redis did not answer while closing; jobs were handed back in Postgres and their locks will expire');
+      }
     },
   };
 }

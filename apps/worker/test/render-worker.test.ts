@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { createJob } from '@fenta/pipeline';
-import { findFreePort, startRedisServer, type RunningRedis } from '@fenta/local-services';
 import { createTestRedis, type TestRedis } from '@fenta/testing';
 import { queueNames } from '@fenta/queue';
 // The executor's test node types: they count runs and block on demand, like real nodes but instantly.
@@ -82,32 +78,5 @@ describe('render worker', () => {
     expect((await completed).jobId).toBe(jobId);
     expect(await status(jobId)).toBe('completed');
     expect(await reconcile()).toEqual([]);
-  });
-
-  describe('when Redis goes away', () => {
-    let own: RunningRedis;
-    let dir: string;
-    beforeEach(async () => {
-      dir = await mkdtemp(path.join(tmpdir(), 'fenta-redis-'));
-      own = await startRedisServer({ dataDir: dir, port: await findFreePort(), appendOnly: false });
-    });
-    afterEach(async () => {
-      await own.stop();
-      await rm(dir, { recursive: true, force: true });
-    });
-
-    it('still hands the running job back and closes within the grace period', async () => {
-      const worker = start(own.url);
-      const blocked = new Promise<void>((resolve) => (fx.script.blocked = resolve));
-      const { job } = await createJob({ db: fx.database.db, queue: worker.queue, registry: fx.deps.registry, logger: fx.deps.logger }, { orgId: 'org_x', graph: testGraph('Test.Block') });
-      await blocked;
-      await own.stop();
-      const started = Date.now();
-      await worker.shutdown(200);
-      running = undefined;
-      // Grace (0.2 s) + waiting for the hand-back (at most 5 s) + closing the queue (at most 2 s).
-      expect(Date.now() - started).toBeLessThan(8_000);
-      expect(await status(job.id)).toBe('queued');
-    });
   });
 });

@@ -13,6 +13,8 @@ export interface DemoFile {
   boardUrl: string;
   boardUser: string;
   boardPassword: string;
+  /** The job that renders the demo short (made once; a second `./fenta up` finds the same job). */
+  demoJobId: string;
 }
 
 /** Secrets generated on the first `./fenta up` and reused after. Kept mode 0600. */

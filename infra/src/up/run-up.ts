@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import PinoPretty from 'pino-pretty';
@@ -7,6 +7,8 @@ import { createDatabase, demoWorkflow, ensureDemoApiKey, migrateOrThrow, seedBui
 import { hashApiKey, issueApiKey, redactedPaths } from '@fenta/core';
 import { assertNoEviction, connectRedis, createRedisConnection } from '@fenta/queue';
 import { readUpEnv, type UpEnv } from './up-env';
+import { stackFilePath, writeStackFile } from './stack-file';
+import { enqueueDemoRender } from './demo-render';
 import { loadLocalSecrets, readDemoFile, writeDemoFile, type DemoFile } from './local-state';
 import { ProcessLedger } from './process-ledger';
 import { startServiceProcess, stopServiceProcess, type ServiceProcess } from './service-process';
@@ -42,6 +44,7 @@ export async function runUp(): Promise<number> {
         log.info(`stopping ${name}`);
         await stop();
       }
+      await rm(stackFilePath(env.dataDir), { force: true });
       await ledger.release();
     })();
     return stopping;
@@ -70,7 +73,9 @@ export async function runUp(): Promise<number> {
     if (signalled) return 130;
 
     const apiUrl = `http://${env.FENTA_API_HOST}:${env.FENTA_API_PORT}`;
+    const storageDir = process.env.FENTA_STORAGE_DIR ?? path.join(env.dataDir, 'storage');
     const appEnv: Record<string, string> = {
+      FENTA_STORAGE_DIR: storageDir,
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       FENTA_API_HOST: env.FENTA_API_HOST,
@@ -91,7 +96,10 @@ export async function runUp(): Promise<number> {
       log.error('an app stopped during start-up; see its log above');
       return 1;
     }
-    const file = await writeDemoFile(env.dataDir, { ...demo, apiUrl, boardUrl: `${apiUrl}/admin/queues` });
+    await writeStackFile(env.dataDir, { databaseUrl, redisUrl, storageDir, orgId: demo.orgId, userId: demo.userId });
+    const demoRender = await enqueueDemoRender({ databaseUrl, redisUrl, storageDir, orgId: demo.orgId, userId: demo.userId, workflowId: demo.workflowId, log });
+    stops.push({ name: 'demo watcher', stop: demoRender.stop });
+    const file = await writeDemoFile(env.dataDir, { ...demo, apiUrl, boardUrl: `${apiUrl}/admin/queues`, demoJobId: demoRender.jobId });
     log.info(
       { api: apiUrl, board: `${apiUrl}/admin/queues`, demo: path.relative(process.cwd(), file) || file },
       'Fenta is up. Ctrl-C stops everything.',
@@ -155,7 +163,7 @@ async function checkRedis(url: string): Promise<void> {
 }
 
 /** Migrations, built-in templates and the demo org, API key and workflow. */
-async function prepareDatabase(env: UpEnv, databaseUrl: string, log: pino.Logger): Promise<Omit<DemoFile, 'apiUrl' | 'boardUrl'>> {
+async function prepareDatabase(env: UpEnv, databaseUrl: string, log: pino.Logger): Promise<Omit<DemoFile, 'apiUrl' | 'boardUrl' | 'demoJobId'>> {
   const db = createDatabase({ url: databaseUrl, poolSize: 2, applicationName: 'fenta-up' });
   try {
     await migrateOrThrow(db, { onApplied: (result) => log.info({ durationMs: result.durationMs }, `migrated ${result.name}`) });

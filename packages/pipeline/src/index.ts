@@ -10,3 +10,15 @@ export { runJob, type ExecutorDeps, type RunJobOptions, type JobRunOutcome } fro
 export type { JobResult } from './executor/complete-job';
 export { createJob, type CreateJobInput, type CreateJobDeps, type JobQueue } from './jobs/create-job';
 export { defaultPriceTable, priceUsage, type PriceTable } from './usage/price-table';
+export { builtInNodeTypes, builtInNodeRegistry } from './nodes/built-in-node-types';
+export { createPipelineProviders, type ProvidersConfig } from './providers/create-pipeline-providers';
+export { inputStockNode } from './nodes/input-stock.node';
+export { scriptGenerateNode } from './nodes/script-generate.node';
+export { voiceTtsNode } from './nodes/voice-tts.node';
+export { subtitleAutoNode } from './nodes/subtitle-auto.node';
+export { editTimelineNode } from './nodes/edit-timeline.node';
+export { outputRenderNode } from './nodes/output-render.node';
+export { probeMedia } from './render/probe-media';
+export { compileTimeline, compileThumbnail } from './render/compile-ffmpeg';
+export { runFfmpeg } from './render/run-ffmpeg';
+export { getOutputProfile, outputProfileNames } from './render/output-profiles';

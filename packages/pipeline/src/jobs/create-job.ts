@@ -69,8 +69,8 @@ export async function createJob(deps: CreateJobDeps, input: CreateJobInput): Pro
   const { rows } = await sql<{ allowed: boolean }>`SELECT check_quota(${input.orgId}, 0, 0, 0) AS allowed`.execute(db);
   if (rows[0]?.allowed === false) throw new FentaError('QUOTA_EXCEEDED', { org: input.orgId });
 
-  const config: JobConfig = { graph: plan.graph, variables: { ...variables, ...input.variables }, templates, workflow };
   const templateId = Object.keys(templates)[0] ?? null;
+  const config: JobConfig = { graph: plan.graph, variables: { ...templateDefaults(templateId ? templates[templateId] : undefined), ...variables, ...input.variables }, templates, workflow };
   const { job, created } = await insertJobOnce(db, {
     orgId: input.orgId,
     workflowId: workflow?.id ?? null,
@@ -92,6 +92,16 @@ export async function createJob(deps: CreateJobDeps, input: CreateJobInput): Pro
     }
   }
   return { job, created };
+}
+
+/**
+ * Variables every node can rely on, taken from the job's template: its id
+ * (nodes without a template_id param follow it) and its frame.
+ */
+function templateDefaults(template: TemplateRecord | undefined): Record<string, unknown> {
+  if (!template) return {};
+  const match = /^(\d+)x(\d+)$/.exec(template.resolution);
+  return { template_id: template.id, ...(match ? { frame: { width: Number(match[1]), height: Number(match[2]) } } : {}) };
 }
 
 function templateIdsOf(params: Record<string, unknown>): string[] {

@@ -19,7 +19,10 @@ const type = 'Subtitle.Auto';
 
 const subtitleAutoParams = z.object({
   style: z.enum(['clean_box', 'karaoke_bounce']).default('clean_box'),
-  /** The template whose frame and subtitle track style the captions follow; a 1080x1920 frame and the preset's look otherwise. */
+  /**
+   * The template whose frame and subtitle track style the captions follow; the
+   * job's `template_id` variable when not given; a 1080x1920 frame and the preset's look otherwise.
+   */
   template_id: z.string().trim().min(1).optional(),
   /** Re-time words by transcribing the narration (needs the transcription provider). */
   transcribe: z.boolean().default(false),
@@ -48,12 +51,14 @@ export const subtitleAutoNode = defineNodeType<SubtitleAutoParams, { speech: Spe
     }
     let frame = defaultFrame;
     let templateStyle: TemplateSubtitleStyle | undefined;
-    if (params.template_id) {
-      const template = readCaptionTemplate(await ctx.loadTemplate(params.template_id));
+    // Without its own template_id the node follows the job's template (the one its Edit.Timeline uses).
+    const templateId = params.template_id ?? (typeof ctx.variables.template_id === 'string' ? ctx.variables.template_id : undefined);
+    if (templateId) {
+      const template = readCaptionTemplate(await ctx.loadTemplate(templateId));
       frame = template.frame;
       templateStyle = template.style;
       if (template.presets.length > 0 && !template.presets.includes(params.style)) {
-        ctx.log.warn(`template ${params.template_id} does not list the ${params.style} preset; using it anyway`, { presets: template.presets });
+        ctx.log.warn(`template ${templateId} does not list the ${params.style} preset; using it anyway`, { presets: template.presets });
       }
     }
     const style = resolveCaptionStyle(params.style, templateStyle, frame);
