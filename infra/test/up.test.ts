@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '@fenta/local-services';
+import { demoWorkflow } from '@fenta/db';
+import { probeMedia } from '@fenta/pipeline';
 
 const cli = path.join(__dirname, '..', 'dist', 'main.js');
 
@@ -13,8 +15,8 @@ interface Up {
   exited: Promise<number | null>;
 }
 
-function startUp(env: Record<string, string>): Up {
-  const child = spawn(process.execPath, [cli, 'up'], {
+function startUp(env: Record<string, string>, args: string[] = ['up']): Up {
+  const child = spawn(process.execPath, [cli, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -68,7 +70,7 @@ describe('./fenta up', () => {
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  it('starts the stack, writes demo.json, answers /health, and SIGTERM leaves no process behind; a second run keeps the data', async () => {
+  it('starts the stack, renders the demo, runs ./fenta render, and SIGTERM leaves no process behind; a second run keeps the data', async () => {
     const first = startUp(env);
     await waitForLine(first, 'Fenta is up');
     const demo = JSON.parse(await readFile(path.join(dataDir, 'demo.json'), 'utf8'));
@@ -80,12 +82,33 @@ describe('./fenta up', () => {
       templateId: 'tmpl_shorts_v1',
     });
     expect(demo.apiKey).toMatch(/^fenta_/);
+    expect(demo.demoJobId).toMatch(/^job_/);
 
     const health = await fetch(`${demo.apiUrl}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
     const board = await fetch(demo.boardUrl, { headers: { authorization: `Basic ${Buffer.from(`operator:${demo.boardPassword}`).toString('base64')}` } });
     expect(board.status).toBe(200);
+
+    // The demo short renders on its own.
+    await waitForLine(first, 'demo short rendered');
+    const demoVideo = path.join(dataDir, 'storage', 'orgs', 'org_demo', 'jobs', demo.demoJobId, 'n6', 'video.mp4');
+    expect(await probeMedia(demoVideo)).toMatchObject({ width: 1080, height: 1920, videoCodec: 'h264', audioCodec: 'aac' });
+
+    // A workflow file through the running stack, small and fast: 720p, ultrafast.
+    const graph = JSON.parse(JSON.stringify(demoWorkflow.graph));
+    graph.nodes[0].params = { provider: 'offline', query: 'ocean', count: 2 };
+    graph.nodes[1].params.prompt = '10s headline + 1 beat';
+    graph.nodes[5].params = { profile: '9x16_720p', preset: 'ultrafast' };
+    const file = path.join(dataDir, 'short.json');
+    await writeFile(file, JSON.stringify({ graph, variables: { topic: 'tides' } }));
+    const render = startUp({ ...env, FENTA_DATA_DIR: dataDir }, ['render', file]);
+    expect(await render.exited).toBe(0);
+    const printed = render.output.join('');
+    const video = /^video\s+(\S+)$/m.exec(printed)?.[1];
+    expect(printed).toMatch(/^thumbnail\s+\S+thumbnail\.jpg$/m);
+    expect(printed).toMatch(/^captions\s+\S+captions\.srt$/m);
+    expect(await probeMedia(path.resolve(video!))).toMatchObject({ width: 720, height: 1280, videoCodec: 'h264' });
 
     const ledger = JSON.parse(await readFile(path.join(dataDir, 'processes.json'), 'utf8')) as { children: Array<{ name: string; pid: number }> };
     expect(ledger.children.map((c) => c.name).sort()).toEqual(['api', 'postgres', 'redis', 'scheduler', 'worker']);
@@ -98,10 +121,12 @@ describe('./fenta up', () => {
     await waitForLine(second, 'Fenta is up');
     const again = JSON.parse(await readFile(path.join(dataDir, 'demo.json'), 'utf8'));
     expect(again.apiKey).toBe(demo.apiKey);
+    expect(again.demoJobId).toBe(demo.demoJobId);
     expect(second.output.join('')).not.toContain('migrated 00001');
+    await waitForLine(second, 'demo short rendered');
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
-  });
+  }, 240_000);
 
   it('refuses a busy API port with a message naming the variable', async () => {
     const blocker = net.createServer();
