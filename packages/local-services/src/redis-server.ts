@@ -40,13 +40,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
     '--protected-mode', 'yes',
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
-  const spawnFailed = new Promise<never>((_, reject) =>
-    child.once('error', (error) => reject(new Error(`could not start redis-server: ${error.message}`))),
-  );
-  await Promise.race([
-    waitForOutput(child, /Ready to accept connections/, { name: 'redis-server', timeoutMs: 30_000 }),
-    spawnFailed,
-  ]);
+  await waitForOutput(child, /Ready to accept connections/, { name: 'redis-server', timeoutMs: 30_000 });
   const forward = (chunk: Buffer) => chunk.toString('utf8').split('\n').filter(Boolean).forEach((line) => options.onLog?.(line));
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);

@@ -20,6 +20,7 @@ export function waitForOutput(
       child.stdout?.off('data', onData);
       child.stderr?.off('data', onData);
       child.off('exit', onExit);
+      child.off('error', onError);
       if (error) reject(error);
       else resolve();
     };
@@ -32,6 +33,7 @@ export function waitForOutput(
         if (ready.test(line)) finish();
       }
     };
+    const onError = (error: Error) => finish(new Error(`${options.name} could not start: ${error.message}`));
     const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
       finish(new Error(`${options.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${tail.join('\n')}`));
     const timer = setTimeout(
@@ -41,6 +43,7 @@ export function waitForOutput(
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', onExit);
+    child.once('error', onError);
   });
 }
 
