@@ -11,3 +11,4 @@ export * from './jobs/job.queries';
 export * from './jobs/job-node.queries';
 export * from './jobs/job-log.queries';
 export * from './jobs/usage.queries';
+export * from './templates/template.queries';

@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
 import { FentaError, type Logger } from '@fenta/core';
-import type { DB, JobLogEntry, JobLogLevel } from '@fenta/db';
+import type { JobLogEntry, JobLogLevel } from '@fenta/db';
 import type { Storage } from '@fenta/storage';
 import type { StoredFile } from '../artifacts/artifact-types';
 import type { NodeContext, Stage, TemplateRecord, UsageInput } from '../nodes/node-context';
@@ -14,7 +13,8 @@ export interface NodeRunRecord {
 }
 
 export interface NodeContextInput {
-  db: Kysely<DB>;
+  /** Looks a template up when the job's snapshot does not hold it; undefined when it is not visible to the org. */
+  findTemplate: (templateId: string) => Promise<TemplateRecord | undefined>;
   storage: Storage;
   providers: PipelineProviders;
   logger: Logger;
@@ -68,17 +68,9 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
     recordUsage: (usage) => input.record.usage.push(usage),
     variables: input.variables,
     async loadTemplate(templateId) {
-      const snapshot = input.templates[templateId];
-      if (snapshot) return snapshot;
-      const row = await input.db
-        .selectFrom('templates')
-        .select(['id', 'name', 'aspect', 'resolution', 'spec'])
-        .where('id', '=', templateId)
-        .where('deleted_at', 'is', null)
-        .where((eb) => eb.or([eb('org_id', '=', orgId), eb('is_public', '=', true)]))
-        .executeTakeFirst();
-      if (!row) throw new FentaError('TEMPLATE_NOT_FOUND', { template: templateId });
-      return row;
+      const template = input.templates[templateId] ?? (await input.findTemplate(templateId));
+      if (!template) throw new FentaError('TEMPLATE_NOT_FOUND', { template: templateId });
+      return template;
     },
     providers: input.providers,
   };

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { FentaError, isFentaError, type Logger } from '@fenta/core';
 import {
   failJobNode,
+  findVisibleTemplates,
   getJob,
   isJobCancelRequested,
   listJobNodes,
@@ -123,7 +124,7 @@ export async function runJob(deps: ExecutorDeps, options: RunJobOptions): Promis
           (signal, attempt) => {
             record.usage = [];
             return buildNodeContext({
-              db,
+              findTemplate: async (templateId) => (await findVisibleTemplates(db, job.org_id, [templateId]))[0],
               storage: deps.storage,
               providers: deps.providers,
               logger: deps.logger,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { FentaError, type Logger } from '@fenta/core';
-import { insertJobOnce, type DB, type Job } from '@fenta/db';
+import { findVisibleTemplates, insertJobOnce, type DB, type Job } from '@fenta/db';
 import { validateGraph } from '../graph/validate-graph';
 import type { NodeRegistry } from '../nodes/node-registry';
 import type { TemplateRecord } from '../nodes/node-context';
@@ -114,14 +114,7 @@ function templateIdsOf(params: Record<string, unknown>): string[] {
 }
 
 async function loadTemplates(db: Kysely<DB>, orgId: string, ids: string[]): Promise<Record<string, TemplateRecord>> {
-  if (ids.length === 0) return {};
-  const rows = await db
-    .selectFrom('templates')
-    .select(['id', 'name', 'aspect', 'resolution', 'spec'])
-    .where('id', 'in', ids)
-    .where('deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('org_id', '=', orgId), eb('is_public', '=', true)]))
-    .execute();
+  const rows = await findVisibleTemplates(db, orgId, ids);
   const missing = ids.filter((id) => !rows.some((row) => row.id === id));
   if (missing.length > 0) throw new FentaError('TEMPLATE_NOT_FOUND', { template: missing[0]! });
   return Object.fromEntries(rows.map((row) => [row.id, row]));

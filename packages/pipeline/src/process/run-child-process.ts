@@ -30,16 +30,16 @@ export class ChildProcessFailure extends Error {
 const maxCapturedChars = 8 * 1024 * 1024;
 
 /**
- * Runs a program with an argument array (never a shell) and collects its
- * output. Aborting the signal kills the process at once (SIGKILL) and, once
+ * Runs a program (ffmpeg, ffprobe, espeak-ng, fontconfig's tools) with an
+ * argument array (never a shell) and collects its output. Aborting the signal kills the process at once (SIGKILL) and, once
  * it has exited, rejects with the signal's reason: the process is never left
  * running after this settles.
  */
-export function runChildProcess(command: string, args: string[], options: { signal: AbortSignal }): Promise<ChildProcessOutput> {
+export function runChildProcess(command: string, args: string[], options: { signal: AbortSignal; cwd?: string }): Promise<ChildProcessOutput> {
   const { signal } = options;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<ChildProcessOutput>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
     let stdout = '';
     let stderr = '';
     const onAbort = () => child.kill('SIGKILL');

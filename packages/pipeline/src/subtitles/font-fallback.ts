@@ -1,4 +1,4 @@
-import { runChildProcess } from '../providers/tts/run-child-process';
+import { runChildProcess } from '../process/run-child-process';
 
 /** An installed font face as fontconfig resolves a pattern. */
 export interface FontFace {

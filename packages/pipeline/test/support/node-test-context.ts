@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FentaError } from '@fenta/core';
+import { createLogger } from '@fenta/core';
 import { LocalStorage, type Storage } from '@fenta/storage';
-import type { StoredFile } from '../../src/artifacts/artifact-types';
+import { buildNodeContext } from '../../src/executor/build-node-context';
 import type { NodeContext, TemplateRecord, UsageInput } from '../../src/nodes/node-context';
 import type { PipelineProviders } from '../../src/providers/pipeline-providers';
 
@@ -43,7 +43,7 @@ export function testProviders(overrides: Partial<Omit<PipelineProviders, 'stock'
 }
 
 /**
- * A NodeContext on local storage in a temp folder, recording what the node
+ * The executor's own NodeContext on local storage in a temp folder, recording what the node
  * logs, uses and reports, for running one node for real in a test.
  */
 export async function createNodeTestContext(options: {
@@ -59,39 +59,23 @@ export async function createNodeTestContext(options: {
   await mkdir(tempDir, { recursive: true });
   const record: NodeTestRecord = { logs: [], usage: [], progress: [] };
   const abort = new AbortController();
-  const jobId = 'job_test';
-  const orgId = 'org_test';
-  const nodeId = options.nodeId ?? 'n1';
-  const log = (level: string) => (message: string, data?: Record<string, unknown>) => record.logs.push({ level, message, data });
-  const artifactKey = (name: string) => `orgs/${orgId}/jobs/${jobId}/${nodeId}/${name}`;
-
-  const ctx: NodeContext = {
-    jobId,
-    orgId,
-    nodeId,
+  const ctx = buildNodeContext({
+    findTemplate: async (templateId) => options.templates?.find((t) => t.id === templateId),
+    templates: {},
+    storage,
+    providers: options.providers ?? testProviders(),
+    logger: createLogger({ service: 'node-test', level: 'silent' }),
+    jobId: 'job_test',
+    orgId: 'org_test',
+    nodeId: options.nodeId ?? 'n1',
+    stage: 'edit',
     attempt: 1,
     signal: abort.signal,
-    log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     tempDir,
-    storage,
-    artifactKey,
-    async saveArtifact(name, file, contentType): Promise<StoredFile> {
-      const stored = await storage.putFile(artifactKey(name), file, { contentType });
-      return { key: stored.key, bytes: stored.bytes, contentType: stored.contentType };
-    },
-    async localFile(file) {
-      const key = typeof file === 'string' ? file : file.key;
-      return storage.localPath(key) ?? missing('non-local storage');
-    },
-    progress: (fraction) => record.progress.push(fraction),
-    recordUsage: (usage) => record.usage.push(usage),
     variables: options.variables ?? {},
-    async loadTemplate(templateId) {
-      const template = options.templates?.find((t) => t.id === templateId);
-      if (!template) throw new FentaError('TEMPLATE_NOT_FOUND', { template: templateId });
-      return template;
-    },
-    providers: options.providers ?? testProviders(),
-  };
+    record,
+    writeLog: ({ level, message, data }) => record.logs.push({ level, message, data }),
+    onProgress: (fraction) => record.progress.push(fraction),
+  });
   return { ctx, record, storage, root, abort, cleanup: () => rm(root, { recursive: true, force: true }) };
 }

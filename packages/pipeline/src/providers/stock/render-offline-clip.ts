@@ -2,7 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FentaError } from '@fenta/core';
 import type { OfflineClipShape, OfflineFootageVariant } from './offline-footage-variants';
-import { MediaToolError, runMediaTool } from './run-media-tool';
+import { ChildProcessFailure, runChildProcess } from '../../process/run-child-process';
 
 /**
  * Draws one clip of the offline library with ffmpeg: the variant's moving
@@ -46,10 +46,10 @@ export async function renderOfflineClip(
     outputPath,
   ];
   try {
-    await runMediaTool('ffmpeg', args, options.signal, { cwd: options.workDir });
+    await runChildProcess('ffmpeg', args, { signal: options.signal, cwd: options.workDir });
   } catch (error) {
     await rm(outputPath, { force: true });
-    if (error instanceof MediaToolError) {
+    if (error instanceof ChildProcessFailure) {
       throw new FentaError('RENDER_FAILED', { reason: `offline footage ${variant.id}: ${error.message}` }, { cause: error });
     }
     throw error;

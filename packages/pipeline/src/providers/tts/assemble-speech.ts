@@ -2,7 +2,7 @@ import type { SentenceTiming, WordTiming } from '../../artifacts/artifact-types'
 import type { SpeechResult } from '../pipeline-providers';
 import type { SentenceAudio } from './analyze-sentence-audio';
 import { probeAudio } from './probe-audio';
-import { runChildProcess } from './run-child-process';
+import { runChildProcess } from '../../process/run-child-process';
 
 /** One synthesized sentence with its words placed in its own audio file's clock. */
 export interface TimedSentence {

@@ -1,4 +1,4 @@
-import { runChildProcess } from './run-child-process';
+import { runChildProcess } from '../../process/run-child-process';
 
 /** A stretch of audio quieter than the threshold, in seconds from the file's start. */
 export interface Silence {

@@ -8,7 +8,7 @@ import { assembleSpeech, type TimedSentence } from './assemble-speech';
 import { measureEspeakWordDurations } from './espeak-word-durations';
 import { espeakWordsPerMinute, parseEspeakVoiceList, resolveEspeakVoice } from './espeak-voice';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { runChildProcess } from './run-child-process';
+import { runChildProcess } from '../../process/run-child-process';
 import { runEspeak, type EspeakVoiceSettings } from './run-espeak';
 import { splitSentenceWords } from './split-sentence-words';
 import { synthesisFailure } from './synthesis-failure';

@@ -11,7 +11,7 @@ import { analyzeSentenceAudio, type SentenceAudio } from './analyze-sentence-aud
 import { assembleSpeech, type TimedSentence } from './assemble-speech';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { resolveOpenAIVoice } from './openai-voice';
-import { ChildProcessFailure, runChildProcess } from './run-child-process';
+import { ChildProcessFailure, runChildProcess } from '../../process/run-child-process';
 import { splitSentenceWords } from './split-sentence-words';
 import { synthesisFailure } from './synthesis-failure';
 

@@ -1,5 +1,5 @@
 import { FentaError } from '@fenta/core';
-import { ChildProcessFailure, runChildProcess } from './run-child-process';
+import { ChildProcessFailure, runChildProcess } from '../../process/run-child-process';
 
 /** An audio file's stream facts as ffprobe reports them. */
 export interface AudioProbe {

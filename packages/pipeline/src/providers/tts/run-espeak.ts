@@ -1,4 +1,4 @@
-import { runChildProcess } from './run-child-process';
+import { runChildProcess } from '../../process/run-child-process';
 
 /** How espeak-ng speaks: voice and rate, and where and how to run it. */
 export interface EspeakVoiceSettings {

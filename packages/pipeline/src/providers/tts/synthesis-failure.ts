@@ -1,5 +1,5 @@
 import { FentaError, isFentaError } from '@fenta/core';
-import { ChildProcessFailure } from './run-child-process';
+import { ChildProcessFailure } from '../../process/run-child-process';
 
 /**
  * What a failed local synthesis step becomes: the abort reason when the run
