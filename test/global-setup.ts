@@ -1,6 +1,7 @@
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { createDatabase, migrateOrThrow } from '@fenta/db';
 import { findFreePort, startEmbeddedPostgres, startRedisServer } from '@fenta/local-services';
 import type { RunningServices } from './running-services';
@@ -39,7 +40,6 @@ export default async function globalSetup(): Promise<void> {
 
   const adminUrl = new URL(process.env.FENTA_TEST_DATABASE_URL);
   const admin = createDatabase<any>({ url: adminUrl.toString(), poolSize: 1 });
-  const { sql } = await import('kysely');
   await sql.raw(`DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`).execute(admin);
   await sql.raw(`CREATE DATABASE ${templateDatabase}`).execute(admin);
   await admin.destroy();

@@ -132,6 +132,9 @@ async function startPostgres(env: UpEnv, log: pino.Logger, stops: Array<{ name: 
       if (/\b(ERROR|FATAL|PANIC|WARNING):/.test(line)) log.warn(`postgres: ${line}`);
     },
   });
+  if (postgres.dataDir !== path.join(env.dataDir, 'postgres')) {
+    log.warn({ dataDir: postgres.dataDir }, 'the postgres user cannot enter the data folder, so PostgreSQL keeps its data here instead');
+  }
   stops.push({ name: 'PostgreSQL', stop: postgres.stop });
   await ledger.add('postgres', postgres.pid);
   return postgres;

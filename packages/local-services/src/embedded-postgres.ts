@@ -1,12 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { assertPortFree } from './ports';
-import { resolvePostgresBinaries } from './postgres-binaries';
+import { reachableByOthers, resolvePostgresBinaries } from './postgres-binaries';
 import { stopChild, waitForOutput } from './wait-for-output';
 
 export interface EmbeddedPostgresOptions {
@@ -33,6 +33,8 @@ export interface RunningPostgres {
   /** Connection URL of the maintenance database `postgres`, for creating and dropping databases. */
   adminUrl: string;
   port: number;
+  /** Where the cluster really lives (see `startEmbeddedPostgres`). */
+  dataDir: string;
   /** The server's process id (its process group's, when it has its own). */
   pid: number | undefined;
   stop(): Promise<void>;
@@ -53,7 +55,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await assertPortFree({ host, port: options.port, service: 'embedded PostgreSQL', variable: 'FENTA_POSTGRES_PORT' });
   const owner = userInfo().uid === 0 ? ensureSystemUser() : undefined;
   const binaries = await resolvePostgresBinaries({ runAsOtherUser: owner !== undefined });
-  const password = await ensureCluster(options.dataDir, binaries.initdb, owner);
+  const dataDir = owner ? await reachableDataDir(options.dataDir) : options.dataDir;
+  const password = await ensureCluster(dataDir, binaries.initdb, owner);
 
   const settings = {
     listen_addresses: host,
@@ -61,7 +64,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     unix_socket_directories: '',
     ...options.settings,
   };
-  const args = ['-D', options.dataDir, '-p', String(options.port)];
+  const args = ['-D', dataDir, '-p', String(options.port)];
   for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
   const child = spawn(binaries.postgres, args, {
     ...(owner ?? {}),
@@ -89,10 +92,26 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `${base}/${options.database}`,
     adminUrl,
     port: options.port,
+    dataDir,
     pid: child.pid,
     // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
     stop: () => stopChild(child, 'SIGINT', 30_000),
   };
+}
+
+/**
+ * The postgres user must be able to enter the folder the cluster lives in.
+ * A data folder inside a private home (0700) is out of its reach; the cluster
+ * then lives under /var/lib/fenta, in a folder named after the asked-for
+ * path, so the same checkout finds the same data again.
+ */
+async function reachableDataDir(asked: string): Promise<string> {
+  const parent = path.dirname(path.resolve(asked));
+  await mkdir(parent, { recursive: true });
+  if (reachableByOthers(parent)) return asked;
+  const home = path.join('/var/lib/fenta', `${path.basename(asked)}-${createHash('sha256').update(path.resolve(asked)).digest('hex').slice(0, 12)}`);
+  await mkdir(path.dirname(home), { recursive: true, mode: 0o755 });
+  return home;
 }
 
 function ensureSystemUser(): { uid: number; gid: number } {

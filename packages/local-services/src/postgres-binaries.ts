@@ -34,8 +34,8 @@ export async function resolvePostgresBinaries(options: { runAsOtherUser: boolean
   return { initdb: path.join(root, 'bin', 'initdb'), postgres: path.join(root, 'bin', 'postgres') };
 }
 
-/** True when every folder above `file` lets others in and the file lets others run it (the bits another user relies on). */
-function reachableByOthers(file: string): boolean {
+/** True when every folder above `file` lets others in and `file` itself lets others run or enter it. */
+export function reachableByOthers(file: string): boolean {
   if ((statSync(file).mode & 0o001) === 0) return false;
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) return false;
