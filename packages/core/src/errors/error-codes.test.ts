@@ -13,10 +13,13 @@ describe('error registry', () => {
     }
   });
 
-  it('documents every code in docs/errors.md', () => {
+  it('documents every code in docs/errors.md with its status and whether it is retried', () => {
     const doc = readFileSync(path.join(__dirname, '..', '..', '..', '..', 'docs', 'errors.md'), 'utf8');
-    const undocumented = Object.keys(errorCodes).filter((code) => !doc.includes(`\`${code}\``));
-    expect(undocumented).toEqual([]);
+    const documented = new Map(
+      [...doc.matchAll(/^\| `([A-Z_0-9]+)` \| (\d+) \| (yes|no) \|/gm)].map((match) => [match[1], { status: Number(match[2]), retryable: match[3] === 'yes' }]),
+    );
+    const expected = Object.entries(errorCodes).map(([code, definition]) => [code, { status: definition.status, retryable: definition.retryable }]);
+    expect(Object.entries(Object.fromEntries(expected.map(([code]) => [code, documented.get(code as string)])))).toEqual(expected);
   });
 });
 

@@ -2,208 +2,256 @@
  * The one registry of Fenta's error codes. Every error that crosses a process
  * boundary (HTTP body, job error, CLI exit) carries one of these codes.
  * `message` is a template: `{name}` is replaced by the error's params.
+ * `retryable` says whether the same work may succeed if tried again (a
+ * timeout, a 5xx, a lost connection); it is the only thing a retry looks at.
  */
 export const errorCodes = {
   CONFIG_INVALID: {
     status: 500,
+    retryable: false,
     message: 'Configuration is invalid: {problems}',
     description: 'An environment variable is missing or malformed; the message names each one and what to fix.',
   },
   DB_MIGRATION_CHANGED: {
     status: 500,
+    retryable: false,
     message: 'Migration {name} was applied with checksum {applied} but the file now has checksum {current}',
     description: 'A migration that already landed was edited. Landed migrations are frozen: add a new one instead.',
   },
   DB_MIGRATION_UNKNOWN: {
     status: 500,
+    retryable: false,
     message: 'Migration {name} is recorded as applied but no such file exists',
     description: 'The database is ahead of this code (a newer release migrated it) or a migration file was removed.',
   },
   DB_MIGRATION_FAILED: {
     status: 500,
+    retryable: false,
     message: 'Migration {name} failed: {reason}',
     description: 'A migration raised an error; its transaction was rolled back and later migrations were not run.',
   },
   DB_UNREACHABLE: {
     status: 503,
+    retryable: true,
     message: 'PostgreSQL at {target} is unreachable: {reason}',
     description: 'The database did not accept a connection.',
   },
   REDIS_UNREACHABLE: {
     status: 503,
+    retryable: true,
     message: 'Redis at {target} is unreachable: {reason}',
     description: 'Redis did not answer.',
   },
   REDIS_EVICTION_POLICY: {
     status: 500,
+    retryable: false,
     message: 'Redis maxmemory-policy is "{policy}"; queues need "noeviction" or Redis may silently drop jobs',
     description: 'Redis is configured to evict keys under memory pressure, which would lose queued jobs.',
   },
   PORT_IN_USE: {
     status: 500,
+    retryable: false,
     message: 'Port {port} on {host} is already in use ({service}); set {variable} to a free port',
     description: 'A service Fenta starts could not bind its port.',
   },
   GRAPH_SHAPE_INVALID: {
     status: 400,
+    retryable: false,
     message: 'Workflow graph is malformed at {path}: {reason}',
     description: 'The graph JSON does not have the shape nodes[] / edges[] (see the workflow graph format).',
   },
   GRAPH_NODE_TYPE_UNKNOWN: {
     status: 400,
+    retryable: false,
     message: 'Node {node} has unknown type "{type}"',
     description: 'A node names a type that is not in the node registry.',
   },
   GRAPH_NODE_DUPLICATE: {
     status: 400,
+    retryable: false,
     message: 'Node id "{node}" is used more than once',
     description: 'Two nodes of a graph share an id.',
   },
   GRAPH_EDGE_NODE_MISSING: {
     status: 400,
+    retryable: false,
     message: 'Edge {edge} refers to node "{node}", which is not in the graph',
     description: 'An edge starts or ends at a node id that no node has.',
   },
   GRAPH_PORT_INCOMPATIBLE: {
     status: 400,
+    retryable: false,
     message: 'Edge {edge} cannot connect {from} to {to}: {reason}',
     description: 'An edge joins ports that do not exist or carry different kinds of data, or an input is fed twice or not at all.',
   },
   GRAPH_CYCLE: {
     status: 400,
+    retryable: false,
     message: 'Workflow graph has a cycle: {cycle}',
     description: 'The edges form a loop, so there is no order in which to run the nodes.',
   },
   GRAPH_NO_OUTPUT: {
     status: 400,
+    retryable: false,
     message: 'Workflow graph has no output node (one of: {types})',
     description: 'Nothing in the graph produces a video.',
   },
   NODE_PARAM_INVALID: {
     status: 400,
+    retryable: false,
     message: 'Node {node} ({type}) has invalid params at {path}: {reason}',
     description: 'A node\'s params do not match its type\'s schema.',
   },
   NODE_INPUT_INVALID: {
     status: 422,
+    retryable: false,
     message: 'Node {node} ({type}) cannot run on its input: {reason}',
     description: 'A node received upstream data it cannot work with (e.g. an empty script, no footage).',
   },
   NODE_TIMEOUT: {
     status: 504,
+    retryable: true,
     message: 'Node {node} ({type}) did not finish within {timeoutMs} ms',
     description: 'A node ran past its time limit and was stopped.',
   },
   NODE_FAILED: {
     status: 500,
+    retryable: true,
     message: 'Node {node} ({type}) failed: {reason}',
     description: 'A node failed for a reason that is not bad input; see the job log.',
   },
   PROVIDER_UNAVAILABLE: {
     status: 503,
+    retryable: false,
     message: 'Provider {provider} is not available: {reason}',
     description: 'A configured provider cannot be used (missing key in strict mode, or it keeps failing).',
   },
   PROVIDER_RATE_LIMITED: {
     status: 503,
+    retryable: true,
     message: 'Provider {provider} is rate limiting requests',
     description: 'The provider answered 429 after every retry.',
   },
   PROVIDER_ERROR: {
     status: 502,
+    retryable: true,
     message: 'Provider {provider} answered {status}: {reason}',
-    description: 'A provider answered with an error; transient ones (5xx, timeouts) are retried first.',
+    description: 'A provider failed in a way that may pass (5xx, 408, a timeout, a lost connection); it is retried within the node\'s policy.',
+  },
+  PROVIDER_REQUEST_REFUSED: {
+    status: 502,
+    retryable: false,
+    message: 'Provider {provider} refused the request ({status}): {reason}',
+    description: 'A provider answered 4xx (a refused API key, a bad request): trying again would get the same answer.',
   },
   PROVIDER_RESPONSE_INVALID: {
     status: 502,
+    retryable: true,
     message: 'Provider {provider} answered with something Fenta cannot use: {reason}',
     description: 'A provider\'s answer did not have the expected shape.',
   },
   STOCK_NO_RESULTS: {
     status: 422,
+    retryable: false,
     message: 'No stock footage found for "{query}" at {provider}',
     description: 'The stock search found no usable clip.',
   },
   DOWNLOAD_TOO_LARGE: {
     status: 422,
+    retryable: false,
     message: 'Download from {host} exceeds the limit of {limitBytes} bytes',
     description: 'A remote file is larger than Fenta accepts.',
   },
   URL_NOT_ALLOWED: {
     status: 400,
+    retryable: false,
     message: 'URL {url} is not allowed: {reason}',
     description: 'A user-supplied URL points to a private, loopback or otherwise forbidden address, or uses a forbidden scheme.',
   },
   STORAGE_NOT_FOUND: {
     status: 404,
+    retryable: false,
     message: 'No stored object at {key}',
     description: 'An artifact that should exist in storage does not.',
   },
   STORAGE_FAILED: {
     status: 503,
+    retryable: true,
     message: 'Storage {operation} of {key} failed: {reason}',
     description: 'The storage backend (local disk or S3) failed.',
   },
   STORAGE_KEY_INVALID: {
     status: 400,
+    retryable: false,
     message: 'Storage key "{key}" is invalid: {reason}',
     description: 'A storage key is empty, absolute, or climbs out of its root with "..".',
   },
   TEMPLATE_NOT_FOUND: {
     status: 404,
+    retryable: false,
     message: 'Template {template} does not exist or is not visible to this org',
     description: 'A graph names a template that is neither the org\'s nor public.',
   },
   TEMPLATE_SPEC_INVALID: {
     status: 400,
+    retryable: false,
     message: 'Template {template} has an invalid spec at {path}: {reason}',
     description: 'A template spec does not match the template spec format.',
   },
   RENDER_FAILED: {
     status: 500,
+    retryable: true,
     message: 'Rendering failed: {reason}',
     description: 'ffmpeg exited with an error; the job log holds the end of its output.',
   },
   JOB_CANCELLED: {
     status: 409,
+    retryable: false,
     message: 'Job {job} was cancelled',
     description: 'The job was cancelled while it ran; running ffmpeg processes were stopped.',
   },
   QUOTA_EXCEEDED: {
     status: 402,
+    retryable: false,
     message: 'Org {org} has used its quota for this period',
     description: 'A limit in quota_limits is reached and overage is not allowed (or its cap is spent).',
   },
   WORKFLOW_NOT_FOUND: {
     status: 404,
+    retryable: false,
     message: 'Workflow {workflow} not found',
     description: 'No workflow with this id exists for the caller\'s org.',
   },
   JOB_NOT_FOUND: {
     status: 404,
+    retryable: false,
     message: 'Job {job} not found',
     description: 'No job with this id exists for the caller\'s org.',
   },
   BOARD_UNAUTHORIZED: {
     status: 401,
+    retryable: false,
     message: 'Bull Board needs the operator password (HTTP basic auth, user "operator")',
     description: 'The queue dashboard was requested without the right credentials.',
   },
   NOT_FOUND: {
     status: 404,
+    retryable: false,
     message: 'No route {method} {url}',
     description: 'The requested route does not exist.',
   },
   INTERNAL: {
     status: 500,
+    retryable: false,
     message: 'Internal error',
     description: 'An unexpected failure; details are in the server log, never in the response.',
   },
 } as const satisfies Record<string, ErrorCodeDefinition>;
 
-/** What a code must define: an HTTP status, a message template and a description for the docs. */
+/** What a code must define: an HTTP status, whether a retry may help, a message template and a description for the docs. */
 export interface ErrorCodeDefinition {
   status: number;
+  retryable: boolean;
   message: string;
   description: string;
 }

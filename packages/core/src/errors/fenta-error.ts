@@ -6,6 +6,8 @@ export type ErrorParams = Record<string, string | number | boolean>;
 export class FentaError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Whether trying the same work again may succeed (from the registry). */
+  readonly retryable: boolean;
   readonly params: ErrorParams;
   readonly details: unknown;
 
@@ -14,6 +16,7 @@ export class FentaError extends Error {
     this.name = 'FentaError';
     this.code = code;
     this.status = errorCodes[code].status;
+    this.retryable = errorCodes[code].retryable;
     this.params = params;
     this.details = options.details;
   }
