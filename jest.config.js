@@ -6,6 +6,8 @@ const workspaces = {
   core: 'packages/core',
   db: 'packages/db',
   queue: 'packages/queue',
+  graph: 'packages/graph',
+  jobs: 'packages/jobs',
   pipeline: 'packages/pipeline',
   'local-services': 'packages/local-services',
   testing: 'packages/testing',

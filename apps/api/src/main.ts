@@ -1,7 +1,6 @@
-import { Queue } from 'bullmq';
 import { createLogger, handleShutdownSignals } from '@fenta/core';
 import { checkDatabaseConnection, createDatabase } from '@fenta/db';
-import { assertNoEviction, connectRedis, createRedisConnection, defaultQueuePrefix, queueNames } from '@fenta/queue';
+import { assertNoEviction, connectRedis, createRedisConnection, createRenderQueue } from '@fenta/queue';
 import { buildApp } from './build-app';
 import { readApiEnv } from './env';
 
@@ -14,7 +13,7 @@ async function main(): Promise<void> {
   const redis = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-api' });
   await connectRedis(redis, env.REDIS_URL);
   await assertNoEviction(redis);
-  const renders = new Queue(queueNames.renders, { connection: redis, prefix: defaultQueuePrefix });
+  const renders = createRenderQueue({ connection: redis });
 
   const app = await buildApp({ db, redis, logger, queues: [renders], boardPassword: env.FENTA_BOARD_PASSWORD });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });

@@ -1,24 +1,28 @@
-import { Queue, Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Logger } from '@fenta/core';
+import { requeueLostJobs } from '@fenta/jobs';
 import type { ExecutorDeps } from '@fenta/pipeline';
-import { createRedisConnection, queueNames, renderJobOptions, type RenderJobData } from '@fenta/queue';
+import { createRedisConnection, createRenderQueue, createRenderWorker, type RenderJobData, type RenderQueue } from '@fenta/queue';
 import { createRenderProcessor } from './render-processor';
-import { requeueLostJobs } from './requeue-lost-jobs';
 
 export interface RenderWorkerOptions {
   deps: ExecutorDeps;
   redisUrl: string;
-  prefix: string;
+  prefix?: string;
   concurrency: number;
   logger: Logger;
+  /** How long the queue's lock and the run's lease on a job last without renewal; 60 s unless told. */
+  lockDurationMs?: number;
   /** How often Postgres is compared with the queue (and once at start unless `reconcileOnStart` is false). */
   reconcileIntervalMs?: number;
   reconcileOnStart?: boolean;
+  /** Jobs touched more recently than this are left to their creator by the reconciler; 30 s unless told. */
+  reconcileGraceSeconds?: number;
 }
 
 export interface RunningRenderWorker {
   worker: Worker<RenderJobData>;
-  queue: Queue<RenderJobData>;
+  queue: RenderQueue;
   /**
    * Stops taking jobs, lets running ones finish for `graceMs`, then hands
    * them back (status queued) and returns within bounded time, even when
@@ -28,6 +32,8 @@ export interface RunningRenderWorker {
   /** Resolves when the worker, the queue and the connection are all closed (needs Redis to answer). */
   readonly closed: Promise<void>;
 }
+
+const defaultLockDurationMs = 60_000;
 
 /** Starts the BullMQ worker of the render queue and the lost-job reconciler. */
 export function startRenderWorker(options: RenderWorkerOptions): RunningRenderWorker {
@@ -43,21 +49,16 @@ export function startRenderWorker(options: RenderWorkerOptions): RunningRenderWo
     if (redisDown) options.logger.info('connected to Redis again');
     redisDown = false;
   });
-  const queue = new Queue<RenderJobData>(queueNames.renders, { connection, prefix: options.prefix, defaultJobOptions: renderJobOptions });
-  const worker = new Worker<RenderJobData>(queueNames.renders, createRenderProcessor(options.deps, stop.signal), {
-    connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    // ffmpeg runs in a child process, so the event loop stays free to renew locks; 60 s tolerates a slow Redis.
-    lockDuration: 60_000,
-    stalledInterval: 30_000,
-    maxStalledCount: 2,
-  });
+  const lockDurationMs = options.lockDurationMs ?? defaultLockDurationMs;
+  const location = { connection, prefix: options.prefix };
+  const queue = createRenderQueue(location);
+  const deps: ExecutorDeps = { ...options.deps, leaseMs: options.deps.leaseMs ?? lockDurationMs };
+  const worker = createRenderWorker(createRenderProcessor(deps, stop.signal), { ...location, concurrency: options.concurrency, lockDurationMs });
   worker.on('failed', (job, error) => options.logger.warn({ jobId: job?.id, err: error.message }, 'render job attempt failed'));
   worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));
 
   const reconcile = () =>
-    requeueLostJobs({ db: options.deps.db, queue, logger: options.logger }).catch((error: unknown) =>
+    requeueLostJobs({ db: options.deps.db, queue, logger: options.logger, graceSeconds: options.reconcileGraceSeconds }).catch((error: unknown) =>
       options.logger.warn({ err: error }, 'could not compare Postgres with the queue; will try again'),
     );
   if (options.reconcileOnStart !== false) void reconcile();

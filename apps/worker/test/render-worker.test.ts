@@ -1,11 +1,10 @@
-import { QueueEvents } from 'bullmq';
-import { createJob } from '@fenta/pipeline';
+import type { QueueEvents } from 'bullmq';
+import { createJob, requeueLostJobs } from '@fenta/jobs';
 import { createTestRedis, type TestRedis } from '@fenta/testing';
-import { queueNames } from '@fenta/queue';
+import { createRenderQueueEvents } from '@fenta/queue';
 // The executor's test node types: they count runs and block on demand, like real nodes but instantly.
 import { createExecutorFixture, testGraph, type ExecutorFixture } from '../../../packages/pipeline/test/executor/executor-fixture';
 import { startRenderWorker, type RunningRenderWorker } from '../src/start-render-worker';
-import { requeueLostJobs } from '../src/requeue-lost-jobs';
 
 describe('render worker', () => {
   let fx: ExecutorFixture;
@@ -16,7 +15,7 @@ describe('render worker', () => {
   beforeEach(async () => {
     fx = await createExecutorFixture();
     redis = await createTestRedis();
-    events = new QueueEvents(queueNames.renders, { connection: { url: redis.url }, prefix: redis.prefix });
+    events = createRenderQueueEvents({ connection: { url: redis.url }, prefix: redis.prefix });
     await events.waitUntilReady();
   });
   afterEach(async () => {

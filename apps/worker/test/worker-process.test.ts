@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import { createLogger } from '@fenta/core';
 import { demoWorkflow, seedBuiltInTemplates } from '@fenta/db';
 import { findFreePort, startRedisServer, type RunningRedis } from '@fenta/local-services';
-import { builtInNodeRegistry, createJob } from '@fenta/pipeline';
-import { defaultQueuePrefix, queueNames } from '@fenta/queue';
+import { builtInNodeDefinitionRegistry } from '@fenta/graph';
+import { createJob } from '@fenta/jobs';
+import { createRenderQueue } from '@fenta/queue';
 import { createTestDatabase, type TestDatabase } from '@fenta/testing';
 
 const main = path.join(__dirname, '..', 'dist', 'main.js');
@@ -37,9 +37,9 @@ describe('worker process', () => {
   });
 
   it('on SIGTERM with Redis unreachable, hands the running job back (queued) and exits 0 within the grace period', async () => {
-    const queue = new Queue(queueNames.renders, { connection: { url: redis.url }, prefix: defaultQueuePrefix });
+    const queue = createRenderQueue({ connection: { url: redis.url } });
     const { job } = await createJob(
-      { db: database.db, queue, registry: builtInNodeRegistry, logger: createLogger({ service: 'test', level: 'silent' }) },
+      { db: database.db, queue, registry: builtInNodeDefinitionRegistry, logger: createLogger({ service: 'test', level: 'silent' }) },
       { orgId: 'org_w', createdBy: 'user_w', workflowId: undefined, graph: demoWorkflow.graph },
     );
     await queue.close();

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Queue, QueueEvents } from 'bullmq';
 import { createLogger, isFentaError } from '@fenta/core';
 import { createDatabase, getJob, listJobLogs, requestJobCancel } from '@fenta/db';
-import { builtInNodeRegistry, createJob } from '@fenta/pipeline';
-import { defaultQueuePrefix, queueNames, renderJobOptions } from '@fenta/queue';
+import { builtInNodeDefinitionRegistry } from '@fenta/graph';
+import { createJob } from '@fenta/jobs';
+import { createRenderQueue, createRenderQueueEvents } from '@fenta/queue';
 import { createStorage, readStorageConfig } from '@fenta/storage';
 import { readUpEnv } from '../up/up-env';
 import { readStackFile } from '../up/stack-file';
@@ -29,14 +29,14 @@ export async function runRender(argv: string[]): Promise<number> {
   const stack = await readStackFile(readUpEnv().dataDir);
   const logger = createLogger({ service: 'render', level: 'warn' });
   const db = createDatabase({ url: stack.databaseUrl, poolSize: 2, applicationName: 'fenta-render' });
-  const queue = new Queue(queueNames.renders, { connection: { url: stack.redisUrl }, prefix: defaultQueuePrefix, defaultJobOptions: renderJobOptions });
-  const events = new QueueEvents(queueNames.renders, { connection: { url: stack.redisUrl }, prefix: defaultQueuePrefix });
+  const queue = createRenderQueue({ connection: { url: stack.redisUrl } });
+  const events = createRenderQueueEvents({ connection: { url: stack.redisUrl } });
   const storage = createStorage(readStorageConfig({ ...process.env, FENTA_STORAGE_DIR: stack.storageDir }, { localRoot: stack.storageDir }));
   const bar = new ProgressBar();
   try {
     await events.waitUntilReady();
     const { job } = await createJob(
-      { db, queue, registry: builtInNodeRegistry, logger },
+      { db, queue, registry: builtInNodeDefinitionRegistry, logger },
       { orgId: stack.orgId, createdBy: stack.userId, graph, variables: { ...variables, ...parseVariableArgs(values.var ?? []) } },
     );
     process.stderr.write(`job ${job.id} queued\n`);

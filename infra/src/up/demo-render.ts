@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { Queue, QueueEvents } from 'bullmq';
 import type pino from 'pino';
 import { createDatabase, getJob } from '@fenta/db';
-import { builtInNodeRegistry, createJob } from '@fenta/pipeline';
-import { defaultQueuePrefix, queueNames, renderJobOptions } from '@fenta/queue';
+import { builtInNodeDefinitionRegistry } from '@fenta/graph';
+import { createJob } from '@fenta/jobs';
+import { createRenderQueue, createRenderQueueEvents } from '@fenta/queue';
 import { createStorage, readStorageConfig } from '@fenta/storage';
 
 /** The idempotency key of the demo render: one demo job per stack, found again on the next `./fenta up`. */
@@ -24,8 +24,8 @@ export async function enqueueDemoRender(options: {
 }): Promise<{ jobId: string; stop: () => Promise<void> }> {
   const { log } = options;
   const db = createDatabase({ url: options.databaseUrl, poolSize: 2, applicationName: 'fenta-up' });
-  const queue = new Queue(queueNames.renders, { connection: { url: options.redisUrl }, prefix: defaultQueuePrefix, defaultJobOptions: renderJobOptions });
-  const events = new QueueEvents(queueNames.renders, { connection: { url: options.redisUrl }, prefix: defaultQueuePrefix });
+  const queue = createRenderQueue({ connection: { url: options.redisUrl } });
+  const events = createRenderQueueEvents({ connection: { url: options.redisUrl } });
   const storage = createStorage(readStorageConfig({ ...process.env, FENTA_STORAGE_DIR: options.storageDir }, { localRoot: options.storageDir }));
   const stop = async () => {
     await events.close();
@@ -34,7 +34,7 @@ export async function enqueueDemoRender(options: {
   };
   try {
     const { job, created } = await createJob(
-      { db, queue, registry: builtInNodeRegistry, logger: log },
+      { db, queue, registry: builtInNodeDefinitionRegistry, logger: log },
       { orgId: options.orgId, createdBy: options.userId, workflowId: options.workflowId, idempotencyKey: demoRenderKey },
     );
     const describe = async () => {

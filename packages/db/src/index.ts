@@ -9,6 +9,7 @@ export { demoWorkflow } from './seed/demo-workflow';
 export { seedBuiltInTemplates, seedDemoOrg, ensureDemoApiKey, demoIds } from './seed/demo-seed';
 export * from './jobs/job.queries';
 export * from './jobs/job-node.queries';
+export * from './jobs/job-run.queries';
 export * from './jobs/job-log.queries';
 export * from './jobs/usage.queries';
 export * from './templates/template.queries';

@@ -1,2 +1,14 @@
 export { createRedisConnection, connectRedis, assertNoEviction, readEvictionPolicy } from './redis-connection';
-export { queueNames, defaultQueuePrefix, renderJobOptions, type QueueName, type RenderJobData } from './queue-names';
+export {
+  renderQueueName,
+  defaultQueuePrefix,
+  renderJobOptions,
+  createRenderQueue,
+  enqueueRender,
+  createRenderQueueEvents,
+  createRenderWorker,
+  type RenderJobData,
+  type RenderQueue,
+  type RenderQueueLocation,
+  type RenderWorkerOptions,
+} from './render-queue';

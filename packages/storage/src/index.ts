@@ -5,3 +5,4 @@ export { S3Storage, type S3StorageConfig, type S3UploadTuning } from './s3-stora
 export { createStorage } from './create-storage';
 export { readStorageConfig } from './read-storage-config';
 export { assertValidKey } from './storage-key';
+export { artifactKey, scopeStorageToOrg, sharedStoragePrefixes } from './org-scoped-storage';

@@ -60,6 +60,24 @@ export const errorCodes = {
     message: 'Workflow graph is malformed at {path}: {reason}',
     description: 'The graph JSON does not have the shape nodes[] / edges[] (see the workflow graph format).',
   },
+  GRAPH_ID_INVALID: {
+    status: 400,
+    retryable: false,
+    message: '{kind} id {id} is not allowed: ids are 1 to 64 letters, digits, "_" or "-"',
+    description: 'A node or edge id has characters or a length outside the id grammar (ids become parts of file paths and storage keys).',
+  },
+  GRAPH_NODE_UNUSED: {
+    status: 400,
+    retryable: false,
+    message: 'Node {node} ({type}) does not lead to an output node; connect it or remove it',
+    description: 'A node is on no path to an Output.Render node, so its work would be thrown away.',
+  },
+  GRAPH_TOO_LARGE: {
+    status: 400,
+    retryable: false,
+    message: 'Workflow graph has {count} {what}; at most {limit} are allowed',
+    description: 'A graph exceeds a size limit (nodes, edges); see the limits in the README.',
+  },
   GRAPH_NODE_TYPE_UNKNOWN: {
     status: 400,
     retryable: false,
@@ -168,6 +186,12 @@ export const errorCodes = {
     message: 'URL {url} is not allowed: {reason}',
     description: 'A user-supplied URL points to a private, loopback or otherwise forbidden address, or uses a forbidden scheme.',
   },
+  PATH_OUTSIDE_ROOT: {
+    status: 400,
+    retryable: false,
+    message: 'Path segment {segment} would leave the folder {root}',
+    description: 'An id or name that becomes part of a file path is not a single plain name, or the path it makes leaves its root.',
+  },
   STORAGE_NOT_FOUND: {
     status: 404,
     retryable: false,
@@ -185,6 +209,12 @@ export const errorCodes = {
     retryable: false,
     message: 'Storage key "{key}" is invalid: {reason}',
     description: 'A storage key is empty, absolute, or climbs out of its root with "..".',
+  },
+  STORAGE_KEY_NOT_OWNED: {
+    status: 403,
+    retryable: false,
+    message: 'Storage key "{key}" is not among the files of org {org}',
+    description: "A key a job was given (an asset's storage key, a music, logo or cover variable) lies outside the org's own files.",
   },
   TEMPLATE_NOT_FOUND: {
     status: 404,
@@ -209,6 +239,18 @@ export const errorCodes = {
     retryable: false,
     message: 'Job {job} was cancelled',
     description: 'The job was cancelled while it ran; running ffmpeg processes were stopped.',
+  },
+  JOB_LEASE_LOST: {
+    status: 409,
+    retryable: false,
+    message: 'Job {job} is no longer held by this run; another run took it over',
+    description: 'A run lost its lease on the job (its worker stalled past the lease); it stopped without writing, and the run that holds the job carries on.',
+  },
+  JOB_CRASHED_REPEATEDLY: {
+    status: 500,
+    retryable: false,
+    message: 'Job {job} stopped its worker {times} times without finishing; it is not run again',
+    description: 'Every run of the job ended with its worker dying (killed, out of memory). The job is failed instead of being resurrected forever; see its log for the node that was running.',
   },
   QUOTA_EXCEEDED: {
     status: 402,

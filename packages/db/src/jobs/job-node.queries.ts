@@ -1,30 +1,35 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, JobNode } from '../schema/tables';
+import type { JobRunKey } from './job-run.queries';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** The checkpoints of a job, by graph node id. */
-export async function listJobNodes(db: Db, jobId: string): Promise<JobNode[]> {
-  return db.selectFrom('job_nodes').selectAll().where('job_id', '=', jobId).execute();
+export async function listJobNodes(db: Db, orgId: string, jobId: string): Promise<JobNode[]> {
+  return db.selectFrom('job_nodes').selectAll().where('job_id', '=', jobId).where('org_id', '=', orgId).execute();
 }
 
-/** Marks a node running and counts the attempt; creates its row on the first run. Returns the attempt number. */
-export async function startJobNode(db: Db, input: { jobId: string; orgId: string; nodeId: string; nodeType: string }): Promise<number> {
-  const row = await db
-    .insertInto('job_nodes')
-    .values({ job_id: input.jobId, org_id: input.orgId, node_id: input.nodeId, node_type: input.nodeType, status: 'running', attempt: 1, started_at: sql`now()` })
-    .onConflict((oc) =>
-      oc.columns(['job_id', 'node_id']).doUpdateSet({ status: 'running', attempt: sql`job_nodes.attempt + 1`, started_at: sql`now()`, error: null, completed_at: null }),
-    )
-    .returning('attempt')
-    .executeTakeFirstOrThrow();
-  return row.attempt;
+/**
+ * Marks a node running and counts the attempt; creates its row on the first
+ * run. Returns the attempt number, or undefined when the run no longer holds
+ * the job (then nothing was written).
+ */
+export async function startJobNode(db: Db, run: JobRunKey, input: { nodeId: string; nodeType: string }): Promise<number | undefined> {
+  const { rows } = await sql<{ attempt: number }>`
+    INSERT INTO job_nodes (job_id, org_id, node_id, node_type, status, attempt, started_at)
+    SELECT j.id, j.org_id, ${input.nodeId}, ${input.nodeType}, 'running', 1, now()
+    FROM jobs j
+    WHERE j.id = ${run.jobId} AND j.org_id = ${run.orgId} AND j.run_token = ${run.token} AND j.status = 'processing'
+    ON CONFLICT (job_id, node_id) DO UPDATE
+    SET status = 'running', attempt = job_nodes.attempt + 1, started_at = now(), error = NULL, completed_at = NULL
+    RETURNING attempt`.execute(db);
+  return rows[0]?.attempt;
 }
 
-/** The checkpoint: a node's output, cost and timing. Written in the same transaction as its usage records. */
+/** The checkpoint: a node's output, cost and timing. Written in the transaction that also guards the run and records usage. */
 export async function completeJobNode(
   db: Db,
-  input: { jobId: string; nodeId: string; output: unknown; costUsd: number; usage: unknown; durationMs: number },
+  input: { jobId: string; orgId: string; nodeId: string; output: unknown; costUsd: number; usage: unknown; durationMs: number },
 ): Promise<void> {
   await db
     .updateTable('job_nodes')
@@ -37,15 +42,17 @@ export async function completeJobNode(
       completed_at: sql`now()`,
     })
     .where('job_id', '=', input.jobId)
+    .where('org_id', '=', input.orgId)
     .where('node_id', '=', input.nodeId)
     .execute();
 }
 
-export async function failJobNode(db: Db, input: { jobId: string; nodeId: string; error: unknown; durationMs: number }): Promise<void> {
-  await db
-    .updateTable('job_nodes')
-    .set({ status: 'failed', error: JSON.stringify(input.error), duration_ms: input.durationMs, completed_at: sql`now()` })
-    .where('job_id', '=', input.jobId)
-    .where('node_id', '=', input.nodeId)
-    .execute();
+/** Records a node's failure; only the run holding the job may. */
+export async function failJobNode(db: Db, run: JobRunKey, input: { nodeId: string; error: unknown; durationMs: number }): Promise<void> {
+  await sql`
+    UPDATE job_nodes n
+    SET status = 'failed', error = ${JSON.stringify(input.error)}::jsonb, duration_ms = ${input.durationMs}, completed_at = now()
+    FROM jobs j
+    WHERE n.job_id = ${run.jobId} AND n.org_id = ${run.orgId} AND n.node_id = ${input.nodeId}
+      AND j.id = n.job_id AND j.run_token = ${run.token} AND j.status = 'processing'`.execute(db);
 }

@@ -48,7 +48,7 @@ export async function insertJobOnce(db: Db, input: NewJobInput): Promise<{ job: 
   return { job, created: false };
 }
 
-/** A job as the worker needs it, scoped to nothing but its id: the worker acts for the system. */
+/** A job by id, for the worker, which is handed nothing but the id; everything it then writes names the job's org. */
 export async function getJob(db: Db, jobId: string): Promise<Job | undefined> {
   return db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
 }
@@ -56,45 +56,6 @@ export async function getJob(db: Db, jobId: string): Promise<Job | undefined> {
 /** A job of one org; undefined when it belongs to another org. */
 export async function getOrgJob(db: Db, orgId: string, jobId: string): Promise<Job | undefined> {
   return db.selectFrom('jobs').selectAll().where('id', '=', jobId).where('org_id', '=', orgId).executeTakeFirst();
-}
-
-/** queued → processing; returns false when the job is no longer runnable (completed, failed, cancelled). */
-export async function markJobProcessing(db: Db, jobId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('jobs')
-    .set({ status: 'processing', started_at: sql`coalesce(started_at, now())`, error: null })
-    .where('id', '=', jobId)
-    .where('status', 'in', ['queued', 'processing'])
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-/** Hands a job back to the queue (shutdown, a retry to come): nothing is left in `processing`. */
-export async function markJobQueued(db: Db, jobId: string, error?: unknown): Promise<void> {
-  await db
-    .updateTable('jobs')
-    .set({ status: 'queued', error: error === undefined ? null : JSON.stringify(error), retry_count: sql`retry_count + 1` })
-    .where('id', '=', jobId)
-    .where('status', '=', 'processing')
-    .execute();
-}
-
-export async function markJobFailed(db: Db, jobId: string, error: unknown): Promise<void> {
-  await db
-    .updateTable('jobs')
-    .set({ status: 'failed', error: JSON.stringify(error), completed_at: sql`now()` })
-    .where('id', '=', jobId)
-    .where('status', 'in', ['queued', 'processing'])
-    .execute();
-}
-
-export async function markJobCancelled(db: Db, jobId: string): Promise<void> {
-  await db
-    .updateTable('jobs')
-    .set({ status: 'cancelled', completed_at: sql`now()`, error: JSON.stringify({ code: 'JOB_CANCELLED', message: `Job ${jobId} was cancelled` }) })
-    .where('id', '=', jobId)
-    .where('status', 'in', ['queued', 'processing'])
-    .execute();
 }
 
 /** Asks a job to stop; the worker running it notices within a second. Returns false when it had already ended. */
@@ -109,28 +70,32 @@ export async function requestJobCancel(db: Db, orgId: string, jobId: string): Pr
   return result.numUpdatedRows > 0n;
 }
 
-export async function isJobCancelRequested(db: Db, jobId: string): Promise<boolean> {
-  const row = await db.selectFrom('jobs').select('cancel_requested_at').where('id', '=', jobId).executeTakeFirst();
-  return row?.cancel_requested_at != null;
-}
-
-export async function updateJobProgress(db: Db, jobId: string, progress: number): Promise<void> {
-  await db
+/** Cancels a job no run holds (queued, cancel requested before a worker took it). */
+export async function cancelQueuedJob(db: Db, orgId: string, jobId: string): Promise<boolean> {
+  const result = await db
     .updateTable('jobs')
-    .set({ progress: Math.max(0, Math.min(100, Math.round(progress))) })
+    .set({ status: 'cancelled', completed_at: sql`now()`, error: JSON.stringify({ code: 'JOB_CANCELLED', message: `Job ${jobId} was cancelled` }) })
     .where('id', '=', jobId)
-    .where('status', '=', 'processing')
-    .execute();
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
-/** Jobs Postgres says should be in the queue: queued ones, and processing ones (a worker may have died). */
-export async function listUnfinishedJobIds(db: Db, options: { olderThanSeconds: number; limit: number }): Promise<Array<{ id: string; status: string }>> {
-  return db
+/**
+ * Jobs Postgres says should be in the queue (queued, or processing: a worker
+ * may have died), one page at a time after the id `after`. Ids sort in
+ * creation order (they are time-ordered), so paging by id is exact.
+ */
+export async function listUnfinishedJobIds(
+  db: Db,
+  options: { olderThanSeconds: number; limit: number; after?: string },
+): Promise<Array<{ id: string; org_id: string; status: string }>> {
+  let query = db
     .selectFrom('jobs')
-    .select(['id', 'status'])
+    .select(['id', 'org_id', 'status'])
     .where('status', 'in', ['queued', 'processing'])
-    .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${options.olderThanSeconds})`)
-    .orderBy('created_at')
-    .limit(options.limit)
-    .execute();
+    .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${options.olderThanSeconds})`);
+  if (options.after !== undefined) query = query.where('id', '>', options.after);
+  return query.orderBy('id').limit(options.limit).execute();
 }

@@ -14,6 +14,7 @@ export async function insertUsageOnce(db: Db, records: Array<NewUsageRecord & { 
   const existing = await db
     .selectFrom('usage_records')
     .select('idempotency_key')
+    .where('org_id', 'in', [...new Set(records.map((record) => record.org_id))])
     .where('idempotency_key', 'in', records.map((record) => record.idempotency_key))
     .execute();
   const seen = new Set(existing.map((row) => row.idempotency_key));

@@ -226,6 +226,10 @@ export interface Jobs {
    * Unique per org; set by the client to make job creation idempotent.
    */
   idempotency_key: string | null;
+  /**
+   * Until when the run holding the job is presumed alive; a processing job past it may be claimed by another run.
+   */
+  lease_expires_at: Timestamp | null;
   org_id: string;
   parent_job_id: string | null;
   progress: Generated<number>;
@@ -236,6 +240,10 @@ export interface Jobs {
    */
   result: Json | null;
   retry_count: Generated<number>;
+  /**
+   * Token of the run that holds the job while it is processing; every write of that run is guarded by it.
+   */
+  run_token: string | null;
   schedule_id: string | null;
   /**
    * For jobs started by a schedule: the time slot they run for.

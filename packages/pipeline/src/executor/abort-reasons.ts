@@ -1,10 +1,21 @@
-/** Why a job's work was stopped from outside: the executor tells these apart to set the job's status. */
-export type StopReason = 'cancelled' | 'shutdown';
+/**
+ * Why a job's work was stopped from outside; the executor tells these apart
+ * to settle the job: `cancelled` ends it, `shutdown` and `lock-lost` hand it
+ * back to the queue, `lease-lost` leaves it to the run that took it over.
+ */
+export type StopReason = 'cancelled' | 'shutdown' | 'lock-lost' | 'lease-lost';
+
+const messages: Record<StopReason, string> = {
+  cancelled: 'job cancelled',
+  shutdown: 'worker shutting down',
+  'lock-lost': 'the queue lock on the job was lost',
+  'lease-lost': 'another run took the job over',
+};
 
 /** The abort reason object, so a node's AbortError can be traced back to why it was stopped. */
 export class JobStop extends Error {
   constructor(readonly reason: StopReason) {
-    super(reason === 'cancelled' ? 'job cancelled' : 'worker shutting down');
+    super(messages[reason]);
     this.name = 'JobStop';
   }
 }

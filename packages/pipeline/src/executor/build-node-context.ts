@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { FentaError, type Logger } from '@fenta/core';
+import { FentaError, pathInside, type Logger } from '@fenta/core';
 import type { JobLogEntry, JobLogLevel } from '@fenta/db';
-import type { Storage } from '@fenta/storage';
+import { artifactKey, scopeStorageToOrg, type Storage } from '@fenta/storage';
 import type { StoredFile } from '../artifacts/artifact-types';
 import type { NodeContext, Stage, TemplateRecord, UsageInput } from '../nodes/node-context';
 import type { PipelineProviders } from '../providers/pipeline-providers';
@@ -32,15 +31,22 @@ export interface NodeContextInput {
   onProgress: (fraction: number) => void;
 }
 
-/** Builds the context a node runs with: its log goes to job_logs (batched, as it happens) and to the process log. */
+/**
+ * Builds the context a node runs with. Its log goes to the process log and,
+ * from info up, to job_logs (batched, as it happens), which the org reads:
+ * debug lines carry this machine's paths and commands and stay in the
+ * process log. Its storage is scoped to the job's org, so every key a node
+ * reads or writes, whoever chose it, is checked in this one place.
+ */
 export function buildNodeContext(input: NodeContextInput): NodeContext {
-  const { storage, jobId, orgId, nodeId } = input;
+  const { jobId, orgId, nodeId } = input;
+  const storage = scopeStorageToOrg(input.storage, orgId);
   const log = (level: JobLogLevel) => (message: string, data?: Record<string, unknown>) => {
-    input.writeLog({ jobId, level, stage: input.stage, message, data });
+    if (level !== 'debug') input.writeLog({ jobId, level, stage: input.stage, message, data });
     input.logger[level]({ jobId, nodeId, stage: input.stage, ...data }, message);
   };
-  const artifactKey = (name: string) => `orgs/${orgId}/jobs/${jobId}/${nodeId}/${name}`;
-  const downloads = path.join(input.tempDir, 'downloads');
+  const keyOf = (name: string) => artifactKey(orgId, jobId, nodeId, name);
+  const downloads = pathInside(input.tempDir, 'downloads');
   return {
     jobId,
     orgId,
@@ -50,16 +56,16 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     tempDir: input.tempDir,
     storage,
-    artifactKey,
+    artifactKey: keyOf,
     async saveArtifact(name, file, contentType): Promise<StoredFile> {
-      const stored = await storage.putFile(artifactKey(name), file, { contentType });
+      const stored = await storage.putFile(keyOf(name), file, { contentType });
       return { key: stored.key, bytes: stored.bytes, contentType: stored.contentType };
     },
     async localFile(file) {
       const key = typeof file === 'string' ? file : file.key;
       const local = storage.localPath(key);
       if (local) return local;
-      const target = path.join(downloads, key.replace(/\//g, '__'));
+      const target = pathInside(downloads, key.replace(/\//g, '__'));
       await mkdir(downloads, { recursive: true });
       await storage.getFile(key, target);
       return target;

@@ -1,35 +1,37 @@
-import { sql, type Kysely } from 'kysely';
-import { completeJobNode, insertUsageOnce, type DB, type NewUsageRecord } from '@fenta/db';
+import type { Kysely } from 'kysely';
+import { FentaError } from '@fenta/core';
+import { addJobCosts, completeJobNode, insertUsageOnce, type DB, type JobRunKey, type NewUsageRecord } from '@fenta/db';
 import type { UsageInput } from '../nodes/node-context';
 import { priceUsage, type PriceTable } from '../usage/price-table';
 
 export interface CheckpointInput {
-  jobId: string;
-  orgId: string;
   userId: string | null;
   nodeId: string;
   output: unknown;
   usage: UsageInput[];
   durationMs: number;
   prices: PriceTable;
+  leaseMs: number;
 }
 
 /**
  * Writes a node's checkpoint, its usage records and the job's cost totals in
  * one transaction: either all of it lands or none, so a node that completed
- * is never run again and its usage is never counted twice.
+ * is never run again and its usage is never counted twice. The transaction
+ * starts by renewing the run's lease; a run that lost the job writes nothing
+ * (JOB_LEASE_LOST).
  */
-export async function recordNodeCheckpoint(db: Kysely<DB>, input: CheckpointInput): Promise<{ costUsd: number }> {
-  const priced = input.usage.map((usage, index) => ({ usage, cost: priceUsage(input.prices, usage), key: `${input.jobId}:${input.nodeId}:${usage.resource}:${index}` }));
+export async function recordNodeCheckpoint(db: Kysely<DB>, run: JobRunKey, input: CheckpointInput): Promise<{ costUsd: number }> {
+  const priced = input.usage.map((usage, index) => ({ usage, cost: priceUsage(input.prices, usage), key: `${run.jobId}:${input.nodeId}:${usage.resource}:${index}` }));
   const costUsd = priced.reduce((sum, entry) => sum + entry.cost, 0);
-  const totals = { tokens: 0, renderSeconds: 0, kaiCredits: 0 };
+  const totals = { tokens: 0, renderSeconds: 0, kaiCredits: 0, usd: 0 };
   const records = priced.map(({ usage, cost, key }) => {
     const record: NewUsageRecord & { idempotency_key: string } = {
-      org_id: input.orgId,
+      org_id: run.orgId,
       user_id: input.userId,
-      job_id: input.jobId,
+      job_id: run.jobId,
       node_id: input.nodeId,
-      resource_type: usage.resource === 'storage' ? 'storage' : usage.resource,
+      resource_type: usage.resource,
       cost_usd: cost.toFixed(4),
       idempotency_key: key,
     };
@@ -54,20 +56,11 @@ export async function recordNodeCheckpoint(db: Kysely<DB>, input: CheckpointInpu
   });
 
   await db.transaction().execute(async (trx) => {
-    await completeJobNode(trx, { jobId: input.jobId, nodeId: input.nodeId, output: input.output, costUsd, usage: input.usage, durationMs: input.durationMs });
     const inserted = await insertUsageOnce(trx, records);
-    if (inserted > 0) {
-      await trx
-        .updateTable('jobs')
-        .set({
-          cost_tokens: sql`cost_tokens + ${totals.tokens}`,
-          cost_render_seconds: sql`cost_render_seconds + ${totals.renderSeconds.toFixed(2)}::numeric`,
-          cost_kai_credits: sql`cost_kai_credits + ${totals.kaiCredits}`,
-          cost_total_usd: sql`cost_total_usd + ${costUsd.toFixed(4)}::numeric`,
-        })
-        .where('id', '=', input.jobId)
-        .execute();
-    }
+    // Costs are added only for usage not recorded before, so a replayed checkpoint adds nothing.
+    const costs = inserted > 0 ? { ...totals, usd: costUsd } : { tokens: 0, renderSeconds: 0, kaiCredits: 0, usd: 0 };
+    if (!(await addJobCosts(trx, run, costs, input.leaseMs))) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
+    await completeJobNode(trx, { jobId: run.jobId, orgId: run.orgId, nodeId: input.nodeId, output: input.output, costUsd, usage: input.usage, durationMs: input.durationMs });
   });
   return { costUsd };
 }

@@ -1,35 +1,23 @@
 import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
-import type { Kysely } from 'kysely';
-import { FentaError, isFentaError, type Logger } from '@fenta/core';
-import {
-  failJobNode,
-  findVisibleTemplates,
-  getJob,
-  isJobCancelRequested,
-  listJobNodes,
-  markJobCancelled,
-  markJobFailed,
-  markJobProcessing,
-  markJobQueued,
-  startJobNode,
-  updateJobProgress,
-  type DB,
-} from '@fenta/db';
+import { sql, type Kysely } from 'kysely';
+import { FentaError, pathInside, type Logger } from '@fenta/core';
+import { findVisibleTemplates, listJobNodes, startJobNode, type DB, type Job, type JobRunKey } from '@fenta/db';
+import { validateGraph, type ExecutionPlan } from '@fenta/graph';
+import { cancelRun, claimRun, completeJob, maxJobRetries, parseJobConfig, type JobConfig, type JobResult } from '@fenta/jobs';
 import type { Storage } from '@fenta/storage';
 import type { RenderResult } from '../artifacts/artifact-types';
-import { validateGraph } from '../graph/validate-graph';
 import type { NodeRegistry } from '../nodes/node-registry';
 import type { PipelineProviders } from '../providers/pipeline-providers';
 import type { PriceTable } from '../usage/price-table';
 import { JobStop } from './abort-reasons';
 import { buildNodeContext } from './build-node-context';
-import { completeJob, enqueueWebhookDeliveries, type JobResult } from './complete-job';
-import { parseJobConfig } from './job-config';
 import { JobLogWriter } from './job-log-writer';
 import { JobProgress } from './job-progress';
 import { recordNodeCheckpoint } from './record-node-checkpoint';
 import { runNodeWithPolicy } from './run-node';
+import { progressReporter } from './progress-reporter';
+import { settleRunFailure, type NodeInFlight } from './settle-run-failure';
+import { watchRun } from './watch-run';
 
 /** What the executor needs; built once per worker process. */
 export interface ExecutorDeps {
@@ -39,17 +27,21 @@ export interface ExecutorDeps {
   providers: PipelineProviders;
   logger: Logger;
   prices: PriceTable;
-  /** Where node temp folders go. */
+  /** Where node temp folders go: `<tempRoot>/<job>/<node>`, removed after each node. */
   tempRoot: string;
-  /** How often a running job checks whether it was cancelled. */
+  /** How often a running job checks whether it was cancelled and still holds its lease. */
   cancelPollMs?: number;
+  /** How long a run's lease on its job lasts without renewal (renewed a few times per period). */
+  leaseMs?: number;
 }
 
 export interface RunJobOptions {
   jobId: string;
   /** Aborted when the worker shuts down: the job is handed back to the queue. */
   signal?: AbortSignal;
-  /** Whether a transient failure now is final (no queue retry left). */
+  /** Aborted when the worker lost the queue's lock on the job: the run stops and hands the job back. */
+  lockSignal?: AbortSignal;
+  /** Whether a failure outside the nodes now is final (no queue retry left). */
   finalAttempt: boolean;
   /** 0–100, for the queue's own progress. */
   onProgress?: (percent: number) => void;
@@ -59,172 +51,187 @@ export type JobRunOutcome =
   | { status: 'completed'; result: JobResult }
   | { status: 'cancelled' }
   | { status: 'handed-back' }
+  /** Another run holds the job until `until`: try again then. */
+  | { status: 'held'; until: Date }
+  /** This run lost the job to another run; it stopped without writing. */
+  | { status: 'lease-lost' }
+  /** `retryable`: the queue should run the job again (the failure was outside its nodes). */
   | { status: 'failed'; error: FentaError; retryable: boolean }
   | { status: 'not-runnable'; jobStatus: string };
 
+const defaultLeaseMs = 60_000;
+
 /**
- * Runs a job's graph node by node. Nodes with a checkpoint are not run again
- * (their output is reused), so a retried or restarted job resumes where it
- * stopped. The job row always leaves `processing`: completed, failed,
- * cancelled, or handed back to `queued`.
+ * Runs a job's graph node by node. The run first leases the job (one run at a
+ * time, whatever the queue does), checks the job may still run (cancel
+ * request, crash count, quota) and re-validates its frozen graph, then runs
+ * the nodes. Nodes with a checkpoint are not run again (their output is
+ * reused), so a retried or restarted job resumes where it stopped. The job
+ * row always leaves `processing` (completed, failed, cancelled, handed back)
+ * unless another run took it over.
  */
 export async function runJob(deps: ExecutorDeps, options: RunJobOptions): Promise<JobRunOutcome> {
   const { db } = deps;
-  const { jobId } = options;
-  const job = await getJob(db, jobId);
-  if (!job) throw new FentaError('JOB_NOT_FOUND', { job: jobId });
-  if (job.status !== 'queued' && job.status !== 'processing') return { status: 'not-runnable', jobStatus: job.status };
-  if (job.cancel_requested_at) {
-    await markJobCancelled(db, jobId);
-    return { status: 'cancelled' };
+  const leaseMs = deps.leaseMs ?? defaultLeaseMs;
+  const claim = await claimRun(db, options.jobId, leaseMs);
+  if (!claim.claimed) {
+    if (claim.reason === 'held') return { status: 'held', until: claim.until };
+    return { status: 'not-runnable', jobStatus: claim.reason === 'ended' ? claim.status : 'missing' };
   }
-  if (!(await markJobProcessing(db, jobId))) return { status: 'not-runnable', jobStatus: 'ended' };
-
+  const { run, job } = claim;
   const logs = new JobLogWriter(db, deps.logger);
   const stopper = new AbortController();
-  const onShutdown = () => stopper.abort(new JobStop('shutdown'));
-  if (options.signal?.aborted) onShutdown();
-  options.signal?.addEventListener('abort', onShutdown, { once: true });
-  const cancelPoll = setInterval(() => {
-    isJobCancelRequested(db, jobId)
-      .then((cancelled) => {
-        if (cancelled) stopper.abort(new JobStop('cancelled'));
-      })
-      .catch(() => undefined);
-  }, deps.cancelPollMs ?? 1_000);
-  let currentNode: { id: string; started: number } | undefined;
+  const stopOn = (signal: AbortSignal | undefined, reason: 'shutdown' | 'lock-lost') => {
+    const abort = () => stopper.abort(new JobStop(reason));
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    return () => signal?.removeEventListener('abort', abort);
+  };
+  const unwatch = [
+    stopOn(options.signal, 'shutdown'),
+    stopOn(options.lockSignal, 'lock-lost'),
+    watchRun({ db, run, stopper, pollMs: deps.cancelPollMs ?? 1_000, leaseMs, logger: deps.logger }),
+  ];
+  const inFlight: { node?: NodeInFlight } = {};
 
   try {
-    const config = parseJobConfig(job.config);
-    const plan = validateGraph(config.graph, deps.registry);
-    const checkpoints = new Map((await listJobNodes(db, jobId)).filter((row) => row.status === 'completed').map((row) => [row.node_id, row.output]));
-    const typeOf = (nodeId: string) => deps.registry.get(plan.graph.nodes.find((node) => node.id === nodeId)!.type)!;
-    const progress = new JobProgress(plan.order.map((nodeId) => typeOf(nodeId).stage));
-    const reporter = progressReporter(db, jobId, options.onProgress);
-    const outputs: Record<string, unknown> = {};
-
-    for (const [index, nodeId] of plan.order.entries()) {
-      const nodeType = typeOf(nodeId);
-      if (checkpoints.has(nodeId)) {
-        outputs[nodeId] = checkpoints.get(nodeId);
-        logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) resumed from its checkpoint` });
-        continue;
-      }
-      if (stopper.signal.aborted) throw stopper.signal.reason;
-      currentNode = { id: nodeId, started: Date.now() };
-      const firstAttempt = await startJobNode(db, { jobId, orgId: job.org_id, nodeId, nodeType: nodeType.type });
-      const record = { usage: [] as Parameters<typeof recordNodeCheckpoint>[1]['usage'] };
-      const inputs = Object.fromEntries(Object.entries(plan.inputs[nodeId] ?? {}).map(([port, upstream]) => [port, outputs[upstream]]));
-      logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) started` });
-      reporter(progress.at(index, 0));
-      const nodeTemp = path.join(deps.tempRoot, jobId, nodeId);
-      try {
-        const output = await runNodeWithPolicy(
-          nodeType,
-          (signal, attempt) => {
-            record.usage = [];
-            return buildNodeContext({
-              findTemplate: async (templateId) => (await findVisibleTemplates(db, job.org_id, [templateId]))[0],
-              storage: deps.storage,
-              providers: deps.providers,
-              logger: deps.logger,
-              jobId,
-              orgId: job.org_id,
-              nodeId,
-              stage: nodeType.stage,
-              attempt: firstAttempt + attempt - 1,
-              signal,
-              tempDir: nodeTemp,
-              variables: config.variables,
-              templates: config.templates,
-              record,
-              writeLog: (entry) => logs.write(entry),
-              onProgress: (fraction) => reporter(progress.at(index, fraction)),
-            });
-          },
-          inputs,
-          plan.params[nodeId],
-          stopper.signal,
-          nodeId,
-          async () => {
-            await rm(nodeTemp, { recursive: true, force: true });
-            await mkdir(nodeTemp, { recursive: true });
-          },
-        );
-        const durationMs = Date.now() - currentNode.started;
-        await recordNodeCheckpoint(db, { jobId, orgId: job.org_id, userId: job.created_by, nodeId, output, usage: record.usage, durationMs, prices: deps.prices });
-        outputs[nodeId] = output;
-        logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) done`, data: { durationMs } });
-        currentNode = undefined;
-      } finally {
-        await rm(nodeTemp, { recursive: true, force: true });
-      }
-    }
-
-    const render = outputs[plan.outputs[0]!] as RenderResult;
-    const result = await completeJob(db, deps.storage, { jobId, orgId: job.org_id, render });
-    options.onProgress?.(100);
-    logs.write({ jobId, level: 'info', stage: 'export', message: 'job completed', data: { duration: result.duration } });
-    return { status: 'completed', result };
-  } catch (thrown) {
-    return await settleFailure(deps, options, job.org_id, thrown, currentNode, logs);
-  } finally {
-    clearInterval(cancelPoll);
-    options.signal?.removeEventListener('abort', onShutdown);
-    await logs.flush();
-    await rm(path.join(deps.tempRoot, jobId), { recursive: true, force: true });
-  }
-}
-
-async function settleFailure(
-  deps: ExecutorDeps,
-  options: RunJobOptions,
-  orgId: string,
-  thrown: unknown,
-  currentNode: { id: string; started: number } | undefined,
-  logs: JobLogWriter,
-): Promise<JobRunOutcome> {
-  const { db } = deps;
-  const jobId = options.jobId;
-  const durationMs = currentNode ? Date.now() - currentNode.started : 0;
-  if (thrown instanceof JobStop) {
-    if (currentNode) await failJobNode(db, { jobId, nodeId: currentNode.id, error: { code: thrown.reason }, durationMs });
-    if (thrown.reason === 'cancelled') {
-      await markJobCancelled(db, jobId);
-      logs.write({ jobId, level: 'warn', stage: null, message: 'job cancelled' });
+    const refusal = await refusalToRun(db, job, claim.crashedTooOften);
+    if (refusal === 'cancelled') {
+      await cancelRun(db, run);
+      logs.write({ jobId: run.jobId, level: 'warn', stage: null, message: 'job cancelled before it started' });
       return { status: 'cancelled' };
     }
-    await markJobQueued(db, jobId);
-    logs.write({ jobId, level: 'warn', stage: null, message: 'worker shutting down: job handed back to the queue' });
-    return { status: 'handed-back' };
+    if (refusal) throw refusal;
+    if (claim.resurrected) {
+      logs.write({ jobId: run.jobId, level: 'warn', stage: null, message: `the previous run stopped without finishing; resuming (retry ${job.retry_count} of ${maxJobRetries})` });
+      // Written now: if this run dies the same way, the line must already be there.
+      await logs.flush();
+    }
+    const config = parseJobConfig(job.config);
+    const plan = validateGraph(config.graph, deps.registry);
+    const result = await runNodes(deps, { run, job, config, plan, leaseMs, stopper, logs, inFlight, onProgress: options.onProgress });
+    options.onProgress?.(100);
+    logs.write({ jobId: run.jobId, level: 'info', stage: 'export', message: 'job completed', data: { duration: result.duration } });
+    return { status: 'completed', result };
+  } catch (thrown) {
+    return await settleRunFailure({ db, logger: deps.logger, run, thrown, node: inFlight.node, logs, finalAttempt: options.finalAttempt });
+  } finally {
+    for (const stop of unwatch) stop();
+    await logs.flush();
+    await rm(pathInside(deps.tempRoot, run.jobId), { recursive: true, force: true });
   }
-  const error = isFentaError(thrown) ? thrown : new FentaError('NODE_FAILED', { node: currentNode?.id ?? '(job)', type: '', reason: thrown instanceof Error ? thrown.message : String(thrown) }, { cause: thrown });
-  const body = { code: error.code, message: error.message, node: currentNode?.id, details: error.details };
-  if (currentNode) await failJobNode(db, { jobId, nodeId: currentNode.id, error: body, durationMs });
-  const retryable = error.status >= 500 && !options.finalAttempt;
-  logs.write({ jobId, level: 'error', stage: null, message: error.message, data: { code: error.code, node: currentNode?.id, retryable } });
-  if (retryable) {
-    await markJobQueued(db, jobId, body);
-  } else {
-    await db.transaction().execute(async (trx) => {
-      await markJobFailed(trx, jobId, body);
-      await enqueueWebhookDeliveries(trx, orgId, 'render.failed', { event: 'render.failed', job_id: jobId, org_id: orgId, error: body });
-    });
-  }
-  return { status: 'failed', error, retryable };
 }
 
-/** Reports progress to the caller at every change, and to `jobs.progress` at most twice a second. */
-function progressReporter(db: Kysely<DB>, jobId: string, onProgress?: (percent: number) => void): (percent: number) => void {
-  let last = -1;
-  let lastWrite = 0;
-  return (percent) => {
-    if (percent === last) return;
-    last = percent;
-    onProgress?.(percent);
-    const now = Date.now();
-    if (now - lastWrite < 500) return;
-    lastWrite = now;
-    updateJobProgress(db, jobId, percent).catch(() => undefined);
-  };
+/**
+ * Why a claimed job must not run now, if it must not: a cancel asked for
+ * before it started, a worker that died on it too often, or an org past its
+ * quota (a job may have waited in the queue while the quota ran out, or been
+ * inserted without going through job creation).
+ */
+async function refusalToRun(db: Kysely<DB>, job: Job, crashedTooOften: boolean): Promise<'cancelled' | FentaError | undefined> {
+  if (job.cancel_requested_at) return 'cancelled';
+  if (crashedTooOften) {
+    const running = await db.selectFrom('job_nodes').select(['node_id', 'node_type']).where('job_id', '=', job.id).where('org_id', '=', job.org_id).where('status', '=', 'running').execute();
+    return new FentaError('JOB_CRASHED_REPEATEDLY', { job: job.id, times: job.retry_count }, { details: { running: running.map((node) => `${node.node_id} (${node.node_type})`) } });
+  }
+  const { rows } = await sql<{ allowed: boolean }>`SELECT check_quota(${job.org_id}, 0, 0, 0) AS allowed`.execute(db);
+  if (rows[0]?.allowed === false) return new FentaError('QUOTA_EXCEEDED', { org: job.org_id });
+  return undefined;
 }
+
+interface NodesRun {
+  run: JobRunKey;
+  job: Job;
+  config: JobConfig;
+  plan: ExecutionPlan;
+  leaseMs: number;
+  stopper: AbortController;
+  logs: JobLogWriter;
+  inFlight: { node?: NodeInFlight };
+  onProgress?: (percent: number) => void;
+}
+
+/** Runs the plan's nodes in order from the first without a checkpoint, then records the job as completed. */
+async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult> {
+  const { db } = deps;
+  const { run, job, config, plan, stopper, logs } = state;
+  const jobId = run.jobId;
+  const checkpoints = new Map((await listJobNodes(db, run.orgId, jobId)).filter((row) => row.status === 'completed').map((row) => [row.node_id, row.output]));
+  const typeOf = (nodeId: string) => deps.registry.get(plan.graph.nodes.find((node) => node.id === nodeId)!.type)!;
+  const progress = new JobProgress(plan.order.map((nodeId) => typeOf(nodeId).stage));
+  const reporter = progressReporter(db, run, state.onProgress);
+  const outputs: Record<string, unknown> = {};
+
+  for (const [index, nodeId] of plan.order.entries()) {
+    const nodeType = typeOf(nodeId);
+    if (checkpoints.has(nodeId)) {
+      outputs[nodeId] = checkpoints.get(nodeId);
+      logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) resumed from its checkpoint` });
+      continue;
+    }
+    if (stopper.signal.aborted) throw stopper.signal.reason;
+    const started = Date.now();
+    const firstAttempt = await startJobNode(db, run, { nodeId, nodeType: nodeType.type });
+    if (firstAttempt === undefined) throw new FentaError('JOB_LEASE_LOST', { job: jobId });
+    state.inFlight.node = { id: nodeId, type: nodeType.type, started };
+    const record = { usage: [] as Parameters<typeof recordNodeCheckpoint>[2]['usage'] };
+    const inputs = Object.fromEntries(Object.entries(plan.inputs[nodeId] ?? {}).map(([port, upstream]) => [port, outputs[upstream]]));
+    logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) started` });
+    // A node that takes its worker down with it is then named in the log as the one that was running.
+    await logs.flush();
+    reporter(progress.at(index, 0));
+    const nodeTemp = pathInside(deps.tempRoot, jobId, nodeId);
+    try {
+      const output = await runNodeWithPolicy(
+        nodeType,
+        (signal, attempt) => {
+          record.usage = [];
+          return buildNodeContext({
+            findTemplate: async (templateId) => (await findVisibleTemplates(db, run.orgId, [templateId]))[0],
+            storage: deps.storage,
+            providers: deps.providers,
+            logger: deps.logger,
+            jobId,
+            orgId: run.orgId,
+            nodeId,
+            stage: nodeType.stage,
+            attempt: firstAttempt + attempt - 1,
+            signal,
+            tempDir: nodeTemp,
+            variables: config.variables,
+            templates: config.templates,
+            record,
+            writeLog: (entry) => logs.write(entry),
+            onProgress: (fraction) => reporter(progress.at(index, fraction)),
+          });
+        },
+        inputs,
+        plan.params[nodeId],
+        stopper.signal,
+        nodeId,
+        async () => {
+          await rm(nodeTemp, { recursive: true, force: true });
+          await mkdir(nodeTemp, { recursive: true });
+        },
+      ).catch((error: unknown) => {
+        state.inFlight.node!.failed = true;
+        throw error;
+      });
+      const durationMs = Date.now() - started;
+      await recordNodeCheckpoint(db, run, { userId: job.created_by, nodeId, output, usage: record.usage, durationMs, prices: deps.prices, leaseMs: state.leaseMs });
+      outputs[nodeId] = output;
+      logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) done`, data: { durationMs } });
+      state.inFlight.node = undefined;
+    } finally {
+      await rm(nodeTemp, { recursive: true, force: true });
+    }
+  }
+
+  const render = outputs[plan.outputs[0]!] as RenderResult;
+  const expiresInSeconds = downloadUrlSeconds;
+  const [video, thumbnail, srt] = await Promise.all([render.video.key, render.thumbnail.key, render.srt.key].map((key) => deps.storage.downloadUrl(key, { expiresInSeconds })));
+  return completeJob(db, run, { ...render, urls: { video: video!, thumbnail: thumbnail!, srt: srt! }, storageDriver: deps.storage.driver });
+}
+
+// Long enough for a client to fetch a finished render from object storage at leisure.
+const downloadUrlSeconds = 7 * 24 * 3600;

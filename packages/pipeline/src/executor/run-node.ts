@@ -3,11 +3,17 @@ import type { NodeType } from '../nodes/define-node-type';
 import type { NodeContext } from '../nodes/node-context';
 import { JobStop, stopReasonOf } from './abort-reasons';
 
+/** The longest wait between two tries of a node; a provider asking for more fails the node now. */
+export const maxRetryDelayMs = 60_000;
+
 /**
- * Runs one node inside its type's retry and timeout policy. Bad input
- * (a FentaError with a 4xx status) fails at once; anything else is retried
- * with exponential backoff and jitter until the attempts run out. A job stop
- * (cancel, shutdown) is rethrown as-is, never retried.
+ * Runs one node inside its type's retry and timeout policy: the one place a
+ * failure is retried. A failure whose code is not retryable (see the error
+ * registry: bad input, a refused key, a missing provider in strict mode)
+ * fails at once; a retryable one is tried again with exponential backoff and
+ * jitter, or after the wait the provider asked for (`details.retryAfterMs`),
+ * until the attempts run out. A job stop (cancel, shutdown) is rethrown
+ * as-is, never retried.
  */
 export async function runNodeWithPolicy<Output>(
   nodeType: NodeType<unknown, unknown, Output>,
@@ -35,9 +41,11 @@ export async function runNodeWithPolicy<Output>(
       const stop = stopReasonOf(controller.signal);
       if (stop) throw new JobStop(stop);
       const error = controller.signal.aborted && controller.signal.reason === timeout ? timeout : asFentaError(thrown, nodeId, nodeType.type);
-      const badInput = error.status < 500;
-      if (badInput || attempt >= attempts) throw error;
-      const delayMs = Math.round(nodeType.retry.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
+      if (!error.retryable || attempt >= attempts) throw error;
+      const asked = retryAfterOf(error);
+      if (asked !== undefined && asked > maxRetryDelayMs) throw error;
+      const backoff = Math.round(nodeType.retry.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
+      const delayMs = Math.min(maxRetryDelayMs, Math.max(backoff, asked ?? 0));
       ctx.log.warn(`attempt ${attempt} of ${attempts} failed, retrying in ${delayMs} ms`, { code: error.code, error: error.message });
       await abortableDelay(delayMs, jobSignal);
     } finally {
@@ -45,6 +53,12 @@ export async function runNodeWithPolicy<Output>(
       jobSignal.removeEventListener('abort', forward);
     }
   }
+}
+
+/** The wait a failure asked for (a provider's `Retry-After`), in ms. */
+function retryAfterOf(error: FentaError): number | undefined {
+  const value = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 function asFentaError(thrown: unknown, node: string, type: string): FentaError {

@@ -1,7 +1,8 @@
 import { FentaError } from '@fenta/core';
-import { z } from 'zod';
+import { editTimelineDefinition, outputProfileNames } from '@fenta/graph';
+import type { z } from 'zod';
 import type { Captions, Footage } from '../artifacts/artifact-types';
-import { getOutputProfile, outputProfileNames } from '../render/output-profiles';
+import { getOutputProfile } from '../render/output-profiles';
 import type { PlaceholderMedia } from '../timeline/build-overlays';
 import { buildTimeline } from '../timeline/build-timeline';
 import { parseTemplateSpec } from '../timeline/template-spec';
@@ -10,16 +11,10 @@ import type { Timeline } from '../timeline/timeline-ir';
 import { defineNodeType } from './define-node-type';
 import type { NodeContext } from './node-context';
 
-const type = 'Edit.Timeline';
+const type = editTimelineDefinition.type;
 
 /** Job variables that fill a template's media placeholders, each a storage key. */
 const placeholderVariables = ['music', 'logo', 'cover'] as const;
-
-const params = z.object({
-  template_id: z.string().min(1),
-  /** Defaults to the profile matching the template's aspect and resolution. */
-  profile: z.enum(outputProfileNames).optional(),
-});
 
 /**
  * The job's placeholder media from its variables. They are storage keys
@@ -41,16 +36,8 @@ async function placeholdersFrom(ctx: NodeContext): Promise<PlaceholderMedia> {
 }
 
 /** `Edit.Timeline`: footage and captions cut to a template's rules into the timeline `Output.Render` compiles. */
-export const editTimelineNode = defineNodeType<z.output<typeof params>, { footage: Footage; captions: Captions }, Timeline>({
-  type,
-  stage: 'edit',
-  description: 'Cuts the footage on sentence starts within the template\'s scene rules and lays out subtitles, overlays, narration and music.',
-  params,
-  inputs: { footage: { kind: 'footage' }, captions: { kind: 'captions' } },
-  output: 'timeline',
-  // Pure work on its inputs; only loading the template can fail transiently.
-  retry: { attempts: 2, backoffMs: 500 },
-  timeoutMs: 30_000,
+export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefinition.params>, { footage: Footage; captions: Captions }, Timeline>({
+  ...editTimelineDefinition,
   async run(ctx, inputs, p) {
     const template = await ctx.loadTemplate(p.template_id);
     const spec = parseTemplateSpec(template.id, template.spec);

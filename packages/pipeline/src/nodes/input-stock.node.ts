@@ -1,5 +1,6 @@
 import { FentaError, isFentaError } from '@fenta/core';
-import { z } from 'zod';
+import { inputStockDefinition } from '@fenta/graph';
+import type { z } from 'zod';
 import type { Footage, FootageClip, Script } from '../artifacts/artifact-types';
 import type { StockRequest } from '../providers/pipeline-providers';
 import { chooseStockProvider } from '../providers/stock/choose-stock-provider';
@@ -7,17 +8,8 @@ import { frameVariable } from '../providers/stock/frame-variable';
 import { defineNodeType } from './define-node-type';
 import type { NodeContext } from './node-context';
 
-const type = 'Input.Stock';
-
 /** Clips shorter than this are used only when longer ones run out. */
 const defaultMinDurationSeconds = 3;
-
-const params = z.object({
-  provider: z.enum(['pexels', 'pixabay', 'assets', 'offline']).default('offline'),
-  query: z.string().trim().min(1),
-  count: z.number().int().min(1).max(20).default(5),
-  min_duration: z.number().min(0).max(60).optional(),
-});
 
 /**
  * `Input.Stock`: distinct footage clips for the video, from Pexels, Pixabay,
@@ -26,16 +18,8 @@ const params = z.object({
  * otherwise `count` clips for `query`. The frame comes from the job's `frame`
  * variable (1080x1920 unless set).
  */
-export const inputStockNode = defineNodeType<z.output<typeof params>, { script?: Script }, Footage>({
-  type,
-  stage: 'ingest',
-  description: 'Finds and stores distinct stock clips for a query, or one per script beat, at the frame\'s orientation.',
-  params,
-  inputs: { script: { kind: 'script', optional: true } },
-  output: 'footage',
-  // Searches and downloads fail transiently; each try reuses nothing, so keep tries few and spaced.
-  retry: { attempts: 3, backoffMs: 5_000 },
-  timeoutMs: 15 * 60_000,
+export const inputStockNode = defineNodeType<z.output<typeof inputStockDefinition.params>, { script?: Script }, Footage>({
+  ...inputStockDefinition,
   async run(ctx, inputs, p) {
     const provider = chooseStockProvider(ctx, p.provider);
     const base = { frame: frameVariable(ctx.variables), minDurationSeconds: p.min_duration ?? defaultMinDurationSeconds };

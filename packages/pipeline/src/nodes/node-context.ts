@@ -1,9 +1,9 @@
+import type { TemplateRecord } from '@fenta/jobs';
 import type { Storage } from '@fenta/storage';
 import type { StoredFile } from '../artifacts/artifact-types';
 import type { PipelineProviders } from '../providers/pipeline-providers';
 
-/** Stages of `job_logs.stage`. */
-export type Stage = 'ingest' | 'script' | 'tts' | 'subtitle' | 'edit' | 'export';
+export type { Stage } from '@fenta/graph';
 
 /** Writes to the job's log (`job_logs`) with the node's stage; also to the process log. */
 export interface NodeLogger {
@@ -20,14 +20,7 @@ export type UsageInput =
   | { resource: 'storage'; bytes: number }
   | { resource: 'kai_credits'; credits: number; model: string };
 
-/** What a template looks like to a node: the row's layout fields and its spec. */
-export interface TemplateRecord {
-  id: string;
-  name: string;
-  aspect: string;
-  resolution: string;
-  spec: unknown;
-}
+export type { TemplateRecord } from '@fenta/jobs';
 
 /** Everything a node may use while it runs. Built by the executor for each node run. */
 export interface NodeContext {
@@ -41,6 +34,7 @@ export interface NodeContext {
   log: NodeLogger;
   /** A fresh folder for this run, deleted after it. */
   tempDir: string;
+  /** Storage scoped to the job's org: a key outside `orgs/{org}/` (or the shared offline library) is STORAGE_KEY_NOT_OWNED. */
   storage: Storage;
   /** The deterministic storage key of an artifact of this node: `orgs/{org}/jobs/{job}/{node}/{name}`. */
   artifactKey(name: string): string;

@@ -2,10 +2,11 @@ import { writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FentaError } from '@fenta/core';
-import { z } from 'zod';
+import { outputRenderDefinition } from '@fenta/graph';
+import type { z } from 'zod';
 import type { RenderResult, StoredFile } from '../artifacts/artifact-types';
 import { compileThumbnail, compileTimeline } from '../render/compile-ffmpeg';
-import { getOutputProfile, outputProfileNames, x264Presets } from '../render/output-profiles';
+import { getOutputProfile } from '../render/output-profiles';
 import { probeMedia } from '../render/probe-media';
 import { resolveFontFiles } from '../render/resolve-font-files';
 import { runFfmpeg } from '../render/run-ffmpeg';
@@ -14,13 +15,7 @@ import type { Timeline } from '../timeline/timeline-ir';
 import { defineNodeType } from './define-node-type';
 import type { NodeContext } from './node-context';
 
-const type = 'Output.Render';
-
-const params = z.object({
-  profile: z.enum(outputProfileNames).default('9x16_1080p'),
-  /** x264 preset; the profile's (`veryfast`) by default. */
-  preset: z.enum(x264Presets).optional(),
-});
+const type = outputRenderDefinition.type;
 
 /** Every storage key the timeline reads. */
 function sourcesOf(timeline: Timeline): string[] {
@@ -59,15 +54,8 @@ async function storeSrt(ctx: NodeContext, timeline: Timeline): Promise<StoredFil
  * Nothing is stored until ffmpeg has finished and the file has been probed,
  * so a failed or cancelled render leaves nothing in storage.
  */
-export const outputRenderNode = defineNodeType<z.output<typeof params>, { timeline: Timeline }, RenderResult>({
-  type,
-  stage: 'export',
-  description: 'Renders the timeline to an MP4 for the output profile, with a thumbnail and the captions as SRT.',
-  params,
-  inputs: { timeline: { kind: 'timeline' } },
-  output: 'render',
-  retry: { attempts: 2, backoffMs: 2_000 },
-  timeoutMs: 20 * 60_000,
+export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefinition.params>, { timeline: Timeline }, RenderResult>({
+  ...outputRenderDefinition,
   async run(ctx, inputs, p) {
     const profile = getOutputProfile(p.profile, { preset: p.preset, node: ctx.nodeId, type });
     if (inputs.timeline.profile.name !== profile.name) {

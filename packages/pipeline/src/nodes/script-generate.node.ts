@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { scriptGenerateDefinition } from '@fenta/graph';
+import type { z } from 'zod';
 import type { Script } from '../artifacts/artifact-types';
 import { chooseScriptWriter } from '../providers/script/choose-script-writer';
 import type { ScriptRequest } from '../providers/pipeline-providers';
@@ -9,36 +10,14 @@ import { defineNodeType } from './define-node-type';
 const defaultBeats = 3;
 const defaultTargetSeconds = 30;
 
-const params = z.object({
-  genre: z.string().trim().min(1).max(60),
-  /** BCP-47-ish: `en`, `es-MX`, `pt-BR`, `zh-Hans`. */
-  lang: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en, es-MX or pt-BR')
-    .default('en'),
-  prompt: z.string().trim().min(1).max(4000),
-  beats: z.number().int().min(1).max(10).optional(),
-  target_seconds: z.number().min(5).max(180).optional(),
-  model: z.string().trim().min(1).max(200).optional(),
-  provider: z.enum(['openai', 'offline']).default('openai'),
-});
-
 /**
  * `Script.Generate`: a headline, beats of narration with footage search
  * terms, and hashtags, from a chat model (OpenAI or compatible) or the
  * offline writer. The beat count and length come from the params, else from
  * the prompt ("30s … 3 beats"). Tokens a model used are recorded as usage.
  */
-export const scriptGenerateNode = defineNodeType<z.output<typeof params>, Record<string, never>, Script>({
-  type: 'Script.Generate',
-  stage: 'script',
-  description: 'Writes the narration: headline, beats with footage search terms, and hashtags.',
-  params,
-  inputs: {},
-  output: 'script',
-  retry: { attempts: 3, backoffMs: 2_000 },
-  timeoutMs: 3 * 60_000,
+export const scriptGenerateNode = defineNodeType<z.output<typeof scriptGenerateDefinition.params>, Record<string, never>, Script>({
+  ...scriptGenerateDefinition,
   async run(ctx, _inputs, p) {
     const writer = chooseScriptWriter(ctx, p.provider);
     const fromPrompt = readPromptLength(p.prompt);

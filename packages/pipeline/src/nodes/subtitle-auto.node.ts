@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FentaError } from '@fenta/core';
-import { z } from 'zod';
+import { subtitleAutoDefinition } from '@fenta/graph';
+import type { z } from 'zod';
 import type { Captions, SentenceTiming, Speech } from '../artifacts/artifact-types';
 import { writeAss } from '../subtitles/ass-writer';
 import { buildCaptionCues } from '../subtitles/build-caption-cues';
@@ -15,21 +16,9 @@ import { writeVtt } from '../subtitles/vtt-writer';
 import { defineNodeType } from './define-node-type';
 import type { NodeContext } from './node-context';
 
-const type = 'Subtitle.Auto';
+const type = subtitleAutoDefinition.type;
 
-const subtitleAutoParams = z.object({
-  style: z.enum(['clean_box', 'karaoke_bounce']).default('clean_box'),
-  /**
-   * The template whose frame and subtitle track style the captions follow; the
-   * job's `template_id` variable when not given; a 1080x1920 frame and the preset's look otherwise.
-   */
-  template_id: z.string().trim().min(1).optional(),
-  /** Re-time words by transcribing the narration (needs the transcription provider). */
-  transcribe: z.boolean().default(false),
-  max_chars_per_line: z.number().int().min(8).max(80).optional(),
-});
-
-export type SubtitleAutoParams = z.output<typeof subtitleAutoParams>;
+export type SubtitleAutoParams = z.output<typeof subtitleAutoDefinition.params>;
 
 const defaultFrame = { width: 1080, height: 1920 };
 // Lines are measured from font metrics, which match libass within a few pixels; 2% keeps that off the safe area's edge.
@@ -37,14 +26,7 @@ const widthSafety = 1.02;
 
 /** `Subtitle.Auto`: lays the narration's words out as caption cues for the frame and writes them as SRT, WebVTT and a styled ASS script. */
 export const subtitleAutoNode = defineNodeType<SubtitleAutoParams, { speech: Speech }, Captions>({
-  type,
-  stage: 'subtitle',
-  description: 'Breaks the narration into caption cues that fit the frame and writes captions.srt, captions.vtt and a styled captions.ass.',
-  params: subtitleAutoParams,
-  inputs: { speech: { kind: 'speech' } },
-  output: 'captions',
-  retry: { attempts: 2, backoffMs: 1_000 },
-  timeoutMs: 2 * 60_000,
+  ...subtitleAutoDefinition,
   async run(ctx, { speech }, params) {
     if (speech?.kind !== 'speech' || !Array.isArray(speech.sentences)) {
       throw new FentaError('NODE_INPUT_INVALID', { node: ctx.nodeId, type, reason: 'the input is not speech' });

@@ -1,22 +1,15 @@
 import { FentaError } from '@fenta/core';
-import { z } from 'zod';
+import { voiceTtsDefinition } from '@fenta/graph';
+import type { z } from 'zod';
 import type { Script, Speech } from '../artifacts/artifact-types';
 import type { SpeechRequest } from '../providers/pipeline-providers';
 import { chooseSpeechSynthesizer } from '../providers/tts/choose-speech-synthesizer';
 import { VoiceNotSupportedError } from '../providers/tts/voice-not-supported-error';
 import { defineNodeType } from './define-node-type';
 
-const type = 'Voice.TTS';
+const type = voiceTtsDefinition.type;
 
-const voiceTtsParams = z.object({
-  /** An OpenAI voice (`alloy`), one with a language suffix (`alloy_en`), or an espeak-ng voice (`en-gb`). */
-  voice: z.string().trim().min(1).max(64).default('alloy_en'),
-  speed: z.number().min(0.5).max(2).default(1),
-  /** Unset: OpenAI when configured, else espeak-ng. */
-  provider: z.enum(['openai', 'espeak-ng']).optional(),
-});
-
-export type VoiceTtsParams = z.output<typeof voiceTtsParams>;
+export type VoiceTtsParams = z.output<typeof voiceTtsDefinition.params>;
 
 /** The script's sentences in order with their beats; a beat without sentences is split at sentence ends. */
 function scriptSentences(script: Script): SpeechRequest['sentences'] {
@@ -28,15 +21,7 @@ function scriptSentences(script: Script): SpeechRequest['sentences'] {
 
 /** `Voice.TTS`: speaks the script (OpenAI TTS, or espeak-ng offline) into `voice.wav`, with sentence and word timings measured from the audio. */
 export const voiceTtsNode = defineNodeType<VoiceTtsParams, { script: Script }, Speech>({
-  type,
-  stage: 'tts',
-  description: 'Speaks the script with OpenAI TTS (or espeak-ng offline) and measures sentence and word timings from the audio.',
-  params: voiceTtsParams,
-  inputs: { script: { kind: 'script' } },
-  output: 'speech',
-  // A retry re-synthesizes everything; the providers already retry their own transient failures.
-  retry: { attempts: 2, backoffMs: 2_000 },
-  timeoutMs: 5 * 60_000,
+  ...voiceTtsDefinition,
   async run(ctx, { script }, params) {
     const invalid = (reason: string) => new FentaError('NODE_INPUT_INVALID', { node: ctx.nodeId, type, reason });
     if (script?.kind !== 'script' || !Array.isArray(script.beats)) throw invalid('the input is not a script');

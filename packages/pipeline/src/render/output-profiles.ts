@@ -1,16 +1,15 @@
 import { FentaError } from '@fenta/core';
+import { outputProfileNames, x264Presets, type OutputAspect } from '@fenta/graph';
 import type { OutputProfile } from '../timeline/timeline-ir';
 
-/** x264's presets, fastest first. */
-export const x264Presets = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
-export type X264Preset = (typeof x264Presets)[number];
+export { outputProfileNames, x264Presets, type X264Preset } from '@fenta/graph';
 
-const frameSizes = {
+const frameSizes: Record<OutputAspect, { full: readonly [number, number]; hd: readonly [number, number] }> = {
   '9x16': { full: [1080, 1920], hd: [720, 1280] },
   '16x9': { full: [1920, 1080], hd: [1280, 720] },
   '1x1': { full: [1080, 1080], hd: [720, 720] },
   '4x5': { full: [1080, 1350], hd: [720, 900] },
-} as const;
+};
 
 // Caps sized so a busy 30 fps frame still gets crf-level quality while the
 // file stays under what TikTok/Reels/Shorts accept without a hard re-encode.
@@ -31,17 +30,12 @@ function profile(aspect: keyof typeof frameSizes, tier: 'full' | 'hd'): OutputPr
   };
 }
 
-/** Every output profile by name (`9x16_1080p`, `9x16_720p`, …). */
+/** Every output profile by name (`9x16_1080p`, `9x16_720p`, …): one per name params may choose. */
 export const outputProfiles: Readonly<Record<string, OutputProfile>> = Object.freeze(
   Object.fromEntries(
-    (Object.keys(frameSizes) as Array<keyof typeof frameSizes>)
-      .flatMap((aspect) => [profile(aspect, 'full'), profile(aspect, 'hd')])
-      .map((p) => [p.name, Object.freeze(p)]),
+    (Object.keys(frameSizes) as OutputAspect[]).flatMap((aspect) => [profile(aspect, 'full'), profile(aspect, 'hd')]).map((p) => [p.name, Object.freeze(p)]),
   ),
 );
-
-/** The profile names, for params schemas (`z.enum(outputProfileNames)`). */
-export const outputProfileNames = Object.keys(outputProfiles) as [string, ...string[]];
 
 /**
  * The named profile, optionally with another x264 preset. An unknown name or

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { createLogger } from '@fenta/core';
 import { demoWorkflow, seedBuiltInTemplates } from '@fenta/db';
 import { LocalStorage } from '@fenta/storage';
-import { createTestDatabase, type TestDatabase } from '@fenta/testing';
+import { createJob } from '@fenta/jobs';
+import { createRenderQueue } from '@fenta/queue';
+import { createTestDatabase, createTestRedis, type TestDatabase } from '@fenta/testing';
 import { runJob, type ExecutorDeps } from '../../src/executor/run-job';
-import { createJob } from '../../src/jobs/create-job';
 import { builtInNodeRegistry } from '../../src/nodes/built-in-node-types';
 import { createPipelineProviders } from '../../src/providers/create-pipeline-providers';
 import { probeMedia } from '../../src/render/probe-media';
@@ -46,13 +47,20 @@ describe('the sample workflow, rendered', () => {
     // The sample graph as it is, but for the x264 preset: this test checks the output, not its compression.
     const graph = JSON.parse(JSON.stringify(demoWorkflow.graph));
     graph.nodes[5].params.preset = 'ultrafast';
-    const added: string[] = [];
-    const { job } = await createJob(
-      { db: database.db, queue: { add: async (_name, data) => added.push(data.jobId) }, registry: builtInNodeRegistry, logger: deps.logger },
-      { orgId: 'org_e', createdBy: 'user_e', graph, variables: demoWorkflow.variables },
-    );
-    jobId = job.id;
-    expect(added).toEqual([jobId]);
+    const redis = await createTestRedis();
+    const queue = createRenderQueue({ connection: redis.redis, prefix: redis.prefix });
+    try {
+      const { job } = await createJob(
+        { db: database.db, queue, registry: builtInNodeRegistry, logger: deps.logger },
+        { orgId: 'org_e', createdBy: 'user_e', graph, variables: demoWorkflow.variables },
+      );
+      jobId = job.id;
+      // Added to the queue under its own id; this test runs it directly instead of through a worker.
+      expect((await queue.getJob(jobId))?.data).toEqual({ jobId });
+    } finally {
+      await queue.close();
+      await redis.cleanup();
+    }
     const outcome = await runJob(deps, { jobId, finalAttempt: true });
     if (outcome.status !== 'completed') throw new Error(`job ended ${outcome.status}: ${JSON.stringify(outcome)}`);
     videoFile = storage.localPath(outcome.result.video_key);
@@ -85,6 +93,13 @@ describe('the sample workflow, rendered', () => {
     expect(Number(job!.cost_render_seconds)).toBeGreaterThan(0);
     const usage = await database.query<{ resource_type: string }>(`SELECT resource_type FROM usage_records WHERE job_id = $1 ORDER BY resource_type`, [jobId]);
     expect(usage.map((u) => u.resource_type)).toEqual(['render_seconds', 'storage']);
+  });
+
+  it("keeps this machine's paths and commands out of the job log the org reads", async () => {
+    const logs = await database.query<{ level: string; text: string }>(`SELECT level, message || ' ' || coalesce(data::text, '') AS text FROM job_logs WHERE job_id = $1`, [jobId]);
+    expect(logs.length).toBeGreaterThan(10);
+    expect(logs.filter((line) => line.level === 'debug')).toEqual([]);
+    expect(logs.filter((line) => line.text.includes(root) || line.text.includes('ffmpeg -') || /"args"/.test(line.text))).toEqual([]);
   });
 
   it('cues each sentence in the SRT within 150 ms of where its speech starts in the rendered audio', async () => {

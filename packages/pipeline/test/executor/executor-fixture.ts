@@ -6,7 +6,7 @@ import { FentaError, createLogger } from '@fenta/core';
 import { LocalStorage } from '@fenta/storage';
 import { createTestDatabase, type TestDatabase } from '@fenta/testing';
 import type { RenderResult } from '../../src/artifacts/artifact-types';
-import { defineNodeType } from '../../src/nodes/define-node-type';
+import { defineNodeType, type NodeType } from '../../src/nodes/define-node-type';
 import type { NodeContext } from '../../src/nodes/node-context';
 import { createNodeRegistry } from '../../src/nodes/node-registry';
 import type { ExecutorDeps } from '../../src/executor/run-job';
@@ -20,6 +20,8 @@ export interface Script {
   failures: Record<string, FentaError[]>;
   /** Resolves when a blocking node starts, so a test can act while it runs. */
   blocked?: () => void;
+  /** What a gated node waits for before it returns (it ignores its signal, as a node between two checks would). */
+  gate?: Promise<void>;
 }
 
 const policy = { retry: { attempts: 3, backoffMs: 5 }, timeoutMs: 5_000 };
@@ -37,7 +39,12 @@ function untilAborted(ctx: NodeContext): Promise<never> {
 
 /** Node types that count their runs and fail or block on demand, with the same port kinds as the real ones. */
 export function executorTestRegistry(script: Script) {
-  return createNodeRegistry([
+  return createNodeRegistry(executorTestNodeTypes(script));
+}
+
+/** The node types of `executorTestRegistry`, for registries that add their own. */
+export function executorTestNodeTypes(script: Script): NodeType[] {
+  return [
     defineNodeType({
       type: 'Test.Footage', stage: 'ingest', description: '', params: z.object({}), inputs: {}, output: 'footage', ...policy,
       async run() {
@@ -62,6 +69,16 @@ export function executorTestRegistry(script: Script) {
         if (!params.block) return { kind: 'timeline' };
         script.blocked?.();
         return untilAborted(ctx);
+      },
+    }),
+    defineNodeType({
+      type: 'Test.Gate', stage: 'edit', description: 'finishes when the test opens its gate', params: z.object({}),
+      inputs: { script: { kind: 'script' } }, output: 'timeline', ...policy, timeoutMs: 60_000,
+      async run() {
+        enter(script, 'Test.Gate');
+        script.blocked?.();
+        await script.gate;
+        return { kind: 'timeline' };
       },
     }),
     defineNodeType({
@@ -90,11 +107,11 @@ export function executorTestRegistry(script: Script) {
         return { kind: 'render', video, thumbnail, srt, durationSeconds: 30.04, width: 1080, height: 1920, fps: 30, videoCodec: 'h264', audioCodec: 'aac', bitrateKbps: 4500, profile: '9x16_1080p' };
       },
     }),
-  ]);
+  ] as NodeType[];
 }
 
 /** A graph of the test types: footage and script feed a middle node, then a render. */
-export function testGraph(middle: 'Test.Block' | 'Test.Slow', params: Record<string, unknown> = {}) {
+export function testGraph(middle: 'Test.Block' | 'Test.Slow' | 'Test.Gate' | 'Test.Crash', params: Record<string, unknown> = {}) {
   return {
     nodes: [
       { id: 'a', type: 'Test.Footage', params: {} },

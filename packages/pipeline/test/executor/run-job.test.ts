@@ -126,15 +126,47 @@ describe('runJob', () => {
     expect(deliveries).toEqual([{ event: 'render.failed', status: 'pending', job: jobId }]);
   });
 
-  it('hands a transient failure back to the queue while queue attempts remain, and fails it on the last', async () => {
+  it('retries a node only inside its policy: when its tries run out the job fails for good, whatever the queue has left', async () => {
     const transient = () => new FentaError('PROVIDER_ERROR', { provider: 'openai', status: 500, reason: 'boom' });
-    fx.script.failures['Test.Script'] = [transient(), transient(), transient(), transient(), transient(), transient()];
+    fx.script.failures['Test.Script'] = [transient(), transient(), transient(), transient()];
+    const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
+    expect(await runJob(fx.deps, { jobId, finalAttempt: false })).toMatchObject({ status: 'failed', retryable: false, error: { code: 'PROVIDER_ERROR' } });
+    expect((await jobRow(jobId)).status).toBe('failed');
+    // The node's policy allows 3 tries; nothing above it tries again.
+    expect(fx.script.calls['Test.Script']).toBe(3);
+  });
+
+  it('does not retry a failure whose code is not retryable, such as a provider missing in strict mode', async () => {
+    fx.script.failures['Test.Script'] = [new FentaError('PROVIDER_UNAVAILABLE', { provider: 'openai', reason: 'no key, strict mode' })];
+    const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
+    expect(await runJob(fx.deps, { jobId, finalAttempt: false })).toMatchObject({ status: 'failed', retryable: false, error: { code: 'PROVIDER_UNAVAILABLE' } });
+    expect(fx.script.calls['Test.Script']).toBe(1);
+  });
+
+  it('waits as long as a rate-limited provider asks before the next try, and fails at once when it asks for more than a minute', async () => {
+    fx.script.failures['Test.Script'] = [new FentaError('PROVIDER_RATE_LIMITED', { provider: 'openai' }, { details: { retryAfterMs: 300 } })];
+    const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
+    expect((await runJob(fx.deps, { jobId, finalAttempt: true })).status).toBe('completed');
+    const warns = await fx.database.query<{ message: string }>(`SELECT message FROM job_logs WHERE job_id = $1 AND level = 'warn'`, [jobId]);
+    expect(warns).toEqual([{ message: 'attempt 1 of 3 failed, retrying in 300 ms' }]);
+
+    fx.script.failures['Test.Script'] = [new FentaError('PROVIDER_RATE_LIMITED', { provider: 'openai' }, { details: { retryAfterMs: 3_600_000 } })];
+    const second = await fx.insertJob(testGraph('Test.Block', { block: false }));
+    expect(await runJob(fx.deps, { jobId: second, finalAttempt: true })).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_RATE_LIMITED' } });
+    expect(fx.script.calls['Test.Script']).toBe(3);
+  });
+
+  it('hands a failure outside the nodes (the database refused a write) back to the queue while attempts remain, and fails it on the last', async () => {
+    await fx.database.query(`CREATE FUNCTION refuse_usage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+    await fx.database.query(`CREATE TRIGGER refuse_usage BEFORE INSERT ON usage_records FOR EACH ROW EXECUTE FUNCTION refuse_usage()`);
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
     expect(await runJob(fx.deps, { jobId, finalAttempt: false })).toMatchObject({ status: 'failed', retryable: true });
-    expect((await jobRow(jobId)).status).toBe('queued');
+    expect(await jobRow(jobId)).toMatchObject({ status: 'queued', error: { code: 'NODE_FAILED', node: 'b' } });
+    expect((await fx.database.query(`SELECT retry_count, run_token FROM jobs WHERE id = $1`, [jobId]))[0]).toEqual({ retry_count: 1, run_token: null });
     expect(await runJob(fx.deps, { jobId, finalAttempt: true })).toMatchObject({ status: 'failed', retryable: false });
     expect((await jobRow(jobId)).status).toBe('failed');
-    expect(fx.script.calls['Test.Script']).toBe(6);
+    // One call per run: the node's own policy never saw a node failure to retry.
+    expect(fx.script.calls['Test.Script']).toBe(2);
   });
 
   it('stops a node that runs past its timeout with NODE_TIMEOUT', async () => {

@@ -27,7 +27,8 @@ async function frameHash(file: string, seconds: number): Promise<string> {
   return stdout.trim();
 }
 
-const drawn = (t: NodeTestContext) => t.record.logs.filter((log) => log.message === 'drew offline footage').length;
+// Drawing is logged at debug level: in the worker's log, not in the job's.
+const drawn = (t: NodeTestContext) => t.record.processLogs.filter((log) => log.msg === 'drew offline footage').length;
 
 describe('OfflineStockProvider', () => {
   it('draws N distinct clips at the frame orientation, of the measured size and length', async () => {

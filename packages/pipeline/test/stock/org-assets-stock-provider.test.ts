@@ -124,11 +124,18 @@ describe('OrgAssetsStockProvider', () => {
   });
 
   it("sees each org's assets only", async () => {
-    const clips = await provider.fetchClips({ ...test.ctx, orgId: 'org_other' }, request());
-    expect(clips.map((clip) => clip.source.id)).toEqual(['asset_other_org_city']);
-    const error = await provider.fetchClips({ ...test.ctx, orgId: 'org_nobody' }, request()).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(FentaError);
-    expect((error as FentaError).message).toBe('No stock footage found for "city night" at assets');
+    const other = await createNodeTestContext({ orgId: 'org_other', storage: test.storage });
+    const nobody = await createNodeTestContext({ orgId: 'org_nobody', storage: test.storage });
+    try {
+      const clips = await provider.fetchClips(other.ctx, request());
+      expect(clips.map((clip) => clip.source.id)).toEqual(['asset_other_org_city']);
+      const error = await provider.fetchClips(nobody.ctx, request()).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(FentaError);
+      expect((error as FentaError).message).toBe('No stock footage found for "city night" at assets');
+    } finally {
+      await other.cleanup();
+      await nobody.cleanup();
+    }
   });
 
   it('fails with STOCK_NO_RESULTS when no tag matches', async () => {

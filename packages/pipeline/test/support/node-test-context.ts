@@ -7,9 +7,12 @@ import { buildNodeContext } from '../../src/executor/build-node-context';
 import type { NodeContext, TemplateRecord, UsageInput } from '../../src/nodes/node-context';
 import type { PipelineProviders } from '../../src/providers/pipeline-providers';
 
-/** What a node did while running in a test: its log lines, usage and progress reports. */
+/** What a node did while running in a test: its job log lines, its process log lines, usage and progress reports. */
 export interface NodeTestRecord {
+  /** What would reach job_logs, which the org reads. */
   logs: Array<{ level: string; message: string; data?: Record<string, unknown> }>;
+  /** What reached the worker's own log (debug included), as pino wrote it. */
+  processLogs: Array<{ level: number; msg: string } & Record<string, unknown>>;
   usage: UsageInput[];
   progress: number[];
 }
@@ -51,22 +54,27 @@ export async function createNodeTestContext(options: {
   variables?: Record<string, unknown>;
   templates?: TemplateRecord[];
   nodeId?: string;
+  /** The job's org; `org_test` unless told. */
+  orgId?: string;
+  /** Another test context's storage, to see the same files as another org would. */
+  storage?: Storage;
 } = {}): Promise<NodeTestContext> {
   const root = await mkdtemp(path.join(tmpdir(), 'fenta-node-'));
-  const storage = new LocalStorage(path.join(root, 'storage'));
+  const storage = options.storage ?? new LocalStorage(path.join(root, 'storage'));
   const tempDir = path.join(root, 'tmp');
   const { mkdir } = await import('node:fs/promises');
   await mkdir(tempDir, { recursive: true });
-  const record: NodeTestRecord = { logs: [], usage: [], progress: [] };
+  const record: NodeTestRecord = { logs: [], processLogs: [], usage: [], progress: [] };
+  const destination = { write: (line: string) => void record.processLogs.push(JSON.parse(line)) };
   const abort = new AbortController();
   const ctx = buildNodeContext({
     findTemplate: async (templateId) => options.templates?.find((t) => t.id === templateId),
     templates: {},
     storage,
     providers: options.providers ?? testProviders(),
-    logger: createLogger({ service: 'node-test', level: 'silent' }),
+    logger: createLogger({ service: 'node-test', level: 'debug', destination }),
     jobId: 'job_test',
-    orgId: 'org_test',
+    orgId: options.orgId ?? 'org_test',
     nodeId: options.nodeId ?? 'n1',
     stage: 'edit',
     attempt: 1,

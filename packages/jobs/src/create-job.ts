@@ -1,15 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { FentaError, type Logger } from '@fenta/core';
 import { findVisibleTemplates, insertJobOnce, type DB, type Job } from '@fenta/db';
-import { validateGraph } from '../graph/validate-graph';
-import type { NodeRegistry } from '../nodes/node-registry';
-import type { TemplateRecord } from '../nodes/node-context';
-import type { JobConfig } from '../executor/job-config';
-
-/** The part of a BullMQ queue job creation needs; the job's BullMQ id is its `jobs.id`. */
-export interface JobQueue {
-  add(name: string, data: { jobId: string }, options: { jobId: string }): Promise<unknown>;
-}
+import { validateGraph, type NodeDefinitionRegistry } from '@fenta/graph';
+import { enqueueRender, type RenderQueue } from '@fenta/queue';
+import type { JobConfig, TemplateRecord } from './job-config';
 
 export interface CreateJobInput {
   orgId: string;
@@ -27,8 +21,9 @@ export interface CreateJobInput {
 
 export interface CreateJobDeps {
   db: Kysely<DB>;
-  queue: JobQueue;
-  registry: NodeRegistry;
+  queue: RenderQueue;
+  /** Node definitions to validate the graph against; no implementations are needed to create a job. */
+  registry: NodeDefinitionRegistry;
   logger: Logger;
 }
 
@@ -82,11 +77,11 @@ export async function createJob(deps: CreateJobDeps, input: CreateJobInput): Pro
     config,
   });
   if (created && workflow) {
-    await db.updateTable('workflows').set({ run_count: sql`run_count + 1`, last_run_at: sql`now()` }).where('id', '=', workflow.id).execute();
+    await db.updateTable('workflows').set({ run_count: sql`run_count + 1`, last_run_at: sql`now()` }).where('id', '=', workflow.id).where('org_id', '=', input.orgId).execute();
   }
   if (job.status === 'queued') {
     try {
-      await deps.queue.add('run', { jobId: job.id }, { jobId: job.id });
+      await enqueueRender(deps.queue, job.id);
     } catch (error) {
       deps.logger.warn({ err: error, jobId: job.id }, 'could not add the job to the queue now; the reconciler will');
     }

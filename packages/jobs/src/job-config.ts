@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { FentaError } from '@fenta/core';
-import { formatPath } from '../graph/workflow-graph';
+import { formatPath } from '@fenta/graph';
+
+/** What a template looks like to a job: the row's layout fields and its spec. */
+export interface TemplateRecord {
+  id: string;
+  name: string;
+  aspect: string;
+  resolution: string;
+  spec: unknown;
+}
 
 /**
  * `jobs.config`: a frozen snapshot taken when the job was created, so a job
@@ -18,6 +27,7 @@ export const jobConfigSchema = z.object({
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;
 
+/** Reads a job's frozen config; a malformed one is GRAPH_SHAPE_INVALID at `config.<path>`. */
 export function parseJobConfig(config: unknown): JobConfig {
   const result = jobConfigSchema.safeParse(config);
   if (result.success) return result.data;

@@ -1,5 +1,6 @@
 import { demoWorkflow } from '@fenta/db';
-import { validateGraph } from '../../src/graph/validate-graph';
+import { graphLimits } from '../src/graph-limits';
+import { validateGraph } from '../src/validate-graph';
 import { graphTestRegistry, loopTestRegistry } from './graph-test-registry';
 
 function clone<T>(value: T): { -readonly [K in keyof T]: any } {
@@ -129,5 +130,59 @@ describe('validateGraph', () => {
     expect(caught.code).toBe('GRAPH_NODE_TYPE_UNKNOWN');
     expect(caught.status).toBe(400);
     expect(caught.details.problems.map((p: { code: string }) => p.code)).toEqual(['GRAPH_NODE_TYPE_UNKNOWN', 'NODE_PARAM_INVALID']);
+  });
+
+  describe('ids that would become paths', () => {
+    // Each of these, used as a folder or key segment, would climb out of its root or break the key grammar.
+    const hostile = ['..', '.', '../../x', '../../../../etc', '/etc/passwd', 'a/b', 'a\\b', 'a\u0000b', 'n1 ', 'é', 'x'.repeat(65), ''];
+
+    it.each(hostile.filter((id) => id !== ''))('refuses node id %j with GRAPH_ID_INVALID naming it, before any other check', (id) => {
+      const graph = clone(demoWorkflow.graph);
+      graph.nodes[0].id = id;
+      graph.edges[0].from = id;
+      const problems = problemsOf(graph);
+      expect(problems).toEqual([
+        { code: 'GRAPH_ID_INVALID', message: `Node id ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not allowed: ids are 1 to 64 letters, digits, "_" or "-"`, path: 'nodes[0].id' },
+      ]);
+    });
+
+    it('refuses edge ids outside the grammar too', () => {
+      const graph = clone(demoWorkflow.graph);
+      graph.edges[2].id = '../e3';
+      expect(problemsOf(graph)).toEqual([{ code: 'GRAPH_ID_INVALID', message: 'Edge id "../e3" is not allowed: ids are 1 to 64 letters, digits, "_" or "-"', path: 'edges[2].id' }]);
+    });
+
+    it('bounds ids before looking at them: a megabyte id is a shape error, not a message a megabyte long', () => {
+      const graph = clone(demoWorkflow.graph);
+      graph.nodes[0].id = 'a'.repeat(1_000_000);
+      const problems = problemsOf(graph);
+      expect(problems.map((p) => p.code)).toContain('GRAPH_SHAPE_INVALID');
+      expect(Math.max(...problems.map((p) => p.message.length))).toBeLessThan(200);
+    });
+
+    it('accepts ids of letters, digits, "_" and "-" up to 64 characters', () => {
+      const graph = clone(demoWorkflow.graph);
+      const id = `Render_node-${'x'.repeat(52)}`;
+      graph.nodes[5].id = id;
+      graph.edges[4].to = id;
+      expect(validateGraph(graph, graphTestRegistry).outputs).toEqual([id]);
+    });
+  });
+
+  it('GRAPH_NODE_UNUSED names a node whose work would lead to no output', () => {
+    const graph = clone(demoWorkflow.graph);
+    graph.nodes.push({ id: 'extra', type: 'Script.Generate', params: { prompt: 'unused' } }, { id: 'voice2', type: 'Voice.TTS', params: {} });
+    graph.edges.push({ id: 'e6', from: 'extra', to: 'voice2' });
+    expect(problemsOf(graph)).toEqual([
+      { code: 'GRAPH_NODE_UNUSED', message: 'Node extra (Script.Generate) does not lead to an output node; connect it or remove it', path: 'nodes[6]' },
+      { code: 'GRAPH_NODE_UNUSED', message: 'Node voice2 (Voice.TTS) does not lead to an output node; connect it or remove it', path: 'nodes[7]' },
+    ]);
+  });
+
+  it('GRAPH_TOO_LARGE refuses more nodes or edges than the limits allow, before reading them', () => {
+    const nodes = Array.from({ length: graphLimits.nodes + 1 }, (_, index) => ({ id: `n${index}`, type: 'Input.Stock', params: { query: 'q' } }));
+    expect(problemsOf({ nodes, edges: [] })).toEqual([{ code: 'GRAPH_TOO_LARGE', message: `Workflow graph has ${graphLimits.nodes + 1} nodes; at most ${graphLimits.nodes} are allowed`, path: 'nodes' }]);
+    const edges = Array.from({ length: graphLimits.edges + 1 }, () => 'not even an edge');
+    expect(problemsOf({ nodes: [], edges })).toEqual([{ code: 'GRAPH_TOO_LARGE', message: `Workflow graph has ${graphLimits.edges + 1} edges; at most ${graphLimits.edges} are allowed`, path: 'edges' }]);
   });
 });

@@ -1,5 +1,6 @@
-import { FentaError, type ErrorCode, type ErrorParams } from '@fenta/core';
-import type { NodeRegistry } from '../nodes/node-registry';
+import { FentaError, isNodeId, quoteId, type ErrorCode, type ErrorParams } from '@fenta/core';
+import { graphLimits } from './graph-limits';
+import type { NodeDefinitionRegistry } from './node-definition-registry';
 import { formatPath, workflowGraphSchema, type WorkflowGraph } from './workflow-graph';
 
 /** One thing wrong with a graph, with the path of the problem (`nodes[2].params.speed`). */
@@ -27,12 +28,20 @@ export interface ExecutionPlan {
 /**
  * Checks a graph against the node registry before anything runs. Every
  * problem found is listed in the error's details; the error's own code and
- * message are those of the first.
+ * message are those of the first. Ids that break the id grammar stop the
+ * check early: every later message would carry them.
  */
-export function validateGraph(input: unknown, registry: NodeRegistry): ExecutionPlan {
+export function validateGraph(input: unknown, registry: NodeDefinitionRegistry): ExecutionPlan {
   const problems: Array<GraphProblem & { params: ErrorParams }> = [];
   const add = (code: ErrorCode, params: ErrorParams, path: string, extra: { node?: string; edge?: string } = {}) =>
     problems.push({ code, params, message: new FentaError(code, params).message, path, ...extra });
+
+  // Counted before parsing, so an enormous graph costs nothing to refuse.
+  for (const what of ['nodes', 'edges'] as const) {
+    const list = (input as Record<string, unknown> | null | undefined)?.[what];
+    if (Array.isArray(list) && list.length > graphLimits[what]) add('GRAPH_TOO_LARGE', { count: list.length, what, limit: graphLimits[what] }, what);
+  }
+  if (problems.length > 0) throw toError(problems);
 
   const parsed = workflowGraphSchema.safeParse(input);
   if (!parsed.success) {
@@ -43,6 +52,14 @@ export function validateGraph(input: unknown, registry: NodeRegistry): Execution
     throw toError(problems);
   }
   const graph = parsed.data;
+
+  graph.nodes.forEach((node, index) => {
+    if (!isNodeId(node.id)) add('GRAPH_ID_INVALID', { kind: 'Node', id: quoteId(node.id) }, `nodes[${index}].id`);
+  });
+  graph.edges.forEach((edge, index) => {
+    if (edge.id !== undefined && !isNodeId(edge.id)) add('GRAPH_ID_INVALID', { kind: 'Edge', id: quoteId(edge.id) }, `edges[${index}].id`);
+  });
+  if (problems.length > 0) throw toError(problems);
 
   const nodeIndex = new Map<string, number>();
   graph.nodes.forEach((node, index) => {
@@ -138,9 +155,29 @@ export function validateGraph(input: unknown, registry: NodeRegistry): Execution
   const outputTypes = registry.outputTypes();
   const outputs = graph.nodes.filter((node) => outputTypes.includes(node.type)).map((node) => node.id);
   if (outputs.length === 0) add('GRAPH_NO_OUTPUT', { types: outputTypes.join(', ') }, 'nodes');
+  else if (problems.length === 0) {
+    // Only on an otherwise valid graph: an unknown type or an unwired edge would make its upstream look unused.
+    const used = leadingTo(outputs, inputs);
+    graph.nodes.forEach((node, index) => {
+      if (!used.has(node.id)) add('GRAPH_NODE_UNUSED', { node: node.id, type: node.type }, `nodes[${index}]`, { node: node.id });
+    });
+  }
 
   if (problems.length > 0) throw toError(problems);
   return { graph, order: order.ok ? order.order : [], inputs, params, outputs };
+}
+
+/** The nodes on some path into one of `outputs`, the outputs included. */
+function leadingTo(outputs: string[], inputs: Record<string, Record<string, string>>): Set<string> {
+  const used = new Set<string>();
+  const pending = [...outputs];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (used.has(id)) continue;
+    used.add(id);
+    pending.push(...Object.values(inputs[id] ?? {}));
+  }
+  return used;
 }
 
 function describeInputs(inputs: Record<string, { kind: string }>): string {

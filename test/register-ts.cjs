@@ -1,4 +1,5 @@
-// Lets `node` run the repository's TypeScript directly (`node -r ./bench/register-ts.cjs file.ts`):
+// Lets `node` run the repository's TypeScript directly (`node -r ./test/register-ts.cjs file.ts`), for the
+// benchmarks and for tests that need a process of their own:
 // .ts files are compiled to CommonJS with @swc/core as they are required, and
 // `@fenta/<name>` resolves to the package's sources, as it does under jest.
 const fs = require('node:fs');
@@ -7,7 +8,7 @@ const Module = require('node:module');
 const { transformSync } = require('@swc/core');
 
 const root = path.resolve(__dirname, '..');
-const workspaces = { core: 'packages/core', db: 'packages/db', queue: 'packages/queue', pipeline: 'packages/pipeline', 'local-services': 'packages/local-services', testing: 'packages/testing', storage: 'packages/storage' };
+const workspaces = { core: 'packages/core', db: 'packages/db', queue: 'packages/queue', graph: 'packages/graph', jobs: 'packages/jobs', pipeline: 'packages/pipeline', 'local-services': 'packages/local-services', testing: 'packages/testing', storage: 'packages/storage' };
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function resolveFenta(request, parent, ...rest) {

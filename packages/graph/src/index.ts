@@ -1,0 +1,13 @@
+export { defineNode, type NodeDefinition, type PortKind, type InputPort, type RetryPolicy, type Stage } from './node-definition';
+export { createNodeDefinitionRegistry, type NodeDefinitionRegistry } from './node-definition-registry';
+export { validateGraph, type ExecutionPlan, type GraphProblem } from './validate-graph';
+export { workflowGraphSchema, formatPath, type WorkflowGraph, type GraphNode, type GraphEdge } from './workflow-graph';
+export { graphLimits } from './graph-limits';
+export { outputAspects, outputProfileNames, x264Presets, type OutputAspect, type X264Preset } from './render-options';
+export { builtInNodeDefinitions, builtInNodeDefinitionRegistry } from './definitions/built-in-node-definitions';
+export { inputStockDefinition } from './definitions/input-stock.definition';
+export { scriptGenerateDefinition } from './definitions/script-generate.definition';
+export { voiceTtsDefinition } from './definitions/voice-tts.definition';
+export { subtitleAutoDefinition } from './definitions/subtitle-auto.definition';
+export { editTimelineDefinition } from './definitions/edit-timeline.definition';
+export { outputRenderDefinition } from './definitions/output-render.definition';

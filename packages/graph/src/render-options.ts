@@ -1,0 +1,16 @@
+/**
+ * The names params may choose for rendering. They are part of a graph's
+ * format, so they live with the node definitions; the frame sizes, bitrates
+ * and encoder settings behind each name belong to the renderer.
+ */
+
+/** Aspect ratios the renderer has frame sizes for, and their two tiers. */
+export const outputAspects = ['9x16', '16x9', '1x1', '4x5'] as const;
+export type OutputAspect = (typeof outputAspects)[number];
+
+/** Every output profile name: `9x16_1080p`, `9x16_720p`, … */
+export const outputProfileNames = outputAspects.flatMap((aspect) => [`${aspect}_1080p`, `${aspect}_720p`]) as [string, ...string[]];
+
+/** x264's presets, fastest first. */
+export const x264Presets = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
+export type X264Preset = (typeof x264Presets)[number];

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { claimJobRun, markJobCancelled, markJobFailed, markJobQueued, type DB, type Job, type JobRunKey } from '@fenta/db';
+import { enqueueWebhookDeliveries } from './webhook-outbox';
+
+/**
+ * How often a job may be run again after a run that did not settle it (its
+ * worker died) or failed outside its nodes, counted in `jobs.retry_count`.
+ * Shutdown hand-backs do not count. A job that crashes its worker every time
+ * ends `failed` (JOB_CRASHED_REPEATEDLY) instead of being resurrected forever.
+ */
+export const maxJobRetries = 3;
+
+export type RunClaim =
+  | { claimed: true; run: JobRunKey; job: Job; resurrected: boolean; crashedTooOften: boolean }
+  | { claimed: false; reason: 'missing' }
+  | { claimed: false; reason: 'ended'; status: string }
+  | { claimed: false; reason: 'held'; until: Date };
+
+/**
+ * Claims the job for a new run with a fresh token and a lease of `leaseMs`.
+ * `resurrected` says the previous run died holding it; `crashedTooOften`
+ * that this was once too many (the caller fails the job instead of running it).
+ */
+export async function claimRun(db: Kysely<DB>, jobId: string, leaseMs: number): Promise<RunClaim> {
+  const token = randomUUID();
+  const claim = await claimJobRun(db, { jobId, token, leaseMs });
+  if (!claim.claimed) return claim;
+  const { job, resurrected } = claim;
+  return { claimed: true, run: { jobId, orgId: job.org_id, token }, job, resurrected, crashedTooOften: resurrected && job.retry_count >= maxJobRetries };
+}
+
+/** What `jobs.error` holds: a code from the registry, its message, and where it happened. */
+export interface JobErrorBody {
+  code: string;
+  message: string;
+  node?: string;
+  details?: unknown;
+}
+
+/** Fails the job and writes its `render.failed` deliveries in one transaction; false when the run no longer held it. */
+export async function failRun(db: Kysely<DB>, run: JobRunKey, error: JobErrorBody): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await markJobFailed(trx, run, error))) return false;
+    await enqueueWebhookDeliveries(trx, run.orgId, 'render.failed', { event: 'render.failed', job_id: run.jobId, org_id: run.orgId, error });
+    return true;
+  });
+}
+
+/** Ends a run that was asked to stop: the job is `cancelled`. */
+export async function cancelRun(db: Kysely<DB>, run: JobRunKey): Promise<boolean> {
+  return markJobCancelled(db, run);
+}
+
+/** Gives the job back (`queued`) without counting a retry: the worker is shutting down or lost its queue lock. */
+export async function handBackRun(db: Kysely<DB>, run: JobRunKey): Promise<boolean> {
+  return markJobQueued(db, run);
+}
+
+/** Gives the job back (`queued`) for the queue to retry, counting the retry and keeping the error that caused it. */
+export async function retryRunLater(db: Kysely<DB>, run: JobRunKey, error: JobErrorBody): Promise<boolean> {
+  return markJobQueued(db, run, { retry: { error } });
+}
