@@ -206,3 +206,52 @@ export async function ownerSnapshot(q: Query): Promise<Record<string, unknown[]>
     await q('SET LOCAL ROLE fenta_app');
   }
 }
+
+export type MemberRole = 'owner' | 'admin' | 'editor' | 'viewer';
+
+/** Two filled orgs: A with a member in every role, B with its owner only. */
+export interface TwoOrgs {
+  orgA: string;
+  orgB: string;
+  rowsA: Rows;
+  rowsB: Rows;
+  /** A's members by role, and B's owner as 'ownerB'. */
+  users: Record<MemberRole | 'ownerB', string>;
+}
+
+export async function createTwoOrgs(query: Query): Promise<TwoOrgs> {
+  const users = {} as TwoOrgs['users'];
+  for (const name of ['owner', 'admin', 'editor', 'viewer', 'ownerB'] as const) users[name] = await insertUser(query, `${name}-of-two`);
+  const a = await insertOrg(query, 'two-a', users.owner, {
+    [users.owner]: 'owner',
+    [users.admin]: 'admin',
+    [users.editor]: 'editor',
+    [users.viewer]: 'viewer',
+  });
+  const b = await insertOrg(query, 'two-b', users.ownerB, { [users.ownerB]: 'owner' });
+  return {
+    orgA: a.orgId,
+    orgB: b.orgId,
+    rowsA: await fillOrg(query, a.orgId, users.owner, 'a'),
+    rowsB: await fillOrg(query, b.orgId, users.ownerB, 'b'),
+    users,
+  };
+}
+
+/**
+ * Runs labelled statements in one transaction as `userId`, each in its own
+ * savepoint; returns each outcome and the owner's view of every table before
+ * and after them (read inside that transaction, before it is rolled back).
+ */
+export async function attemptAll(
+  database: TestDatabase,
+  userId: string,
+  statements: Record<string, [string, unknown[]?]>,
+): Promise<{ outcomes: Record<string, Outcome>; before: unknown; after: unknown }> {
+  return database.withUser(userId, async (q) => {
+    const before = await ownerSnapshot(q);
+    const outcomes: Record<string, Outcome> = {};
+    for (const [label, [text, params]] of Object.entries(statements)) outcomes[label] = await attempt(q, text, params ?? []);
+    return { outcomes, before, after: await ownerSnapshot(q) };
+  });
+}
