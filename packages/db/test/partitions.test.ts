@@ -133,7 +133,7 @@ describe('monthly partitions of usage_records and audit_logs', () => {
       expect(await partitionOf('usage_records', id)).toBe('usage_records_default');
     }
 
-    const quotaBefore = await database.query(`SELECT kai_credits_used FROM quota_limits WHERE org_id = $1`, [orgId]);
+    const quotaBefore = await database.query(`SELECT kai_credits_used::int AS kai_credits_used FROM quota_limits WHERE org_id = $1`, [orgId]);
     expect(quotaBefore).toEqual([{ kai_credits_used: 15 }]);
     const countBefore = await database.query(`SELECT count(*)::int AS n FROM usage_records`);
 
@@ -158,7 +158,7 @@ describe('monthly partitions of usage_records and audit_logs', () => {
 
     // Nothing lost, nothing counted twice.
     expect(await database.query(`SELECT count(*)::int AS n FROM usage_records`)).toEqual(countBefore);
-    expect(await database.query(`SELECT kai_credits_used FROM quota_limits WHERE org_id = $1`, [orgId])).toEqual(
+    expect(await database.query(`SELECT kai_credits_used::int AS kai_credits_used FROM quota_limits WHERE org_id = $1`, [orgId])).toEqual(
       quotaBefore,
     );
     const moved = await database.query<{ kai_credits: number; user_id: string }>(
@@ -183,7 +183,7 @@ describe('monthly partitions of usage_records and audit_logs', () => {
     expect(shape!.rls).toBe(true);
     const another = await insertUsage(`${target.start}T18:00:00Z`, 16);
     expect(await partitionOf('usage_records', another)).toBe(`usage_records_${target.suffix}`);
-    expect(await database.query(`SELECT kai_credits_used FROM quota_limits WHERE org_id = $1`, [orgId])).toEqual([
+    expect(await database.query(`SELECT kai_credits_used::int AS kai_credits_used FROM quota_limits WHERE org_id = $1`, [orgId])).toEqual([
       { kai_credits_used: 31 },
     ]);
   });

@@ -50,17 +50,19 @@ describe('quotas', () => {
     return orgId;
   }
 
-  async function checkQuota(orgId: string, tokens = 0, kaiCredits = 0, renderSeconds: number | string = 0) {
+  async function checkQuota(orgId: string, tokens: number | string = 0, kaiCredits: number | string = 0, renderSeconds: number | string = 0) {
     const [row] = await database.query<{ allowed: boolean }>(
-      `SELECT check_quota($1, $2::integer, $3::integer, $4::numeric) AS allowed`,
+      `SELECT check_quota($1, $2::bigint, $3::bigint, $4::numeric) AS allowed`,
       [orgId, tokens, kaiCredits, renderSeconds],
     );
     return row!.allowed;
   }
 
+  /** The counters; BIGINT comes back from this pool as text, the small counters are compared as numbers. */
   async function counters(orgId: string): Promise<Counters> {
     const [row] = await database.query<Counters>(
-      `SELECT tokens_used, kai_credits_used, render_seconds_used::text, storage_bytes_used::text,
+      `SELECT tokens_used::float8 AS tokens_used, kai_credits_used::float8 AS kai_credits_used,
+              render_seconds_used::text, storage_bytes_used::text,
               overage_used_usd::text, to_char(reset_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS reset_at
        FROM quota_limits WHERE org_id = $1`,
       [orgId],
@@ -190,6 +192,53 @@ describe('quotas', () => {
         reset_at: '2020-01-01T00:00:00Z',
       });
       expect(await checkQuota(capped, 101)).toBe(true);
+    });
+
+    it('counts in BIGINT: limits, counters and requests past 2^31', async () => {
+      const orgId = await orgWithQuota({
+        tokens_limit: '10000000000',
+        tokens_used: '9000000000',
+        kai_credits_limit: '5000000000',
+        kai_credits_used: '4999999999',
+        render_seconds_limit: '3000000000',
+      });
+      expect(await checkQuota(orgId, '1000000000')).toBe(true);
+      expect(await checkQuota(orgId, '1000000001')).toBe(false);
+      expect(await checkQuota(orgId, 0, 1)).toBe(true);
+      expect(await checkQuota(orgId, 0, 2)).toBe(false);
+      expect(await checkQuota(orgId, 0, 0, '3000000000')).toBe(true);
+      expect(await checkQuota(orgId, 0, 0, '3000000000.01')).toBe(false);
+
+      // The trigger adds onto a counter past 2^31 too (one record's own
+      // amounts are INTEGER), and so do a job's cost totals.
+      await recordUsage(orgId, {
+        resource_type: 'llm_tokens',
+        llm_tokens_prompt: 1_500_000_000,
+        llm_tokens_output: 500_000_000,
+        cost_usd: '1.00',
+      });
+      const [row] = await database.query<{ tokens_used: string }>(
+        `SELECT tokens_used::text FROM quota_limits WHERE org_id = $1`,
+        [orgId],
+      );
+      expect(row!.tokens_used).toBe('11000000000');
+      const [job] = await database.query<{ cost_tokens: string; cost_kai_credits: string }>(
+        `INSERT INTO jobs (org_id, config, cost_tokens, cost_kai_credits) VALUES ($1, '{}', 4294967296, 3000000000)
+         RETURNING cost_tokens::text, cost_kai_credits::text`,
+        [orgId],
+      );
+      expect(job).toEqual({ cost_tokens: '4294967296', cost_kai_credits: '3000000000' });
+    });
+
+    it('takes bigint amounts, under one signature', async () => {
+      const rows = await database.query<{ signature: string }>(
+        `SELECT oid::regprocedure::text AS signature FROM pg_proc WHERE proname = 'check_quota'`,
+      );
+      expect(rows).toEqual([{ signature: 'check_quota(text,bigint,bigint,numeric)' }]);
+      // Callers pass plain integer literals.
+      const orgId = await newOrg();
+      const [row] = await database.query<{ allowed: boolean }>(`SELECT check_quota($1, 0, 0, 0) AS allowed`, [orgId]);
+      expect(row!.allowed).toBe(true);
     });
 
     it('is STABLE', async () => {

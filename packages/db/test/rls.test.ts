@@ -1,113 +1,7 @@
+import { fillOrg, noPrivilege, orgTables, policyRefused, type Rows } from './org-fixture';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
-type Query = TestDatabase['query'];
-type Rows = Record<string, string>;
-
 const RLS_ERROR = /new row violates row-level security policy for table/;
-
-// Tables whose rows belong to one org, directly or through their parent.
-const orgTables = [
-  'projects',
-  'templates',
-  'workflows',
-  'workflow_versions',
-  'assets',
-  'asset_versions',
-  'schedules',
-  'jobs',
-  'job_logs',
-  'job_nodes',
-  'renders',
-  'webhooks',
-  'webhook_deliveries',
-  'usage_records',
-  'quota_limits',
-  'invoices',
-  'credit_packs',
-  'integrations',
-  'kai_generations',
-  'audit_logs',
-  'api_keys',
-] as const;
-
-/** One row in every org-scoped table for `orgId`, made by the owning (system) role. */
-async function fillOrg(query: Query, orgId: string, userId: string, tag: string): Promise<Rows> {
-  const ids: Rows = {};
-  const add = async (table: string, text: string, params: unknown[]) => {
-    const [row] = await query<{ id: string }>(`${text} RETURNING id`, params);
-    ids[table] = row!.id;
-  };
-  await add(
-    'api_keys',
-    `INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'k', $3, 'fk_')`,
-    [userId, orgId, `hash-${tag}`],
-  );
-  await add('projects', `INSERT INTO projects (org_id, name) VALUES ($1, $2)`, [orgId, `project ${tag}`]);
-  await add(
-    'templates',
-    `INSERT INTO templates (org_id, project_id, name, aspect, resolution, spec)
-     VALUES ($1, $2, $3, '9:16', '1080x1920', '{}')`,
-    [orgId, ids.projects, `private ${tag}`],
-  );
-  await add('workflows', `INSERT INTO workflows (org_id, name, graph) VALUES ($1, $2, '{}')`, [orgId, `wf ${tag}`]);
-  await add('workflow_versions', `INSERT INTO workflow_versions (workflow_id, version, graph) VALUES ($1, 1, '{}')`, [
-    ids.workflows,
-  ]);
-  await add('assets', `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'image', 'upload', $2)`, [
-    orgId,
-    `${tag}/a.png`,
-  ]);
-  await add('asset_versions', `INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 1, $2)`, [
-    ids.assets,
-    `${tag}/a1.png`,
-  ]);
-  await add('schedules', `INSERT INTO schedules (org_id, workflow_id, cron) VALUES ($1, $2, '0 10 * * *')`, [
-    orgId,
-    ids.workflows,
-  ]);
-  await add('jobs', `INSERT INTO jobs (org_id, workflow_id, config) VALUES ($1, $2, '{}')`, [orgId, ids.workflows]);
-  await add('job_logs', `INSERT INTO job_logs (job_id, level, message) VALUES ($1, 'info', 'm')`, [ids.jobs]);
-  await add('job_nodes', `INSERT INTO job_nodes (job_id, org_id, node_id) VALUES ($1, $2, 'n1')`, [ids.jobs, orgId]);
-  await add('renders', `INSERT INTO renders (job_id, video_url) VALUES ($1, 'https://cdn/v.mp4')`, [ids.jobs]);
-  await add('webhooks', `INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://h', '{}', 's')`, [
-    orgId,
-  ]);
-  await add(
-    'webhook_deliveries',
-    `INSERT INTO webhook_deliveries (webhook_id, event, payload) VALUES ($1, 'render.succeeded', '{}')`,
-    [ids.webhooks],
-  );
-  await add(
-    'usage_records',
-    `INSERT INTO usage_records (org_id, job_id, resource_type, kai_credits, cost_usd) VALUES ($1, $2, 'kai_credits', 1, 0.1)`,
-    [orgId, ids.jobs],
-  );
-  await add('quota_limits', `INSERT INTO quota_limits (org_id, kai_credits_limit) VALUES ($1, 100)`, [orgId]);
-  await add(
-    'invoices',
-    `INSERT INTO invoices (org_id, amount_usd, status, period_start, period_end)
-     VALUES ($1, 10, 'paid', '2030-01-01', '2030-01-31')`,
-    [orgId],
-  );
-  await add(
-    'credit_packs',
-    `INSERT INTO credit_packs (org_id, pack_type, credits_purchased, credits_remaining, price_usd)
-     VALUES ($1, 'small', 10, 10, 5)`,
-    [orgId],
-  );
-  await add('integrations', `INSERT INTO integrations (org_id, provider, credentials) VALUES ($1, 'openai', '{}')`, [
-    orgId,
-  ]);
-  await add('kai_generations', `INSERT INTO kai_generations (org_id, job_id, type, prompt) VALUES ($1, $2, 'video', 'p')`, [
-    orgId,
-    ids.jobs,
-  ]);
-  await add('audit_logs', `INSERT INTO audit_logs (org_id, user_id, action, resource_type) VALUES ($1, $2, 'create', 'job')`, [
-    orgId,
-    userId,
-  ]);
-  return ids;
-}
 
 describe('row-level security', () => {
   let database: TestDatabase;
@@ -245,13 +139,8 @@ describe('row-level security', () => {
       database.withUser(ownerA, (q) => q(`INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'x', '{}')`, [orgB])),
     ).rejects.toThrow(/new row violates row-level security policy for table "workflows"/);
     await expect(
-      database.withUser(ownerA, (q) => q(`INSERT INTO jobs (org_id, config) VALUES ($1, '{}')`, [orgB])),
+      database.withUser(ownerA, (q) => q(`INSERT INTO jobs (org_id, config, created_by) VALUES ($1, '{}', $2)`, [orgB, ownerA])),
     ).rejects.toThrow(/new row violates row-level security policy for table "jobs"/);
-    await expect(
-      database.withUser(ownerA, (q) =>
-        q(`INSERT INTO job_logs (job_id, level, message) VALUES ($1, 'info', 'x')`, [rowsB.jobs]),
-      ),
-    ).rejects.toThrow(/new row violates row-level security policy for table "job_logs"/);
     await expect(
       database.withUser(ownerA, (q) =>
         q(`INSERT INTO workflow_versions (workflow_id, version, graph) VALUES ($1, 2, '{}')`, [rowsB.workflows]),
@@ -264,8 +153,8 @@ describe('row-level security', () => {
 
     const touched = await database.withUser(ownerA, async (q) => [
       ...(await q(`UPDATE workflows SET name = 'hacked' WHERE id = $1 RETURNING id`, [rowsB.workflows])),
-      ...(await q(`DELETE FROM jobs WHERE id = $1 RETURNING id`, [rowsB.jobs])),
-      ...(await q(`DELETE FROM renders WHERE id = $1 RETURNING id`, [rowsB.renders])),
+      ...(await q(`UPDATE jobs SET cancel_requested_at = now() WHERE id = $1 RETURNING id`, [rowsB.jobs])),
+      ...(await q(`DELETE FROM assets WHERE id = $1 RETURNING id`, [rowsB.assets])),
       ...(await q(`UPDATE org_members SET role = 'viewer' WHERE id = $1 RETURNING id`, [members.ownerB])),
       ...(await q(`UPDATE orgs SET name = 'hacked' WHERE id = $1 RETURNING id`, [orgB])),
     ]);
@@ -279,17 +168,17 @@ describe('row-level security', () => {
       database.withUser(viewer, (q) => q(`INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'x', '{}')`, [orgA])),
     ).rejects.toThrow(RLS_ERROR);
     await expect(
-      database.withUser(viewer, (q) => q(`INSERT INTO jobs (org_id, config) VALUES ($1, '{}')`, [orgA])),
+      database.withUser(viewer, (q) => q(`INSERT INTO jobs (org_id, config, created_by) VALUES ($1, '{}', $2)`, [orgA, viewer])),
     ).rejects.toThrow(RLS_ERROR);
     const touched = await database.withUser(viewer, async (q) => [
       ...(await q(`UPDATE workflows SET name = 'v' WHERE id = $1 RETURNING id`, [rowsA.workflows])),
       ...(await q(`DELETE FROM assets WHERE id = $1 RETURNING id`, [rowsA.assets])),
-      ...(await q(`UPDATE job_logs SET message = 'v' WHERE id = $1 RETURNING id`, [rowsA.job_logs])),
+      ...(await q(`UPDATE jobs SET cancel_requested_at = now() WHERE id = $1 RETURNING id`, [rowsA.jobs])),
     ]);
     expect(touched).toEqual([]);
   });
 
-  it('lets owners, admins and editors write content', async () => {
+  it('lets owners, admins and editors write content, and ask a job to stop', async () => {
     for (const name of ['ownerA', 'adminA', 'editorA']) {
       const result = await database.withUser(user[name]!, async (q) => {
         const [wf] = await q<{ id: string }>(
@@ -299,11 +188,14 @@ describe('row-level security', () => {
         const versions = await q(`INSERT INTO workflow_versions (workflow_id, version, graph) VALUES ($1, 1, '{}') RETURNING id`, [
           wf!.id,
         ]);
-        const updated = await q(`UPDATE jobs SET progress = 50 WHERE id = $1 RETURNING progress`, [rowsA.jobs]);
-        const deleted = await q(`DELETE FROM renders WHERE id = $1 RETURNING id`, [rowsA.renders]);
-        return { versions: versions.length, updated, deleted: deleted.length };
+        const cancelled = await q(
+          `UPDATE jobs SET cancel_requested_at = now() WHERE id = $1 RETURNING cancel_requested_at IS NOT NULL AS asked`,
+          [rowsA.jobs],
+        );
+        const deleted = await q(`DELETE FROM asset_versions WHERE id = $1 RETURNING id`, [rowsA.asset_versions]);
+        return { versions: versions.length, cancelled, deleted: deleted.length };
       });
-      expect(result).toEqual({ versions: 1, updated: [{ progress: 50 }], deleted: 1 });
+      expect(result).toEqual({ versions: 1, cancelled: [{ asked: true }], deleted: 1 });
     }
   });
 
@@ -320,31 +212,29 @@ describe('row-level security', () => {
           [orgA],
         ),
       ),
-    ).rejects.toThrow(RLS_ERROR);
+    ).rejects.toThrow(/^permission denied for table invoices$/);
   });
 
   it('lets only the system write usage, quotas, credit packs and audit logs', async () => {
     const owner = user.ownerA!;
-    const attempts: [string, unknown[]][] = [
-      [`INSERT INTO usage_records (org_id, resource_type, cost_usd) VALUES ($1, 'storage', 0)`, [orgA]],
-      [`INSERT INTO quota_limits (org_id) VALUES ($1)`, [orgB]],
+    const attempts: [string, string, unknown[]][] = [
+      ['usage_records', `INSERT INTO usage_records (org_id, resource_type, cost_usd) VALUES ($1, 'storage', 0)`, [orgA]],
+      ['quota_limits', `INSERT INTO quota_limits (org_id) VALUES ($1)`, [orgB]],
       [
+        'credit_packs',
         `INSERT INTO credit_packs (org_id, pack_type, credits_purchased, credits_remaining, price_usd)
          VALUES ($1, 'free', 1000, 1000, 0)`,
         [orgA],
       ],
-      [`INSERT INTO audit_logs (org_id, action, resource_type) VALUES ($1, 'delete', 'job')`, [orgA]],
+      ['audit_logs', `INSERT INTO audit_logs (org_id, action, resource_type) VALUES ($1, 'delete', 'job')`, [orgA]],
+      ['quota_limits', `UPDATE quota_limits SET kai_credits_limit = NULL WHERE org_id = $1`, [orgA]],
+      ['credit_packs', `UPDATE credit_packs SET credits_remaining = 10 WHERE org_id = $1`, [orgA]],
+      ['audit_logs', `DELETE FROM audit_logs WHERE org_id = $1`, [orgA]],
+      ['usage_records', `DELETE FROM usage_records WHERE org_id = $1`, [orgA]],
     ];
-    for (const [text, params] of attempts) {
-      await expect(database.withUser(owner, (q) => q(text, params))).rejects.toThrow(RLS_ERROR);
+    for (const [table, text, params] of attempts) {
+      await expect(database.withUser(owner, (q) => q(text, params))).rejects.toMatchObject(noPrivilege(table).error);
     }
-    const touched = await database.withUser(owner, async (q) => [
-      ...(await q(`UPDATE quota_limits SET kai_credits_limit = NULL WHERE org_id = $1 RETURNING id`, [orgA])),
-      ...(await q(`UPDATE credit_packs SET credits_remaining = 10 WHERE org_id = $1 RETURNING id`, [orgA])),
-      ...(await q(`DELETE FROM audit_logs WHERE org_id = $1 RETURNING id`, [orgA])),
-      ...(await q(`DELETE FROM usage_records WHERE org_id = $1 RETURNING id`, [orgA])),
-    ]);
-    expect(touched).toEqual([]);
   });
 
   it('shows public templates to everyone and lets no org change them', async () => {
@@ -359,6 +249,11 @@ describe('row-level security', () => {
     await expect(
       database.withUser(user.ownerA!, (q) =>
         q(`INSERT INTO templates (org_id, name, aspect, resolution, spec, is_public) VALUES (NULL, 'x', '9:16', 'x', '{}', true)`),
+      ),
+    ).rejects.toThrow(/^permission denied for table templates$/);
+    await expect(
+      database.withUser(user.ownerA!, (q) =>
+        q(`INSERT INTO templates (org_id, name, aspect, resolution, spec) VALUES (NULL, 'x', '9:16', 'x', '{}')`),
       ),
     ).rejects.toThrow(RLS_ERROR);
   });
@@ -460,17 +355,25 @@ describe('row-level security', () => {
     }
   });
 
-  it('lets users manage their own API keys only', async () => {
-    const editor = user.editorA!;
-    const made = await database.withUser(editor, (q) =>
+  it('lets owners and admins create their own keys, and each holder revoke only their own', async () => {
+    const made = await database.withUser(user.adminA!, (q) =>
       q(
-        `INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'mine', 'h-editor', 'fk_') RETURNING name`,
-        [editor, orgA],
+        `INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'mine', 'h-admin', 'fk_') RETURNING name`,
+        [user.adminA, orgA],
       ),
     );
     expect(made).toEqual([{ name: 'mine' }]);
+    const editor = user.editorA!;
     await expect(
       database.withUser(editor, (q) =>
+        q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'x', 'h-editor', 'fk_')`, [
+          editor,
+          orgA,
+        ]),
+      ),
+    ).rejects.toMatchObject(policyRefused('api_keys').error);
+    await expect(
+      database.withUser(user.adminA!, (q) =>
         q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'x', 'h-x', 'fk_')`, [
           user.ownerA,
           orgA,
@@ -478,9 +381,9 @@ describe('row-level security', () => {
       ),
     ).rejects.toThrow(RLS_ERROR);
     await expect(
-      database.withUser(editor, (q) =>
+      database.withUser(user.adminA!, (q) =>
         q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'x', 'h-y', 'fk_')`, [
-          editor,
+          user.adminA,
           orgB,
         ]),
       ),

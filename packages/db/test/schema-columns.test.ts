@@ -175,9 +175,9 @@ const expectedColumns: Record<string, Record<string, string>> = {
     config: nn('jsonb'),
     result: 'jsonb',
     error: 'jsonb',
-    cost_tokens: nn('integer'),
+    cost_tokens: nn('bigint'),
     cost_render_seconds: nn(N(10, 2)),
-    cost_kai_credits: nn('integer'),
+    cost_kai_credits: nn('bigint'),
     cost_total_usd: nn(N(10, 4)),
     queued_at: TS,
     started_at: TS,
@@ -275,13 +275,13 @@ const expectedColumns: Record<string, Record<string, string>> = {
   quota_limits: {
     id: ID,
     org_id: nn(REF),
-    tokens_limit: 'integer',
-    render_seconds_limit: 'integer',
-    kai_credits_limit: 'integer',
+    tokens_limit: 'bigint',
+    render_seconds_limit: 'bigint',
+    kai_credits_limit: 'bigint',
     storage_bytes_limit: 'bigint',
-    tokens_used: nn('integer'),
+    tokens_used: nn('bigint'),
     render_seconds_used: nn(N(10, 2)),
-    kai_credits_used: nn('integer'),
+    kai_credits_used: nn('bigint'),
     storage_bytes_used: nn('bigint'),
     allow_overage: nn('boolean'),
     overage_cap_usd: N(10, 2),
@@ -366,58 +366,60 @@ function dataTypeOf(type: string): string {
   return bare;
 }
 
-// Every foreign key: child column -> parent table, ON DELETE action.
+// Every foreign key: child columns -> parent table and columns, ON DELETE
+// action (with the columns SET NULL clears, when it names them). A reference
+// between two org-scoped tables carries org_id, so it cannot cross orgs.
 const expectedForeignKeys = [
-  'api_keys.org_id -> orgs ON DELETE CASCADE',
-  'api_keys.user_id -> users ON DELETE CASCADE',
-  'asset_versions.asset_id -> assets ON DELETE CASCADE',
-  'assets.created_by -> users ON DELETE SET NULL',
-  'assets.org_id -> orgs ON DELETE CASCADE',
-  'assets.project_id -> projects ON DELETE SET NULL',
-  'audit_logs.org_id -> orgs ON DELETE SET NULL',
-  'audit_logs.user_id -> users ON DELETE SET NULL',
-  'credit_packs.org_id -> orgs ON DELETE CASCADE',
-  'integrations.created_by -> users ON DELETE SET NULL',
-  'integrations.org_id -> orgs ON DELETE CASCADE',
-  'invoices.org_id -> orgs ON DELETE CASCADE',
-  'job_logs.job_id -> jobs ON DELETE CASCADE',
-  'job_nodes.job_id -> jobs ON DELETE CASCADE',
-  'job_nodes.org_id -> orgs ON DELETE CASCADE',
-  'jobs.created_by -> users ON DELETE SET NULL',
-  'jobs.org_id -> orgs ON DELETE CASCADE',
-  'jobs.parent_job_id -> jobs ON DELETE SET NULL',
-  'jobs.project_id -> projects ON DELETE SET NULL',
-  'jobs.schedule_id -> schedules ON DELETE SET NULL',
-  'jobs.template_id -> templates ON DELETE SET NULL',
-  'jobs.workflow_id -> workflows ON DELETE SET NULL',
-  'kai_generations.created_by -> users ON DELETE SET NULL',
-  'kai_generations.job_id -> jobs ON DELETE SET NULL',
-  'kai_generations.org_id -> orgs ON DELETE CASCADE',
-  'org_members.invited_by -> users ON DELETE SET NULL',
-  'org_members.org_id -> orgs ON DELETE CASCADE',
-  'org_members.user_id -> users ON DELETE CASCADE',
-  'orgs.owner_id -> users ON DELETE CASCADE',
-  'projects.created_by -> users ON DELETE SET NULL',
-  'projects.org_id -> orgs ON DELETE CASCADE',
-  'quota_limits.org_id -> orgs ON DELETE CASCADE',
-  'renders.job_id -> jobs ON DELETE CASCADE',
-  'schedules.created_by -> users ON DELETE SET NULL',
-  'schedules.org_id -> orgs ON DELETE CASCADE',
-  'schedules.workflow_id -> workflows ON DELETE CASCADE',
-  'templates.created_by -> users ON DELETE SET NULL',
-  'templates.org_id -> orgs ON DELETE CASCADE',
-  'templates.project_id -> projects ON DELETE CASCADE',
-  'usage_records.job_id -> jobs ON DELETE SET NULL',
-  'usage_records.org_id -> orgs ON DELETE CASCADE',
-  'usage_records.user_id -> users ON DELETE SET NULL',
-  'webhook_deliveries.webhook_id -> webhooks ON DELETE CASCADE',
-  'webhooks.created_by -> users ON DELETE SET NULL',
-  'webhooks.org_id -> orgs ON DELETE CASCADE',
-  'workflow_versions.created_by -> users ON DELETE SET NULL',
-  'workflow_versions.workflow_id -> workflows ON DELETE CASCADE',
-  'workflows.created_by -> users ON DELETE SET NULL',
-  'workflows.org_id -> orgs ON DELETE CASCADE',
-  'workflows.project_id -> projects ON DELETE SET NULL',
+  'api_keys (org_id) -> orgs (id) ON DELETE CASCADE',
+  'api_keys (user_id) -> users (id) ON DELETE CASCADE',
+  'asset_versions (asset_id) -> assets (id) ON DELETE CASCADE',
+  'assets (created_by) -> users (id) ON DELETE SET NULL',
+  'assets (org_id) -> orgs (id) ON DELETE CASCADE',
+  'assets (project_id, org_id) -> projects (id, org_id) ON DELETE SET NULL (project_id)',
+  'audit_logs (org_id) -> orgs (id) ON DELETE SET NULL',
+  'audit_logs (user_id) -> users (id) ON DELETE SET NULL',
+  'credit_packs (org_id) -> orgs (id) ON DELETE CASCADE',
+  'integrations (created_by) -> users (id) ON DELETE SET NULL',
+  'integrations (org_id) -> orgs (id) ON DELETE CASCADE',
+  'invoices (org_id) -> orgs (id) ON DELETE CASCADE',
+  'job_logs (job_id) -> jobs (id) ON DELETE CASCADE',
+  'job_nodes (job_id, org_id) -> jobs (id, org_id) ON DELETE CASCADE',
+  'job_nodes (org_id) -> orgs (id) ON DELETE CASCADE',
+  'jobs (created_by) -> users (id) ON DELETE SET NULL',
+  'jobs (org_id) -> orgs (id) ON DELETE CASCADE',
+  'jobs (parent_job_id, org_id) -> jobs (id, org_id) ON DELETE SET NULL (parent_job_id)',
+  'jobs (project_id, org_id) -> projects (id, org_id) ON DELETE SET NULL (project_id)',
+  'jobs (schedule_id, org_id) -> schedules (id, org_id) ON DELETE SET NULL (schedule_id)',
+  'jobs (template_id) -> templates (id) ON DELETE SET NULL',
+  'jobs (workflow_id, org_id) -> workflows (id, org_id) ON DELETE SET NULL (workflow_id)',
+  'kai_generations (created_by) -> users (id) ON DELETE SET NULL',
+  'kai_generations (job_id, org_id) -> jobs (id, org_id) ON DELETE SET NULL (job_id)',
+  'kai_generations (org_id) -> orgs (id) ON DELETE CASCADE',
+  'org_members (invited_by) -> users (id) ON DELETE SET NULL',
+  'org_members (org_id) -> orgs (id) ON DELETE CASCADE',
+  'org_members (user_id) -> users (id) ON DELETE CASCADE',
+  'orgs (owner_id) -> users (id) ON DELETE CASCADE',
+  'projects (created_by) -> users (id) ON DELETE SET NULL',
+  'projects (org_id) -> orgs (id) ON DELETE CASCADE',
+  'quota_limits (org_id) -> orgs (id) ON DELETE CASCADE',
+  'renders (job_id) -> jobs (id) ON DELETE CASCADE',
+  'schedules (created_by) -> users (id) ON DELETE SET NULL',
+  'schedules (org_id) -> orgs (id) ON DELETE CASCADE',
+  'schedules (workflow_id, org_id) -> workflows (id, org_id) ON DELETE CASCADE',
+  'templates (created_by) -> users (id) ON DELETE SET NULL',
+  'templates (org_id) -> orgs (id) ON DELETE CASCADE',
+  'templates (project_id, org_id) -> projects (id, org_id) ON DELETE CASCADE',
+  'usage_records (job_id, org_id) -> jobs (id, org_id) ON DELETE SET NULL (job_id)',
+  'usage_records (org_id) -> orgs (id) ON DELETE CASCADE',
+  'usage_records (user_id) -> users (id) ON DELETE SET NULL',
+  'webhook_deliveries (webhook_id) -> webhooks (id) ON DELETE CASCADE',
+  'webhooks (created_by) -> users (id) ON DELETE SET NULL',
+  'webhooks (org_id) -> orgs (id) ON DELETE CASCADE',
+  'workflow_versions (created_by) -> users (id) ON DELETE SET NULL',
+  'workflow_versions (workflow_id) -> workflows (id) ON DELETE CASCADE',
+  'workflows (created_by) -> users (id) ON DELETE SET NULL',
+  'workflows (org_id) -> orgs (id) ON DELETE CASCADE',
+  'workflows (project_id, org_id) -> projects (id, org_id) ON DELETE SET NULL (project_id)',
 ];
 
 describe('schema: tables and columns', () => {
@@ -542,14 +544,25 @@ describe('schema: tables and columns', () => {
 
   it('has exactly the expected foreign keys', async () => {
     const rows = await database.query<{ fk: string }>(`
-      SELECT r.relname || '.' || a.attname || ' -> ' || c.confrelid::regclass::text || ' ON DELETE ' ||
-             CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'a' THEN 'NO ACTION'
-                                WHEN 'r' THEN 'RESTRICT' WHEN 'd' THEN 'SET DEFAULT' END AS fk
-      FROM pg_constraint c
-      JOIN pg_class r ON r.oid = c.conrelid
-      JOIN pg_namespace n ON n.oid = r.relnamespace
-      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-      WHERE c.contype = 'f' AND n.nspname = 'public' AND NOT r.relispartition
+      WITH keys AS (
+        SELECT c.*,
+               (SELECT string_agg(a.attname, ', ' ORDER BY k.n) FROM unnest(c.conkey) WITH ORDINALITY k (attnum, n)
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS child_columns,
+               (SELECT string_agg(a.attname, ', ' ORDER BY k.n) FROM unnest(c.confkey) WITH ORDINALITY k (attnum, n)
+                JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) AS parent_columns,
+               (SELECT string_agg(a.attname, ', ' ORDER BY k.n) FROM unnest(c.confdelsetcols) WITH ORDINALITY k (attnum, n)
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS set_columns
+        FROM pg_constraint c
+        JOIN pg_class r ON r.oid = c.conrelid
+        JOIN pg_namespace n ON n.oid = r.relnamespace
+        WHERE c.contype = 'f' AND n.nspname = 'public' AND NOT r.relispartition
+      )
+      SELECT conrelid::regclass::text || ' (' || child_columns || ') -> ' || confrelid::regclass::text ||
+             ' (' || parent_columns || ') ON DELETE ' ||
+             CASE confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'a' THEN 'NO ACTION'
+                              WHEN 'r' THEN 'RESTRICT' WHEN 'd' THEN 'SET DEFAULT' END ||
+             coalesce(' (' || set_columns || ')', '') AS fk
+      FROM keys
       ORDER BY 1`);
     expect(rows.map((r) => r.fk)).toEqual(expectedForeignKeys);
   });
@@ -567,6 +580,8 @@ describe('schema: tables and columns', () => {
           WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1] AND i.indpred IS NULL
         )`);
     // Partitions included: their indexes come from the partitioned table's.
+    // A key on (reference, org_id) is served by the index on its reference
+    // column: one row per reference, whose org_id is then compared.
     expect(missing).toEqual([]);
   });
 
@@ -629,14 +644,18 @@ describe('schema: tables and columns', () => {
       'credit_packs UNIQUE (stripe_payment_id)',
       'invoices UNIQUE (stripe_invoice_id)',
       'job_nodes UNIQUE (job_id, node_id)',
+      'jobs UNIQUE (id, org_id)',
       'jobs UNIQUE (org_id, idempotency_key)',
       'jobs UNIQUE (schedule_id, scheduled_for)',
       'org_members UNIQUE (org_id, user_id)',
       'orgs UNIQUE (slug)',
+      'projects UNIQUE (id, org_id)',
       'quota_limits UNIQUE (org_id)',
       'renders UNIQUE (job_id)',
+      'schedules UNIQUE (id, org_id)',
       'users UNIQUE (email)',
       'workflow_versions UNIQUE (workflow_id, version)',
+      'workflows UNIQUE (id, org_id)',
     ]);
   });
 
@@ -663,8 +682,8 @@ describe('schema: tables and columns', () => {
       ['workflows_status_check', `INSERT INTO workflows (org_id, name, graph, status) VALUES ($1, 'w', '{}', 'live')`, [orgId]],
       [
         'assets_type_check',
-        `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'gif', 'upload', 'k')`,
-        [orgId],
+        `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'gif', 'upload', $2)`,
+        [orgId, `orgs/${orgId}/k.gif`],
       ],
       [
         'kai_generations_type_check',

@@ -59,16 +59,16 @@ const tables: { table: string; prefix: string; insert: (ids: Ids) => [string, un
     table: 'assets',
     prefix: 'asset',
     insert: (ids) => [
-      `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'video', 'upload', 'k/v.mp4')`,
-      [ids.orgs],
+      `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'video', 'upload', $2)`,
+      [ids.orgs, `orgs/${ids.orgs}/assets/v.mp4`],
     ],
   },
   {
     table: 'asset_versions',
     prefix: 'aver',
     insert: (ids) => [
-      `INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 1, 'k/v1.mp4')`,
-      [ids.assets],
+      `INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 1, $2)`,
+      [ids.assets, `orgs/${ids.orgs}/assets/v1.mp4`],
     ],
   },
   {
@@ -268,6 +268,46 @@ describe('schema: ids and timestamps', () => {
       [id, before!.updated_at, before!.created_at],
     );
     expect(after).toEqual({ advanced: true, created_same: true });
+  });
+
+  it.each(tables.map((t) => [t.table, t.prefix]))(
+    '%s refuses an id that is not %s_ and 1 to 100 of [A-Za-z0-9_-]',
+    async (table, prefix) => {
+      const [check] = await database.query<{ definition: string }>(
+        `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
+        [table, `${table}_id_check`],
+      );
+      expect(check!.definition).toBe(`CHECK (((id)::text ~ '^${prefix}_[A-Za-z0-9_-]{1,100}$'::text))`);
+      const refused = [
+        `${prefix}_`,
+        `${prefix}_${'a'.repeat(101)}`,
+        `${prefix}_a/b`,
+        `${prefix}_..`,
+        `${prefix}_a\\b`,
+        `${prefix}_a b`,
+        `${prefix}_a\nb`,
+        `${prefix}-a`,
+        `x${prefix}_a`,
+        `${prefix.toUpperCase()}_a`,
+      ];
+      for (const id of refused) {
+        await expect(database.query(`UPDATE ${table} SET id = $2 WHERE id = $1`, [ids[table], id])).rejects.toMatchObject({
+          code: '23514',
+          constraint: `${table}_id_check`,
+        });
+      }
+    },
+  );
+
+  it('accepts chosen ids of the seeds and ids of 100 characters', async () => {
+    const accepted = ['log_given_01', 'log_a-b_C', `log_${'x'.repeat(100)}`];
+    for (const id of accepted) {
+      const [row] = await database.query<{ id: string }>(
+        `INSERT INTO job_logs (id, job_id, level, message) VALUES ($1, $2, 'info', 'x') RETURNING id`,
+        [id, ids.jobs],
+      );
+      expect(row!.id).toBe(id);
+    }
   });
 
   it('keeps an id given explicitly', async () => {
