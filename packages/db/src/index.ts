@@ -1,5 +1,6 @@
 export { createDatabase, type DatabaseOptions } from './create-database';
-export { checkDatabaseConnection } from './check-connection';
+export { checkDatabaseConnection, postgresCheck } from './check-connection';
+export { isDatabaseUnreachable, databaseUnreachable } from './database-unreachable';
 export { migrateToLatest, migrateOrThrow, type MigrationResult, type MigrationRunResult, type MigrateOptions } from './migrator/sql-migrator';
 export { migrationTable } from './migrator/applied-migrations';
 export { readMigrationStatus, migrationsCheck, describeMigrationStatus, type MigrationStatus } from './migrator/migration-status';
