@@ -12,6 +12,8 @@ export interface AppDependencies {
   logger: Logger;
   queues: Queue[];
   boardPassword?: string;
+  /** The migrations readiness compares the database with; the shipped ones by default. */
+  migrationsDir?: string;
 }
 
 /** Builds the HTTP app without listening, so tests drive it with `inject()`. */
