@@ -9,7 +9,11 @@ async function main(): Promise<void> {
   const env = readApiEnv();
   const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
 
-  const db = createDatabase({ url: env.DATABASE_URL, applicationName: 'fenta-api' });
+  const db = createDatabase({
+    url: env.DATABASE_URL,
+    applicationName: 'fenta-api',
+    onConnectionError: (error) => logger.warn({ err: error.message }, 'PostgreSQL dropped a connection; the pool opens a new one when needed'),
+  });
   await checkDatabaseConnection(db, env.DATABASE_URL);
   const redis = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-api' });
   await connectRedis(redis, env.REDIS_URL);

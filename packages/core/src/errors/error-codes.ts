@@ -238,7 +238,7 @@ export const errorCodes = {
     status: 400,
     retryable: false,
     message: 'Request is invalid: {reason}',
-    description: 'A field of the request does not match the route\'s schema (details.problems names each path), or the request is otherwise malformed.',
+    description: 'A field of the request does not match the route\'s schema (details.problems names each path and what is wrong), or the request is refused for a reason no other code names (the message says which).',
   },
   REQUEST_BODY_MALFORMED: {
     status: 400,
@@ -267,7 +267,7 @@ export const errorCodes = {
   REQUEST_URL_INVALID: {
     status: 400,
     retryable: false,
-    message: 'URL part {part} is not validly encoded',
+    message: 'URL {url} is not validly percent-encoded',
     description: 'A part of the URL path is not valid percent-encoding.',
   },
   REQUEST_URL_TOO_LONG: {
