@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from '@fenta/core';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/register-error-handling';
 import { requestIdFor } from './http/request-id';
+import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
 import { registerHealthRoutes } from './routes/health.routes';
 import { registerBoard } from './routes/board.routes';
 
@@ -14,6 +15,8 @@ export interface AppDependencies {
   logger: Logger;
   queues: Queue[];
   boardPassword?: string;
+  /** Which proxies may say who the client is; none by default. */
+  trustProxy?: TrustProxy;
   /** The migrations readiness compares the database with; the shipped ones by default. */
   migrationsDir?: string;
 }
@@ -23,7 +26,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const app: FastifyInstance = Fastify({
     // pino 10's Logger type is a superset fastify's typings do not name; it is the same object at runtime.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
-    trustProxy: false,
+    trustProxy: fastifyTrustProxy(deps.trustProxy ?? false),
     genReqId: requestIdFor,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     frameworkErrors: answerFrameworkError,

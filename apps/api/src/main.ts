@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   await assertNoEviction(redis);
   const renders = new Queue(queueNames.renders, { connection: redis, prefix: defaultQueuePrefix });
 
-  const app = await buildApp({ db, redis, logger, queues: [renders], boardPassword: env.FENTA_BOARD_PASSWORD });
+  const app = await buildApp({ db, redis, logger, queues: [renders], boardPassword: env.FENTA_BOARD_PASSWORD, trustProxy: env.FENTA_TRUST_PROXY });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
 
   handleShutdownSignals({
