@@ -1,8 +1,11 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
-import { FentaError, isFentaError, type Logger } from '@fenta/core';
+import type { Logger } from '@fenta/core';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/register-error-handling';
+import { requestIdFor } from './http/request-id';
+import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
 import { registerHealthRoutes } from './routes/health.routes';
 import { registerBoard } from './routes/board.routes';
 
@@ -12,25 +15,24 @@ export interface AppDependencies {
   logger: Logger;
   queues: Queue[];
   boardPassword?: string;
+  /** Which proxies may say who the client is; none by default. */
+  trustProxy?: TrustProxy;
+  /** The migrations readiness compares the database with; the shipped ones by default. */
+  migrationsDir?: string;
 }
 
 /** Builds the HTTP app without listening, so tests drive it with `inject()`. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
-  // pino 10's Logger type is a superset fastify's typings do not name; it is the same object at runtime.
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.logger as unknown as FastifyBaseLogger, trustProxy: false });
-
-  app.setErrorHandler((error, request, reply) => {
-    if (isFentaError(error)) {
-      if (error.status >= 500) request.log.error({ err: error }, error.message);
-      return reply.status(error.status).send(error.toBody());
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send(new FentaError('INTERNAL').toBody());
+  const app: FastifyInstance = Fastify({
+    // pino 10's Logger type is a superset fastify's typings do not name; it is the same object at runtime.
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    trustProxy: fastifyTrustProxy(deps.trustProxy ?? false),
+    genReqId: requestIdFor,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
-  app.setNotFoundHandler((request, reply) => {
-    const error = new FentaError('NOT_FOUND', { method: request.method, url: request.url.split('?')[0] ?? '' });
-    return reply.status(404).send(error.toBody());
-  });
+  registerErrorHandling(app);
 
   registerHealthRoutes(app, deps);
   if (deps.boardPassword) await registerBoard(app, { queues: deps.queues, password: deps.boardPassword });

@@ -8,14 +8,18 @@ async function main(): Promise<void> {
   const env = readApiEnv();
   const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
 
-  const db = createDatabase({ url: env.DATABASE_URL, applicationName: 'fenta-api' });
+  const db = createDatabase({
+    url: env.DATABASE_URL,
+    applicationName: 'fenta-api',
+    onConnectionError: (error) => logger.warn({ err: error.message }, 'PostgreSQL dropped a connection; the pool opens a new one when needed'),
+  });
   await checkDatabaseConnection(db, env.DATABASE_URL);
   const redis = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-api' });
   await connectRedis(redis, env.REDIS_URL);
   await assertNoEviction(redis);
   const renders = createRenderQueue({ connection: redis });
 
-  const app = await buildApp({ db, redis, logger, queues: [renders], boardPassword: env.FENTA_BOARD_PASSWORD });
+  const app = await buildApp({ db, redis, logger, queues: [renders], boardPassword: env.FENTA_BOARD_PASSWORD, trustProxy: env.FENTA_TRUST_PROXY });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
 
   handleShutdownSignals({

@@ -51,14 +51,16 @@ describe('api app', () => {
   it('answers an unknown route with a coded 404 body', async () => {
     const response = await app.inject({ method: 'POST', url: '/v0/nothing?x=1' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route POST /v0/nothing' } });
+    expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route POST /v0/nothing', request_id: response.headers['x-request-id'] } });
   });
 
   it('guards Bull Board with the operator password', async () => {
     const anonymous = await app.inject({ method: 'GET', url: '/admin/queues' });
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.headers['www-authenticate']).toBe('Basic realm="Fenta queues", charset="UTF-8"');
-    expect(anonymous.json().error.code).toBe('BOARD_UNAUTHORIZED');
+    expect(anonymous.json()).toEqual({
+      error: { code: 'BOARD_UNAUTHORIZED', message: 'Bull Board needs the operator password (HTTP basic auth, user "operator")', request_id: anonymous.headers['x-request-id'] },
+    });
 
     const wrong = await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic('operator', 'nope') } });
     expect(wrong.statusCode).toBe(401);

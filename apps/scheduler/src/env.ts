@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { logLevelSchema, parseEnv, urlSchema } from '@fenta/core';
+import { logLevelSchema, optionalPortSchema, parseEnv, urlSchema } from '@fenta/core';
 
 const schema = z.object({
   DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
   REDIS_URL: urlSchema('redis:', 'rediss:'),
   /** How often partition upkeep and the daily-usage refresh run. */
   FENTA_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1_000, 'must be at least 1000').default(3_600_000),
+  /** /healthz and /readyz are served on this port only when it is set. */
+  FENTA_HEALTH_PORT: optionalPortSchema,
+  FENTA_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: logLevelSchema.default('info'),
 });
 

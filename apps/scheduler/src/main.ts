@@ -3,6 +3,7 @@ import { checkDatabaseConnection, createDatabase } from '@fenta/db';
 import { assertNoEviction, connectRedis, createRedisConnection } from '@fenta/queue';
 import { readSchedulerEnv } from './env';
 import { startMaintenanceLoop } from './maintenance-loop';
+import { startSchedulerHealth } from './start-scheduler-health';
 
 async function main(): Promise<void> {
   const env = readSchedulerEnv();
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   await connectRedis(redis, env.REDIS_URL);
   await assertNoEviction(redis);
 
+  const health = await startSchedulerHealth({ port: env.FENTA_HEALTH_PORT, host: env.FENTA_HEALTH_HOST, db, redis, logger });
   const maintenance = startMaintenanceLoop({ db, logger, intervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS });
   logger.info({ maintenanceIntervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS }, 'scheduler ready');
 
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
     graceMs: 15_000,
     shutdown: async () => {
       await maintenance.stop();
+      await health?.close();
       await redis.quit();
       await db.destroy();
     },

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { logLevelSchema, parseEnv, urlSchema } from '@fenta/core';
+import { logLevelSchema, optionalPortSchema, parseEnv, urlSchema } from '@fenta/core';
 
 const optionalSecret = z
   .string()
@@ -35,6 +35,9 @@ const schema = z.object({
   OPENAI_TRANSCRIPTION_MODEL: z.string().min(1).default('whisper-1'),
   PEXELS_API_KEY: optionalSecret,
   PIXABAY_API_KEY: optionalSecret,
+  /** /healthz and /readyz are served on this port only when it is set. */
+  FENTA_HEALTH_PORT: optionalPortSchema,
+  FENTA_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: logLevelSchema.default('info'),
 });
 

@@ -5,6 +5,7 @@ import { assertNoEviction, connectRedis, createRedisConnection, defaultQueuePref
 import { createStorage, readStorageConfig } from '@fenta/storage';
 import { readWorkerEnv } from './env';
 import { startRenderWorker } from './start-render-worker';
+import { startWorkerHealth } from './start-worker-health';
 
 async function main(): Promise<void> {
   const env = readWorkerEnv();
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     concurrency: env.FENTA_WORKER_CONCURRENCY,
     logger,
   });
+  const health = await startWorkerHealth({ port: env.FENTA_HEALTH_PORT, host: env.FENTA_HEALTH_HOST, db, redisUrl: env.REDIS_URL, worker: running.worker, logger });
   logger.info(
     {
       concurrency: env.FENTA_WORKER_CONCURRENCY,
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
     graceMs: env.FENTA_WORKER_GRACE_MS + 15_000,
     shutdown: async () => {
       await running.shutdown(env.FENTA_WORKER_GRACE_MS);
+      // Closed after the worker, so readiness says 'closing' while running jobs finish.
+      await health?.close();
       await db.destroy();
     },
   });

@@ -1,6 +1,9 @@
 export { createDatabase, type DatabaseOptions } from './create-database';
-export { checkDatabaseConnection } from './check-connection';
-export { migrateToLatest, migrateOrThrow, migrationTable, type MigrationResult, type MigrationRunResult, type MigrateOptions } from './migrator/sql-migrator';
+export { checkDatabaseConnection, postgresCheck } from './check-connection';
+export { isDatabaseUnreachable, databaseUnreachable } from './database-unreachable';
+export { migrateToLatest, migrateOrThrow, type MigrationResult, type MigrationRunResult, type MigrateOptions } from './migrator/sql-migrator';
+export { migrationTable } from './migrator/applied-migrations';
+export { readMigrationStatus, migrationsCheck, describeMigrationStatus, type MigrationStatus } from './migrator/migration-status';
 export { readMigrationFiles, defaultMigrationsDir, type MigrationFile } from './migrator/migration-files';
 export type * from './schema/tables';
 export { ensurePartitions, refreshDailyUsage, withTryAdvisoryLock } from './maintenance/maintenance.queries';

@@ -12,3 +12,5 @@ export {
   type RenderQueueLocation,
   type RenderWorkerOptions,
 } from './render-queue';
+export { redisCheck } from './redis-check';
+export { isRedisUnreachable } from './redis-unreachable';

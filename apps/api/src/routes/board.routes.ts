@@ -5,6 +5,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { FentaError } from '@fenta/core';
+import { errorBody } from '../http/error-body';
 
 export const boardPath = '/admin/queues';
 export const boardUser = 'operator';
@@ -23,7 +24,7 @@ export async function registerBoard(app: FastifyInstance, options: { queues: Que
         return reply
           .status(401)
           .header('www-authenticate', 'Basic realm="Fenta queues", charset="UTF-8"')
-          .send(new FentaError('BOARD_UNAUTHORIZED').toBody());
+          .send(errorBody(new FentaError('BOARD_UNAUTHORIZED'), request.id));
       }
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: boardPath });

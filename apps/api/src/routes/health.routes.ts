@@ -1,40 +1,41 @@
-import type { FastifyInstance } from 'fastify';
-import { sql, type Kysely } from 'kysely';
+import type { FastifyInstance, LogLevel } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
-
-type Check = 'ok' | 'down';
-
-const lostStatuses = new Set(['reconnecting', 'close', 'end']);
+import { runReadinessChecks } from '@fenta/core';
+import { migrationsCheck, postgresCheck } from '@fenta/db';
+import { redisCheck } from '@fenta/queue';
 
 /**
- * `GET /health`: 200 when PostgreSQL and Redis both answer, 503 naming the
- * one that does not, so a load balancer and an operator read the same thing.
+ * `GET /healthz`: the process is alive and its event loop answers (no
+ * dependency is asked, so a database outage never gets the API restarted).
+ * `GET /readyz`: PostgreSQL and Redis answer and the database's migrations
+ * are those of this build: 200, or 503 naming each failing check.
+ * `GET /health`: the older PostgreSQL-and-Redis check `./fenta up` waits on.
  */
-export function registerHealthRoutes(app: FastifyInstance, deps: { db: Kysely<any>; redis: Redis }): void {
+export function registerHealthRoutes(app: FastifyInstance, deps: { db: Kysely<any>; redis: Redis; migrationsDir?: string }): void {
+  const connections = { postgres: postgresCheck(deps.db), redis: redisCheck(deps.redis) };
+  const readiness = { ...connections, migrations: migrationsCheck(deps.db, { migrationsDir: deps.migrationsDir }) };
+  const probeRoute = { logLevel: probeLogLevel(app) };
+
+  app.get('/healthz', probeRoute, async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+
+  app.get('/readyz', probeRoute, async (request, reply) => {
+    const report = await runReadinessChecks(readiness);
+    if (!report.ready) request.log.warn({ checks: report.body.checks }, 'not ready');
+    return reply.status(report.ready ? 200 : 503).header('cache-control', 'no-store').send(report.body);
+  });
+
   app.get('/health', async (_request, reply) => {
-    const [postgres, redis] = await Promise.all([
-      probe(() => sql`SELECT 1`.execute(deps.db)),
-      // A client that lost its connection queues commands until it reconnects; report it down at once instead.
-      lostStatuses.has(deps.redis.status) ? Promise.resolve<Check>('down') : probe(() => deps.redis.ping()),
-    ]);
-    const ok = postgres === 'ok' && redis === 'ok';
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks: { postgres, redis } });
+    const report = await runReadinessChecks(connections);
+    return reply.status(report.ready ? 200 : 503).send({ status: report.ready ? 'ok' : 'degraded', checks: report.body.checks });
   });
 }
 
-async function probe(check: () => Promise<unknown>, timeoutMs = 2_000): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-      }),
-    ]);
-    return 'ok';
-  } catch {
-    return 'down';
-  } finally {
-    clearTimeout(timer);
-  }
+// Probes come every few seconds; their request lines would drown everything else, so they log from `warn`
+// (a failing readiness still does), or from the app's own level when that is stricter still.
+const levels: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function probeLogLevel(app: FastifyInstance): LogLevel {
+  const current = levels.find((level) => level === app.log.level);
+  return current !== undefined && levels.indexOf(current) > levels.indexOf('warn') ? current : 'warn';
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, portSchema, urlSchema } from './parse-env';
+import { optionalPortSchema, parseEnv, portSchema, urlSchema } from './parse-env';
 
 const schema = z.object({
   DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
@@ -31,5 +31,20 @@ describe('parseEnv', () => {
 
   it('reports a missing required variable', () => {
     expect(() => parseEnv(schema, {})).toThrow(/^Configuration is invalid: DATABASE_URL: /);
+  });
+});
+
+describe('optionalPortSchema', () => {
+  const health = z.object({ FENTA_HEALTH_PORT: optionalPortSchema });
+
+  it('reads unset and empty as off, a number as the port', () => {
+    expect(parseEnv(health, {})).toEqual({ FENTA_HEALTH_PORT: undefined });
+    expect(parseEnv(health, { FENTA_HEALTH_PORT: '' })).toEqual({ FENTA_HEALTH_PORT: undefined });
+    expect(parseEnv(health, { FENTA_HEALTH_PORT: '9464' })).toEqual({ FENTA_HEALTH_PORT: 9464 });
+  });
+
+  it('refuses what is not a port, naming the variable', () => {
+    expect(() => parseEnv(health, { FENTA_HEALTH_PORT: '0' })).toThrow('Configuration is invalid: FENTA_HEALTH_PORT: must be between 1 and 65535');
+    expect(() => parseEnv(health, { FENTA_HEALTH_PORT: 'http' })).toThrow('Configuration is invalid: FENTA_HEALTH_PORT: must be a port number');
   });
 });

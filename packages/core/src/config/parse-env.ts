@@ -26,6 +26,9 @@ export const portSchema = z.coerce
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
+/** A port that may be unset, or set empty, to leave what it serves off. */
+export const optionalPortSchema = z.preprocess((value) => (value === '' ? undefined : value), portSchema.optional());
+
 /** A connection URL whose scheme is one of `protocols` (e.g. `postgres:`, `redis:`). */
 export function urlSchema(...protocols: string[]) {
   return z.string().refine(

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { FentaError } from '@fenta/core';
+import { migrationTable, readAppliedMigrations } from './applied-migrations';
 import { readMigrationFiles, type MigrationFile } from './migration-files';
 
 /** What happened to one migration in a run. */
@@ -20,9 +21,6 @@ export interface MigrateOptions {
   /** Called after each migration is applied, for progress logs. */
   onApplied?: (result: MigrationResult) => void;
 }
-
-/** The table that records which migrations landed, and with what content. */
-export const migrationTable = 'fenta_migrations';
 
 // Any constant works; it only has to be the same in every process that migrates.
 const advisoryLockKey = 7_302_114_583;
@@ -46,18 +44,14 @@ export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions =
           applied_at timestamptz NOT NULL DEFAULT now(),
           duration_ms integer NOT NULL
         )`.execute(conn);
-      const applied = await conn
-        .selectFrom(migrationTable)
-        .select(['name', 'checksum'])
-        .orderBy('name')
-        .execute();
+      const applied = await readAppliedMigrations(conn);
 
-      const problem = findDrift(files, applied as { name: string; checksum: string }[]);
+      const problem = findDrift(files, applied);
       if (problem) {
         return { results: files.map((file) => ({ name: file.name, status: 'not-run' as const })), error: problem };
       }
 
-      const landed = new Set(applied.map((row) => row.name as string));
+      const landed = new Set(applied.map((row) => row.name));
       const results: MigrationResult[] = [];
       let error: FentaError | undefined;
       for (const file of files) {
