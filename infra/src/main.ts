@@ -1,12 +1,14 @@
 import { CommandFailure } from './cli/command-failure';
 import { describeFailure } from './cli/describe-failure';
 import { runCodegen } from './codegen/run-codegen';
+import { runMigrate } from './migrate/run-migrate';
 import { runRender } from './render/run-render';
 import { runUp } from './up/run-up';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   up: { run: runUp, summary: 'start the whole stack on embedded defaults and render the demo short' },
   render: { run: runRender, summary: 'run a workflow file through the running stack: render <workflow.json> [--var key=value ...]' },
+  migrate: { run: runMigrate, summary: 'apply the pending migrations to DATABASE_URL' },
   codegen: { run: runCodegen, summary: 'regenerate the kysely types of packages/db from the migrations' },
 };
 
