@@ -57,6 +57,21 @@ describe('fenta command failures', () => {
     }
   });
 
+  it('up reports a local service that cannot start, with its output under the line', async () => {
+    // Where redis-server would keep its data there is a file: the service cannot start, PostgreSQL (given) is never reached.
+    const blocked = await mkdtemp(path.join(tmpdir(), 'fenta-cli-blocked-'));
+    try {
+      await writeFile(path.join(blocked, 'redis'), '');
+      const up = await runCli(['up'], { FENTA_DATA_DIR: blocked, DATABASE_URL: 'postgres://fenta@127.0.0.1:1/fenta', FENTA_API_PORT: String(await findFreePort()), FENTA_REDIS_PORT: String(await findFreePort()) });
+      expect({ code: up.code, stderr: up.stderr }).toEqual({
+        code: 1,
+        stderr: `fenta up: SERVICE_START_FAILED: redis-server did not start: EEXIST: file already exists, mkdir '${path.join(blocked, 'redis')}' — fix: correct what the reason names (a path, a program), then run again\n`,
+      });
+    } finally {
+      await rm(blocked, { recursive: true, force: true });
+    }
+  });
+
   it('up refuses to start a second stack on the data folder of a running one', async () => {
     // A live process whose command line looks like the supervisor's.
     const supervisor = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 60_000)', 'main.js'], { stdio: 'ignore' });

@@ -10,6 +10,7 @@ export function serviceStartFailure(service: string): (error: unknown) => never 
   return (error: unknown) => {
     if (isFentaError(error) || !(error instanceof Error)) throw error;
     const [reason = '', ...output] = error.message.split('\n').filter((line) => line.trim() !== '');
-    throw CommandFailure.of('SERVICE_START_FAILED', { service, reason: reason.replace(/:$/, '') }, { details: output });
+    const fix = output.length > 0 ? undefined : 'correct what the reason names (a path, a program), then run again';
+    throw CommandFailure.of('SERVICE_START_FAILED', { service, reason: reason.replace(/:$/, '') }, { details: output, fix });
   };
 }
