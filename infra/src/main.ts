@@ -1,33 +1,44 @@
+import { CommandFailure } from './cli/command-failure';
+import { describeFailure } from './cli/describe-failure';
 import { runCodegen } from './codegen/run-codegen';
+import { runMigrate } from './migrate/run-migrate';
 import { runRender } from './render/run-render';
 import { runUp } from './up/run-up';
 
-const usage = `usage: ./fenta <command>
-  up      start the whole stack on embedded defaults and render the demo short
-  test    run the whole test suite against services it starts itself
-  codegen regenerate the kysely types of packages/db from the migrations
-  render  run a workflow file through the running stack: ./fenta render <workflow.json> [--var key=value]
-`;
+const commands: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  up: { run: runUp, summary: 'start the whole stack on embedded defaults and render the demo short' },
+  render: { run: runRender, summary: 'run a workflow file through the running stack: render <workflow.json> [--var key=value ...]' },
+  migrate: { run: runMigrate, summary: 'apply the pending migrations to DATABASE_URL' },
+  codegen: { run: runCodegen, summary: 'regenerate the kysely types of packages/db from the migrations' },
+};
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'up':
-      return runUp();
-    case 'codegen':
-      return runCodegen();
-    case 'render':
-      return runRender(rest);
-    default:
-      process.stderr.write(command ? `unknown command: ${command}\n${usage}` : usage);
-      return 2;
-  }
+function usage(): string {
+  return `usage: node infra/dist/main.js <command> (./fenta <command> in a checkout)\n${Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(8)}${summary}`).join('\n')}\n`;
 }
 
-main(process.argv.slice(2)).then(
+async function main(command: string | undefined, argv: string[]): Promise<number> {
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const known = isCommand(command) ? commands[command] : undefined;
+  if (!known) {
+    throw CommandFailure.of('CLI_USAGE', { reason: command === undefined ? 'no command given' : `unknown command "${command}"` }, { fix: `run one of: ${Object.keys(commands).join(', ')} (./fenta help lists them all)` });
+  }
+  return known.run(argv);
+}
+
+function isCommand(name: string | undefined): name is string {
+  return name !== undefined && Object.hasOwn(commands, name);
+}
+
+const [command, ...argv] = process.argv.slice(2);
+main(command, argv).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
+    const debug = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+    const { lines, exitCode } = describeFailure(isCommand(command) ? command : undefined, error, { debug });
+    process.stderr.write(`${lines.join('\n')}\n`);
+    process.exit(exitCode);
   },
 );

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '@fenta/local-services';
@@ -127,17 +126,4 @@ describe('./fenta up', () => {
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   }, 240_000);
-
-  it('refuses a busy API port with a message naming the variable', async () => {
-    const blocker = net.createServer();
-    const port = await findFreePort();
-    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
-    try {
-      const up = startUp({ ...env, FENTA_API_PORT: String(port) });
-      expect(await up.exited).toBe(1);
-      expect(up.output.join('')).toContain(`Port ${port} on 127.0.0.1 is already in use (fenta api); set FENTA_API_PORT to a free port`);
-    } finally {
-      blocker.close();
-    }
-  });
 });

@@ -1,17 +1,19 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createLogger, isFentaError } from '@fenta/core';
 import { createDatabase, getJob, listJobLogs, requestJobCancel } from '@fenta/db';
 import { builtInNodeDefinitionRegistry } from '@fenta/graph';
 import { createJob } from '@fenta/jobs';
 import { createRenderQueue, createRenderQueueEvents } from '@fenta/queue';
 import { createStorage, readStorageConfig } from '@fenta/storage';
+import { CommandFailure } from '../cli/command-failure';
+import { parseCommandArgs } from '../cli/parse-command-args';
 import { readUpEnv } from '../up/up-env';
-import { readStackFile } from '../up/stack-file';
+import { findRunningStack } from './find-running-stack';
+import { jobFailure } from './job-failure';
 import { ProgressBar } from './progress-bar';
 import { parseVariableArgs, readGraphFile } from './read-graph-file';
 
-const usage = 'usage: ./fenta render <workflow.json> [--var key=value ...]';
+const usage = './fenta render <workflow.json> [--var key=value ...]';
 
 /**
  * `./fenta render <graph.json>`: runs a workflow file through the running
@@ -19,14 +21,11 @@ const usage = 'usage: ./fenta render <workflow.json> [--var key=value ...]';
  * prints where the video, thumbnail and captions are. Ctrl-C cancels the job.
  */
 export async function runRender(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { var: { type: 'string', multiple: true } } });
-  const file = positionals[0];
-  if (!file || positionals.length > 1) {
-    process.stderr.write(`${usage}\n`);
-    return 2;
-  }
+  const { values, positionals } = parseCommandArgs(argv, { usage, options: { var: { type: 'string', multiple: true } }, positionals: { min: 1, max: 1, name: 'one workflow file' } });
+  const file = positionals[0]!;
+  const given = parseVariableArgs(values.var ?? [], usage);
   const { graph, variables } = await readGraphFile(file);
-  const stack = await readStackFile(readUpEnv().dataDir);
+  const stack = await findRunningStack(readUpEnv().dataDir);
   const logger = createLogger({ service: 'render', level: 'warn' });
   const db = createDatabase({ url: stack.databaseUrl, poolSize: 2, applicationName: 'fenta-render' });
   const queue = createRenderQueue({ connection: { url: stack.redisUrl } });
@@ -37,7 +36,7 @@ export async function runRender(argv: string[]): Promise<number> {
     await events.waitUntilReady();
     const { job } = await createJob(
       { db, queue, registry: builtInNodeDefinitionRegistry, logger },
-      { orgId: stack.orgId, createdBy: stack.userId, graph, variables: { ...variables, ...parseVariableArgs(values.var ?? []) } },
+      { orgId: stack.orgId, createdBy: stack.userId, graph, variables: { ...variables, ...given } },
     );
     process.stderr.write(`job ${job.id} queued\n`);
     const ended = new Promise<void>((resolve) => {
@@ -59,12 +58,7 @@ export async function runRender(argv: string[]): Promise<number> {
     bar.done();
 
     const row = await getJob(db, job.id);
-    if (row?.status !== 'completed') {
-      const lastLogs = (await listJobLogs(db, job.id)).slice(-8);
-      process.stderr.write(`job ${job.id} ${row?.status ?? 'vanished'}: ${JSON.stringify(row?.error)}\n`);
-      for (const line of lastLogs) process.stderr.write(`  [${line.stage ?? '-'}] ${line.level}: ${line.message}\n`);
-      return 1;
-    }
+    if (row?.status !== 'completed') throw jobFailure(job.id, row, (await listJobLogs(db, job.id)).slice(-8), file);
     const result = row.result as { video_key: string; thumbnail_key: string; srt_key: string; duration: number };
     const where = async (key: string) => {
       const local = storage.localPath(key);
@@ -76,13 +70,8 @@ export async function runRender(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     bar.done();
-    if (isFentaError(error)) {
-      process.stderr.write(`${error.code}: ${error.message}\n`);
-      const problems = (error.details as { problems?: Array<{ path: string; message: string }> } | undefined)?.problems;
-      for (const problem of problems ?? []) process.stderr.write(`  ${problem.path}: ${problem.message}\n`);
-      return 1;
-    }
-    throw error;
+    // main.ts prints the one line; a template the graph names but the org lacks is about this file.
+    throw isFentaError(error) ? CommandFailure.from(error, { file }) : error;
   } finally {
     await events.close();
     await queue.close();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CommandFailure } from '../cli/command-failure';
 
 /** What `./fenta up` tells its user: where the stack is and how to call it. Written to `<data dir>/demo.json`. */
 export interface DemoFile {
@@ -46,6 +47,7 @@ async function readJson<T>(file: string, fallback: T): Promise<T> {
     return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
-    throw new Error(`${file} is not valid JSON; fix or delete it: ${(error as Error).message}`);
+    if (error instanceof SyntaxError) throw CommandFailure.of('CLI_FILE_INVALID', { expected: 'JSON', reason: error.message }, { file, fix: 'correct or delete it; ./fenta up writes it anew' });
+    throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { FentaError } from '@fenta/core';
 
 /**
  * `<data dir>/processes.json` records what a running `./fenta up` started. If
@@ -32,7 +33,7 @@ export class ProcessLedger {
     const stopped: string[] = [];
     if (previous) {
       if (previous.supervisor !== process.pid && isAlive(previous.supervisor) && commandLine(previous.supervisor).includes('main.js')) {
-        throw new Error(`./fenta up is already running (pid ${previous.supervisor}); stop it first, or set FENTA_DATA_DIR for a second stack.`);
+        throw new FentaError('STACK_ALREADY_RUNNING', { dataDir: path.dirname(this.file), pid: previous.supervisor });
       }
       for (const child of previous.children) {
         if (!isAlive(child.pid)) continue;

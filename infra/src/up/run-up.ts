@@ -3,9 +3,12 @@ import path from 'node:path';
 import pino from 'pino';
 import PinoPretty from 'pino-pretty';
 import { assertPortFree, startEmbeddedPostgres, startRedisServer, type RunningPostgres, type RunningRedis } from '@fenta/local-services';
-import { createDatabase, demoWorkflow, ensureDemoApiKey, migrateOrThrow, seedBuiltInTemplates, seedDemoOrg } from '@fenta/db';
+import { checkDatabaseConnection, createDatabase, demoWorkflow, ensureDemoApiKey, migrateOrThrow, seedBuiltInTemplates, seedDemoOrg } from '@fenta/db';
 import { hashApiKey, issueApiKey, redactedPaths } from '@fenta/core';
 import { assertNoEviction, connectRedis, createRedisConnection } from '@fenta/queue';
+import { CommandFailure } from '../cli/command-failure';
+import { parseCommandArgs } from '../cli/parse-command-args';
+import { serviceStartFailure } from '../cli/service-start-failure';
 import { readUpEnv, type UpEnv } from './up-env';
 import { stackFilePath, writeStackFile } from './stack-file';
 import { enqueueDemoRender } from './demo-render';
@@ -23,7 +26,8 @@ const appGraceMs = 35_000;
  * terminal. Ctrl-C (or SIGTERM) stops the apps first, then the services, and
  * leaves no process behind.
  */
-export async function runUp(): Promise<number> {
+export async function runUp(argv: string[]): Promise<number> {
+  parseCommandArgs(argv, { usage: './fenta up' });
   const env = readUpEnv();
   const log = pino(
     { level: env.LOG_LEVEL, base: { service: 'fenta' }, redact: redactedPaths },
@@ -64,8 +68,8 @@ export async function runUp(): Promise<number> {
 
   try {
     await assertPortFree({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT, service: 'fenta api', variable: 'FENTA_API_PORT' });
-    const databaseUrl = env.DATABASE_URL ?? (await startPostgres(env, log, stops, ledger)).url;
-    const redisUrl = env.REDIS_URL ?? (await startRedis(env, log, stops, ledger)).url;
+    const databaseUrl = env.DATABASE_URL ?? (await startPostgres(env, log, stops, ledger).catch(serviceStartFailure('Embedded PostgreSQL'))).url;
+    const redisUrl = env.REDIS_URL ?? (await startRedis(env, log, stops, ledger).catch(serviceStartFailure('redis-server'))).url;
     if (signalled) return 130;
 
     await checkRedis(redisUrl);
@@ -90,11 +94,11 @@ export async function runUp(): Promise<number> {
     }
     const firstExit = Promise.race(services.map((service) => service.exited.then((exit) => ({ service, exit }))));
 
-    const healthy = await Promise.race([waitForHealth(`${apiUrl}/health`, () => signalled !== undefined), firstExit.then(() => false)]);
-    if (!healthy) {
+    const healthy = await Promise.race([waitForHealth(`${apiUrl}/health`, () => signalled !== undefined), firstExit]);
+    if (healthy !== true) {
       if (signalled) return 130;
-      log.error('an app stopped during start-up; see its log above');
-      return 1;
+      if (healthy === false) throw CommandFailure.of('SERVICE_START_FAILED', { service: 'The api', reason: `${apiUrl}/health did not answer 200 within 60 s` }, { fix: 'see the api\'s log above' });
+      throw appExited(healthy, 'during start-up');
     }
     await writeStackFile(env.dataDir, { databaseUrl, redisUrl, storageDir, orgId: demo.orgId, userId: demo.userId });
     const demoRender = await enqueueDemoRender({ databaseUrl, redisUrl, storageDir, orgId: demo.orgId, userId: demo.userId, workflowId: demo.workflowId, log });
@@ -106,14 +110,8 @@ export async function runUp(): Promise<number> {
     );
 
     const outcome = await Promise.race([woken.then(() => undefined), firstExit]);
-    if (outcome) {
-      log.error({ app: outcome.service.name, code: outcome.exit.code, signal: outcome.exit.signal }, 'an app stopped unexpectedly; stopping the stack');
-      return 1;
-    }
+    if (outcome) throw appExited(outcome, 'while the stack was up; the stack was stopped');
     return 0;
-  } catch (error) {
-    log.error(error instanceof Error ? error.message : String(error));
-    return 1;
   } finally {
     await stopAll();
     process.off('SIGINT', onSignal);
@@ -169,6 +167,7 @@ async function checkRedis(url: string): Promise<void> {
 async function prepareDatabase(env: UpEnv, databaseUrl: string, log: pino.Logger): Promise<Omit<DemoFile, 'apiUrl' | 'boardUrl' | 'demoJobId'>> {
   const db = createDatabase({ url: databaseUrl, poolSize: 2, applicationName: 'fenta-up' });
   try {
+    await checkDatabaseConnection(db, databaseUrl);
     await migrateOrThrow(db, { onApplied: (result) => log.info({ durationMs: result.durationMs }, `migrated ${result.name}`) });
     await seedBuiltInTemplates(db);
     const { orgId, userId, workflowId } = await seedDemoOrg(db);
@@ -188,6 +187,11 @@ async function prepareDatabase(env: UpEnv, databaseUrl: string, log: pino.Logger
   } finally {
     await db.destroy();
   }
+}
+
+/** An app that stopped on its own, as the failure `up` ends with. */
+function appExited({ service, exit }: { service: ServiceProcess; exit: { code: number | null; signal: NodeJS.Signals | null } }, when: string): CommandFailure {
+  return CommandFailure.of('STACK_APP_EXITED', { app: service.name, exit: exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`, when });
 }
 
 /** Polls the API's health endpoint until it answers 200 (the app is listening and connected), or `cancelled()`. */

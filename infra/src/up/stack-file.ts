@@ -1,5 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
+import { FentaError } from '@fenta/core';
 
 /**
  * `<data dir>/stack.json`: where a running `./fenta up` keeps its services,
@@ -22,11 +24,24 @@ export async function writeStackFile(dataDir: string, stack: StackFile): Promise
   await writeFile(stackFilePath(dataDir), `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
 }
 
-/** The running stack, or an error that says how to start one. */
+const stackFileSchema = z.object({ databaseUrl: z.string(), redisUrl: z.string(), storageDir: z.string(), orgId: z.string(), userId: z.string() });
+
+/** The stack a `./fenta up` recorded, or STACK_NOT_RUNNING when there is none (or what is there is not its file). */
 export async function readStackFile(dataDir: string): Promise<StackFile> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(stackFilePath(dataDir), 'utf8')) as StackFile;
-  } catch {
-    throw new Error(`No running stack found in ${dataDir}: start it with ./fenta up (in another terminal) first.`);
+    text = await readFile(stackFilePath(dataDir), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new FentaError('STACK_NOT_RUNNING', { dataDir, reason: 'no stack.json there' });
+    throw error;
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const stack = stackFileSchema.safeParse(parsed);
+  if (!stack.success) throw new FentaError('STACK_NOT_RUNNING', { dataDir, reason: 'its stack.json is not one ./fenta up wrote' });
+  return stack.data;
 }
