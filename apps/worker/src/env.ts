@@ -1,7 +1,9 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { logLevelSchema, optionalPortSchema, parseEnv, urlSchema } from '@fenta/core';
+import { jsonVariableSchema, logLevelSchema, optionalPortSchema, parseEnv, parseEnvParts, urlSchema } from '@fenta/core';
+import { defaultPriceTable, priceOverridesSchema, withPriceOverrides, type PriceTable } from '@fenta/pipeline';
+import { readStorageConfig, type StorageConfig } from '@fenta/storage';
 
 const optionalSecret = z
   .string()
@@ -23,11 +25,14 @@ const schema = z.object({
   FENTA_TEMP_DIR: z.string().min(1).default(path.join(tmpdir(), 'fenta-worker')),
   /** Fail instead of falling back to an offline provider when the asked-for one is not configured. */
   FENTA_STRICT_PROVIDERS: booleanFlag,
-  /** JSON overriding parts of the price table, e.g. {"renderSecond": 0.001}. */
-  FENTA_PRICES: z
-    .string()
-    .optional()
-    .refine((value) => value === undefined || value === '' || isJsonObject(value), { message: 'must be a JSON object' }),
+  /** JSON overriding parts of the price table, e.g. {"renderSecond": 0.001}; each llm model on its own. */
+  FENTA_PRICES: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    jsonVariableSchema(priceOverridesSchema)
+      .transform((overrides): PriceTable => withPriceOverrides(overrides))
+      .optional()
+      .transform((prices) => prices ?? defaultPriceTable),
+  ),
   OPENAI_API_KEY: optionalSecret,
   OPENAI_BASE_URL: urlSchema('http:', 'https:').optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -41,18 +46,13 @@ const schema = z.object({
   LOG_LEVEL: logLevelSchema.default('info'),
 });
 
-export type WorkerEnv = z.infer<typeof schema>;
+export type WorkerEnv = z.infer<typeof schema> & { storage: StorageConfig };
 
-/** The worker's configuration, parsed once at start-up. */
+/** The worker's configuration, storage settings included, parsed once at start-up; every wrong variable is named at once. */
 export function readWorkerEnv(env: Record<string, string | undefined> = process.env): WorkerEnv {
-  return parseEnv(schema, env);
-}
-
-function isJsonObject(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
+  const { own, storage } = parseEnvParts({
+    own: () => parseEnv(schema, env),
+    storage: () => readStorageConfig(env, { localRoot: '.fenta/storage' }),
+  });
+  return { ...own, storage };
 }

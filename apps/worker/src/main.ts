@@ -1,15 +1,14 @@
 import { createLogger, handleShutdownSignals } from '@fenta/core';
 import { checkDatabaseConnection, createDatabase } from '@fenta/db';
-import { builtInNodeRegistry, createPipelineProviders, defaultPriceTable, type PriceTable } from '@fenta/pipeline';
+import { builtInNodeRegistry, createPipelineProviders } from '@fenta/pipeline';
 import { assertNoEviction, connectRedis, createRedisConnection, defaultQueuePrefix } from '@fenta/queue';
-import { createStorage, readStorageConfig } from '@fenta/storage';
+import { createStorage } from '@fenta/storage';
 import { readWorkerEnv } from './env';
 import { startRenderWorker } from './start-render-worker';
 import { startWorkerHealth } from './start-worker-health';
 
 async function main(): Promise<void> {
   const env = readWorkerEnv();
-  const storageConfig = readStorageConfig(process.env, { localRoot: '.fenta/storage' });
   const logger = createLogger({ service: 'worker', level: env.LOG_LEVEL });
 
   const db = createDatabase({ url: env.DATABASE_URL, applicationName: 'fenta-worker', poolSize: env.FENTA_WORKER_CONCURRENCY * 2 + 2 });
@@ -19,7 +18,7 @@ async function main(): Promise<void> {
   await assertNoEviction(probe);
   probe.disconnect();
 
-  const storage = createStorage(storageConfig);
+  const storage = createStorage(env.storage);
   const providers = createPipelineProviders({
     strict: env.FENTA_STRICT_PROVIDERS,
     openai: env.OPENAI_API_KEY
@@ -29,10 +28,9 @@ async function main(): Promise<void> {
     pixabayApiKey: env.PIXABAY_API_KEY,
     db,
   });
-  const prices: PriceTable = env.FENTA_PRICES ? { ...defaultPriceTable, ...(JSON.parse(env.FENTA_PRICES) as Partial<PriceTable>) } : defaultPriceTable;
 
   const running = startRenderWorker({
-    deps: { db, storage, registry: builtInNodeRegistry, providers, logger, prices, tempRoot: env.FENTA_TEMP_DIR },
+    deps: { db, storage, registry: builtInNodeRegistry, providers, logger, prices: env.FENTA_PRICES, tempRoot: env.FENTA_TEMP_DIR },
     redisUrl: env.REDIS_URL,
     prefix: defaultQueuePrefix,
     concurrency: env.FENTA_WORKER_CONCURRENCY,

@@ -62,7 +62,7 @@ export function startRenderWorker(options: RenderWorkerOptions): RunningRenderWo
       options.logger.warn({ err: error }, 'could not compare Postgres with the queue; will try again'),
     );
   if (options.reconcileOnStart !== false) void reconcile();
-  const reconciler = setInterval(reconcile, options.reconcileIntervalMs ?? 60_000);
+  const reconciler = setInterval(() => void reconcile(), options.reconcileIntervalMs ?? 60_000);
 
   let closed: Promise<void> | undefined;
   return {

@@ -16,7 +16,7 @@ export interface WorkerHealthOptions {
 
 /** A readiness check that the BullMQ worker is taking jobs: running, and not closing. */
 export function renderWorkerCheck(worker: Worker): ReadinessCheck {
-  return async () => (worker.closing ? 'closing' : worker.isRunning() ? 'ok' : 'not running');
+  return () => Promise.resolve(worker.closing ? 'closing' : worker.isRunning() ? 'ok' : 'not running');
 }
 
 /**

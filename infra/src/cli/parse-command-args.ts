@@ -45,5 +45,5 @@ export function parseCommandArgs<const Options extends Record<string, OptionSpec
   if (max === 0 && given.length > 0) throw usage(`takes no arguments, got ${listed}`);
   if (given.length < min) throw usage(`expected ${name}, got none`);
   if (given.length > max) throw usage(`expected ${name} only, got ${given.length}: ${listed}`);
-  return { values: parsed.values as OptionValues<Options>, positionals: given };
+  return { values: parsed.values, positionals: given };
 }

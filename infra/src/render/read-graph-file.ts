@@ -45,7 +45,7 @@ export async function readGraphFile(file: string): Promise<{ graph: unknown; var
   } catch (error) {
     throw isFentaError(error) ? CommandFailure.from(error, { file }) : error;
   }
-  return { graph, variables: (parsed.variables as Record<string, unknown> | undefined) ?? {} };
+  return { graph, variables: (parsed.variables) ?? {} };
 }
 
 /** `--var key=value` pairs; values that parse as JSON (numbers, objects) are taken as such. A malformed pair is a usage error. */

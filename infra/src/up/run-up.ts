@@ -4,7 +4,7 @@ import pino from 'pino';
 import PinoPretty from 'pino-pretty';
 import { assertPortFree, startEmbeddedPostgres, startRedisServer, type RunningPostgres, type RunningRedis } from '@fenta/local-services';
 import { checkDatabaseConnection, createDatabase, demoWorkflow, ensureDemoApiKey, migrateOrThrow, seedBuiltInTemplates, seedDemoOrg } from '@fenta/db';
-import { hashApiKey, issueApiKey, redactedPaths } from '@fenta/core';
+import { hashApiKey, issueApiKey, redactingOptions } from '@fenta/core';
 import { assertNoEviction, connectRedis, createRedisConnection } from '@fenta/queue';
 import { CommandFailure } from '../cli/command-failure';
 import { parseCommandArgs } from '../cli/parse-command-args';
@@ -30,7 +30,7 @@ export async function runUp(argv: string[]): Promise<number> {
   parseCommandArgs(argv, { usage: './fenta up' });
   const env = readUpEnv();
   const log = pino(
-    { level: env.LOG_LEVEL, base: { service: 'fenta' }, redact: redactedPaths },
+    { level: env.LOG_LEVEL, base: { service: 'fenta' }, ...redactingOptions },
     PinoPretty({ colorize: true, ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss', singleLine: true }),
   );
   await mkdir(env.dataDir, { recursive: true, mode: 0o755 });
@@ -133,7 +133,7 @@ async function startPostgres(env: UpEnv, log: pino.Logger, stops: Array<{ name: 
   if (postgres.dataDir !== path.join(env.dataDir, 'postgres')) {
     log.warn({ dataDir: postgres.dataDir }, 'the postgres user cannot enter the data folder, so PostgreSQL keeps its data here instead');
   }
-  stops.push({ name: 'PostgreSQL', stop: postgres.stop });
+  stops.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
   await ledger.add('postgres', postgres.pid);
   return postgres;
 }
@@ -148,7 +148,7 @@ async function startRedis(env: UpEnv, log: pino.Logger, stops: Array<{ name: str
       if (/ # /.test(line)) log.info(`redis: ${line}`);
     },
   });
-  stops.push({ name: 'redis-server', stop: redis.stop });
+  stops.push({ name: 'redis-server', stop: () => redis.stop() });
   await ledger.add('redis', redis.pid);
   return redis;
 }

@@ -1,7 +1,8 @@
 export { errorCodes, type ErrorCode, type ErrorCodeDefinition } from './errors/error-codes';
 export { FentaError, isFentaError, formatMessage, type ErrorParams } from './errors/fenta-error';
-export { parseEnv, portSchema, optionalPortSchema, urlSchema, logLevelSchema } from './config/parse-env';
-export { createLogger, redactUrl, redactedPaths, type Logger } from './logging/create-logger';
+export { parseEnv, parseEnvParts, jsonVariableSchema, portSchema, optionalPortSchema, urlSchema, logLevelSchema } from './config/parse-env';
+export { createLogger, redactUrl, redactingOptions, type Logger } from './logging/create-logger';
+export { redactSecrets, redactUrlsIn, isSecretKey } from './logging/redact-secrets';
 export { handleShutdownSignals, type ShutdownOptions } from './lifecycle/handle-shutdown';
 export { issueApiKey, hashApiKey, looksLikeApiKey, type IssuedApiKey } from './security/api-key';
 export { nodeIdPattern, rowIdPattern, anyRowIdPattern, isNodeId, isRowId, quoteId } from './ids/id-grammar';

@@ -36,5 +36,5 @@ function describeCause(cause: unknown): string {
   const { message, code } = cause as { message?: unknown; code?: unknown };
   // Node reports a refused dual-stack connect as an AggregateError with an empty message.
   if (typeof message === 'string' && message !== '') return message;
-  return typeof code === 'string' ? code : String(cause);
+  return typeof code === 'string' ? code : Object.prototype.toString.call(cause);
 }

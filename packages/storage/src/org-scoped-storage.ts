@@ -1,4 +1,4 @@
-import { FentaError, isNodeId, isRowId } from '@fenta/core';
+import { FentaError, isNodeId, isRowId, quoteId } from '@fenta/core';
 import type { Storage } from './storage';
 import { assertValidKey } from './storage-key';
 
@@ -11,9 +11,9 @@ export const sharedStoragePrefixes = ['library/'] as const;
 
 /** The storage key of an artifact a node stores: `orgs/{org}/jobs/{job}/{node}/{name}`, each part checked against its grammar. */
 export function artifactKey(orgId: string, jobId: string, nodeId: string, name: string): string {
-  if (!isRowId(orgId, 'org')) throw new FentaError('STORAGE_KEY_INVALID', { key: `orgs/${orgId}`, reason: 'the org id is not an org id' });
-  if (!isRowId(jobId, 'job')) throw new FentaError('STORAGE_KEY_INVALID', { key: `jobs/${jobId}`, reason: 'the job id is not a job id' });
-  if (!isNodeId(nodeId)) throw new FentaError('STORAGE_KEY_INVALID', { key: nodeId, reason: 'the node id is not a node id' });
+  if (!isRowId(orgId, 'org')) throw new FentaError('STORAGE_KEY_INVALID', { key: `orgs/${quoteId(orgId)}`, reason: 'the org id is not an org id' });
+  if (!isRowId(jobId, 'job')) throw new FentaError('STORAGE_KEY_INVALID', { key: `jobs/${quoteId(jobId)}`, reason: 'the job id is not a job id' });
+  if (!isNodeId(nodeId)) throw new FentaError('STORAGE_KEY_INVALID', { key: quoteId(nodeId), reason: 'the node id is not a node id' });
   const key = `orgs/${orgId}/jobs/${jobId}/${nodeId}/${name}`;
   assertValidKey(key);
   return key;

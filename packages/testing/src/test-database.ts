@@ -41,7 +41,7 @@ export async function createTestDatabase(options: { migrated: boolean }): Promis
   // closing; its 57P01 error then surfaces on the pool and must not fail a test.
   pool.on('error', () => undefined);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-  const query: Query = async (text, params) => (await pool.query(text, params as unknown[])).rows;
+  const query: Query = async <T>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as T[];
 
   return {
     name,
@@ -55,7 +55,7 @@ export async function createTestDatabase(options: { migrated: boolean }): Promis
         await client.query('BEGIN');
         await client.query('SET LOCAL ROLE fenta_app');
         await client.query(`SELECT set_config('fenta.user_id', $1, true)`, [userId]);
-        const scoped: Query = async (text, params) => (await client.query(text, params as unknown[])).rows;
+        const scoped: Query = async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[];
         return await fn(scoped);
       } finally {
         await client.query('ROLLBACK').catch(() => undefined);

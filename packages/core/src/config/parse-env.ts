@@ -44,3 +44,42 @@ export function urlSchema(...protocols: string[]) {
 }
 
 export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/**
+ * A variable holding JSON that must match `schema`. Problems are named by
+ * their path inside the value (`FENTA_PRICES.llm.gpt-4o.promptPerMillion`).
+ */
+export function jsonVariableSchema<Schema extends z.ZodType>(schema: Schema) {
+  return z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+/**
+ * Runs several parsers of one environment (the app's own schema, a package's
+ * settings such as storage) and reports every problem of all of them in one
+ * CONFIG_INVALID, so one start shows everything to fix.
+ */
+export function parseEnvParts<Parts extends Record<string, () => unknown>>(parts: Parts): { [K in keyof Parts]: ReturnType<Parts[K]> } {
+  const problems: string[] = [];
+  const parsed: Record<string, unknown> = {};
+  for (const [name, parse] of Object.entries(parts)) {
+    try {
+      parsed[name] = parse();
+    } catch (error) {
+      const listed = error instanceof FentaError && error.code === 'CONFIG_INVALID' ? (error.details as { problems?: string[] } | undefined)?.problems : undefined;
+      if (!listed) throw error;
+      problems.push(...listed);
+    }
+  }
+  if (problems.length > 0) throw new FentaError('CONFIG_INVALID', { problems: problems.join('; ') }, { details: { problems } });
+  return parsed as { [K in keyof Parts]: ReturnType<Parts[K]> };
+}

@@ -202,7 +202,7 @@ export const errorCodes = {
     status: 503,
     retryable: true,
     message: 'Provider {provider} is rate limiting requests',
-    description: 'The provider answered 429 after every retry.',
+    description: 'The provider answered 429; the node retries after the wait it asked for (up to a minute), else fails.',
   },
   PROVIDER_ERROR: {
     status: 502,

@@ -1,38 +1,28 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { redactSecrets, redactUrlsIn } from './redact-secrets';
 
 export type { Logger } from 'pino';
 
 /**
- * Paths whose values never reach a log line. Secrets travel in headers,
- * connection strings and provider credentials; redaction is on by default so
- * a careless `log.info({ req })` cannot leak them.
+ * What makes a pino logger leave secrets out: the logged object and the
+ * message both pass through redactSecrets, so a careless `log.info({ req })`
+ * or a URL with a key in a message cannot leak them.
  */
-export const redactedPaths = [
-  'password',
-  '*.password',
-  'apiKey',
-  '*.apiKey',
-  'secret',
-  '*.secret',
-  'token',
-  '*.token',
-  'credentials',
-  '*.credentials',
-  'authorization',
-  '*.authorization',
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  'databaseUrl',
-  'redisUrl',
-];
+export const redactingOptions: Pick<LoggerOptions, 'formatters' | 'hooks'> = {
+  formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
+  hooks: {
+    logMethod(args, method) {
+      method.apply(this, args.map((arg) => (typeof arg === 'string' ? redactUrlsIn(arg) : arg)) as Parameters<typeof method>);
+    },
+  },
+};
 
 /** Creates the pino logger a process uses; `service` names the process in every line. */
 export function createLogger(options: { service: string; level?: string; destination?: pino.DestinationStream }): Logger {
   const loggerOptions: LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: options.service },
-    redact: { paths: redactedPaths, censor: '[redacted]' },
+    ...redactingOptions,
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return options.destination ? pino(loggerOptions, options.destination) : pino(loggerOptions);

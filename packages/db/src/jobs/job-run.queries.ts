@@ -44,7 +44,7 @@ export async function claimJobRun(db: Db, input: { jobId: string; token: string;
   const row = rows[0];
   if (row) {
     const { resurrected, ...job } = row;
-    return { claimed: true, job: job as Job, resurrected };
+    return { claimed: true, job, resurrected };
   }
   const current = await db.selectFrom('jobs').select(['status', 'lease_expires_at']).where('id', '=', input.jobId).executeTakeFirst();
   if (!current) return { claimed: false, reason: 'missing' };

@@ -7,5 +7,5 @@ export const migrationTable = 'fenta_migrations';
 export async function readAppliedMigrations(db: Kysely<any>): Promise<{ name: string; checksum: string }[]> {
   const { rows } = await sql<{ present: boolean }>`SELECT to_regclass(${migrationTable}) IS NOT NULL AS present`.execute(db);
   if (!rows[0]?.present) return [];
-  return (await db.selectFrom(migrationTable).select(['name', 'checksum']).orderBy('name').execute()) as { name: string; checksum: string }[];
+  return db.selectFrom(migrationTable).select(['name', 'checksum']).orderBy('name').execute();
 }

@@ -182,7 +182,7 @@ async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult>
     reporter(progress.at(index, 0));
     const nodeTemp = pathInside(deps.tempRoot, jobId, nodeId);
     try {
-      const output = await runNodeWithPolicy(
+      const output: unknown = await runNodeWithPolicy(
         nodeType,
         (signal, attempt) => {
           record.usage = [];

@@ -1,15 +1,6 @@
 import { FentaError, isFentaError } from '@fenta/core';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { retryAfterMs } from './http/retry-after-ms';
-import { retryWithBackoff } from './retry-with-backoff';
-
-/** How an OpenAI call is retried. */
-export interface OpenAIRetryPolicy {
-  /** Total tries, the first included. */
-  attempts: number;
-  /** First backoff delay, ms; doubles per retry, with jitter. */
-  backoffMs: number;
-}
 
 /** A try that got no complete answer within its time limit. */
 export class OpenAIRequestTimeout extends Error {
@@ -20,62 +11,38 @@ export class OpenAIRequestTimeout extends Error {
 }
 
 /**
- * Runs one OpenAI call, retrying transient failures with backoff (the SDK's
- * own retries are off, so this is the only retry loop), and turns the final
- * failure into a Fenta error. Each try gets its own signal that also fires
+ * Makes one OpenAI call, with its own time limit, and turns a failure into a
+ * Fenta error whose code says whether another try may help. It does not
+ * retry: the node's retry policy does, in one place for every provider (the
+ * SDK's own retries are off too). Each call gets a signal that also fires
  * after `timeoutMs`: a timeout is told apart from a cancel by which signal
  * fired, not by the shape of the fetch error.
  */
-export async function callOpenAI<T>(
-  provider: string,
-  policy: OpenAIRetryPolicy & { timeoutMs: number },
-  signal: AbortSignal,
-  call: (attemptSignal: AbortSignal) => Promise<T>,
-): Promise<T> {
+export async function callOpenAI<T>(provider: string, timeoutMs: number, signal: AbortSignal, call: (attemptSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const timer = AbortSignal.timeout(timeoutMs);
   try {
-    return await retryWithBackoff(
-      async () => {
-        const timer = AbortSignal.timeout(policy.timeoutMs);
-        try {
-          return await call(AbortSignal.any([signal, timer]));
-        } catch (error) {
-          if (timer.aborted && !signal.aborted) throw new OpenAIRequestTimeout(policy.timeoutMs);
-          throw error;
-        }
-      },
-      { attempts: policy.attempts, baseMs: policy.backoffMs, signal, isTransient: isTransientOpenAIError, delayHintMs: openAIRetryAfterMs },
-    );
+    return await call(AbortSignal.any([signal, timer]));
   } catch (error) {
-    throw openAIFailure(error, provider, signal);
+    throw openAIFailure(timer.aborted && !signal.aborted ? new OpenAIRequestTimeout(timeoutMs) : error, provider, signal);
   }
-}
-
-/**
- * True for failures of an OpenAI call worth another try: rate limits (429),
- * server errors (5xx), request timeouts (408), timeouts and lost connections.
- * Any other 4xx is the request's own fault and fails at once.
- */
-export function isTransientOpenAIError(error: unknown): boolean {
-  if (error instanceof OpenAIRequestTimeout) return true;
-  if (error instanceof APIUserAbortError) return false;
-  if (error instanceof APIConnectionError) return true;
-  if (error instanceof APIError && typeof error.status === 'number') return error.status === 429 || error.status === 408 || error.status >= 500;
-  return false;
 }
 
 /** The wait an OpenAI error response asks for (`retry-after-ms`, else `retry-after`), in ms. */
 export function openAIRetryAfterMs(error: unknown): number | undefined {
-  if (!(error instanceof APIError) || !error.headers) return undefined;
-  const milliseconds = error.headers.get('retry-after-ms')?.trim();
+  if (!(error instanceof APIError)) return undefined;
+  const headers = error.headers as Headers | undefined;
+  if (!headers) return undefined;
+  const milliseconds = headers.get('retry-after-ms')?.trim();
   if (milliseconds && /^\d+(\.\d+)?$/.test(milliseconds)) return Number(milliseconds);
-  return retryAfterMs(error.headers);
+  return retryAfterMs(headers);
 }
 
 /**
  * The Fenta error for a failed OpenAI call, in the shape the other HTTP
  * providers use: 429 → PROVIDER_RATE_LIMITED (with `details.retryAfterMs`),
- * other HTTP errors → PROVIDER_ERROR with the status, a timeout or a lost
- * connection → PROVIDER_ERROR with status `timeout` / `connection-failed`.
+ * 5xx and 408 → PROVIDER_ERROR (retryable), any other 4xx (a refused key, a
+ * bad request) → PROVIDER_REQUEST_REFUSED (not retryable), a timeout or a
+ * lost connection → PROVIDER_ERROR with status `timeout` / `connection-failed`.
  * A call stopped by its signal gives the signal's reason, so a cancelled or
  * timed-out job is not mistaken for a provider fault.
  */
@@ -92,15 +59,18 @@ export function openAIFailure(error: unknown, provider: string, signal?: AbortSi
     if (error.status === 429) {
       return new FentaError('PROVIDER_RATE_LIMITED', { provider }, { cause: error, details: { retryAfterMs: openAIRetryAfterMs(error), reason: bodyMessage(error) } });
     }
-    return new FentaError('PROVIDER_ERROR', { provider, status: error.status, reason: bodyMessage(error) }, { cause: error });
+    const code = error.status >= 500 || error.status === 408 ? 'PROVIDER_ERROR' : 'PROVIDER_REQUEST_REFUSED';
+    return new FentaError(code, { provider, status: error.status, reason: bodyMessage(error) }, { cause: error });
   }
   return error;
 }
 
 /** The `error.message` of OpenAI's JSON error body, else the SDK's message. */
-function bodyMessage(error: APIError): string {
+function bodyMessage(error: { error?: unknown; message: string }): string {
   const body = error.error as { message?: unknown } | undefined;
-  return typeof body?.message === 'string' && body.message ? body.message : error.message;
+  const text = typeof body?.message === 'string' && body.message ? body.message : error.message;
+  // OpenAI masks a key it echoes; a compatible server might not.
+  return text.replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-[redacted]');
 }
 
 function causeMessage(error: APIConnectionError): string {

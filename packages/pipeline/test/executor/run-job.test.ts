@@ -1,3 +1,5 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { FentaError } from '@fenta/core';
 import { requestJobCancel } from '@fenta/db';
 import { runJob } from '../../src/executor/run-job';
@@ -194,5 +196,22 @@ describe('runJob', () => {
     const outcome = await runJob(fx.deps, { jobId, finalAttempt: false });
     expect(outcome).toMatchObject({ status: 'failed', retryable: false, error: { code: 'GRAPH_NODE_TYPE_UNKNOWN' } });
     expect((await jobRow(jobId)).status).toBe('failed');
+  });
+
+  it('refuses a frozen graph whose node ids would be paths before it builds any folder, and touches nothing outside its temp root', async () => {
+    // A row written around job creation (by hand, or by a tenant on a database that let them): the run re-validates it.
+    const canary = path.join(fx.deps.tempRoot, '..', 'canary');
+    await mkdir(canary, { recursive: true });
+    await writeFile(path.join(canary, 'keep.txt'), 'still here');
+    for (const id of ['../../canary', '..', '/tmp', 'a\\b']) {
+      const graph = testGraph('Test.Block', { block: false });
+      graph.nodes[0]!.id = id;
+      graph.edges[1]!.from = id;
+      const jobId = await fx.insertJob(graph);
+      expect(await runJob(fx.deps, { jobId, finalAttempt: true })).toMatchObject({ status: 'failed', retryable: false, error: { code: 'GRAPH_ID_INVALID' } });
+    }
+    expect(fx.script.calls).toEqual({});
+    expect(await readFile(path.join(canary, 'keep.txt'), 'utf8')).toBe('still here');
+    expect(await fx.database.query(`SELECT count(*)::int AS n FROM job_nodes`)).toEqual([{ n: 0 }]);
   });
 });

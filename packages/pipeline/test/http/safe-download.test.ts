@@ -163,7 +163,9 @@ describe('safeDownload', () => {
       response.writeHead(302, { location: `/${n + 1}` }).end();
     });
     const error = await failure(safeDownload(`${server.url}/0`, dest, options));
-    expect(error.code).toBe('PROVIDER_ERROR');
+    // A redirect loop answers the same on every try: not retryable.
+    expect(error.code).toBe('PROVIDER_REQUEST_REFUSED');
+    expect(error.retryable).toBe(false);
     expect(error.params.reason).toBe(`more than 5 redirects from ${server.url}/0`);
     expect(server.requests.map((request) => request.url)).toEqual(['/0', '/1', '/2', '/3', '/4', '/5']);
   });
@@ -201,10 +203,37 @@ describe('safeDownload', () => {
     expect(result.bytes).toBe(body.length);
   });
 
-  it('reports an error status as PROVIDER_ERROR naming the provider', async () => {
-    const server = await serve((_request, response) => response.writeHead(503).end('busy'));
+  // One request per download: the status says whether another try may help, and only the node's policy retries.
+  it.each([503, 500, 408, 429])('reports a %i as the retryable PROVIDER_ERROR naming the provider, after one request', async (status) => {
+    const server = await serve((_request, response) => response.writeHead(status).end('busy'));
     const error = await failure(safeDownload(`${server.url}/x?key=hidden`, dest, { ...options, provider: 'pexels' }));
-    expect(error.message).toBe(`Provider pexels answered 503: download of ${server.url}/x failed`);
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe(`Provider pexels answered ${status}: download of ${server.url}/x failed`);
+    expect(server.requests).toHaveLength(1);
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it.each([404, 403, 401, 410])('reports a %i as PROVIDER_REQUEST_REFUSED, not retryable, after one request', async (status) => {
+    const server = await serve((_request, response) => response.writeHead(status).end('no'));
+    const error = await failure(safeDownload(`${server.url}/x?key=hidden`, dest, { ...options, provider: 'pixabay' }));
+    expect(error.code).toBe('PROVIDER_REQUEST_REFUSED');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe(`Provider pixabay refused the request (${status}): download of ${server.url}/x failed`);
+    expect(error.message).not.toContain('hidden');
+    expect(server.requests).toHaveLength(1);
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it('reports a refused connection as the retryable PROVIDER_ERROR status connection-failed', async () => {
+    const server = await serve((_request, response) => response.end(body));
+    const { url } = server;
+    await server.close();
+    servers = servers.filter((s) => s !== server);
+    const error = await failure(safeDownload(`${url}/gone`, dest, options));
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.retryable).toBe(true);
+    expect(error.params.status).toBe('connection-failed');
     expect(existsSync(dest)).toBe(false);
   });
 
@@ -215,6 +244,7 @@ describe('safeDownload', () => {
     });
     const error = await failure(safeDownload(`${server.url}/stall`, dest, { ...options, timeoutMs: 200 }));
     expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.retryable).toBe(true);
     expect(error.params.status).toBe('timeout');
     expect(existsSync(dest)).toBe(false);
   });

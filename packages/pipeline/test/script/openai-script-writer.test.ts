@@ -22,7 +22,7 @@ afterEach(async () => {
 
 async function setUp(responseFormat?: 'json_schema' | 'json_object') {
   fake = await startFakeOpenAIChatServer({ defaultAnswer: { content: JSON.stringify(reply), usage: { prompt_tokens: 312, completion_tokens: 148 } } });
-  return new OpenAIScriptWriter({ apiKey, baseURL: fake.baseURL, model: 'gpt-4o-mini', retry: { attempts: 3, backoffMs: 5 }, responseFormat });
+  return new OpenAIScriptWriter({ apiKey, baseURL: fake.baseURL, model: 'gpt-4o-mini', responseFormat });
 }
 
 const request: ScriptRequest = {
@@ -116,28 +116,78 @@ describe('OpenAIScriptWriter', () => {
     expect(error.params.reason).toBe('the reply was cut off at the token limit');
   });
 
-  it('retries a 429 and succeeds', async () => {
+  // One call per write: whether another try may help is the error's code, and only the node's policy retries.
+  it('makes one call: a 429 fails with PROVIDER_RATE_LIMITED carrying the wait the answer asked for', async () => {
     const writer = await setUp();
     fake.scriptAnswers({ status: 429, error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' }, headers: { 'retry-after-ms': '20' } });
-    const result = await writer.write(request, new AbortController().signal);
-    expect(result.script.title).toBe('City goes solar');
-    expect(fake.requests).toHaveLength(2);
+    const error = await failure(writer.write(request, new AbortController().signal));
+    expect(error.code).toBe('PROVIDER_RATE_LIMITED');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('Provider openai is rate limiting requests');
+    expect(error.details).toEqual({ retryAfterMs: 20, reason: 'Rate limit reached' });
+    expect(fake.requests).toHaveLength(1);
   });
 
-  it('gives up with PROVIDER_ERROR after persistent server errors', async () => {
+  it('reads a Retry-After in seconds when the answer has no retry-after-ms', async () => {
+    const writer = await setUp();
+    fake.scriptAnswers({ status: 429, error: { message: 'Rate limit reached', type: 'requests' }, headers: { 'retry-after': '3' } });
+    const error = await failure(writer.write(request, new AbortController().signal));
+    expect(error.code).toBe('PROVIDER_RATE_LIMITED');
+    expect(error.details).toEqual({ retryAfterMs: 3000, reason: 'Rate limit reached' });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('makes one call: a 503 fails with the retryable PROVIDER_ERROR', async () => {
     const writer = await setUp();
     const outage = { status: 503, error: { message: 'The server is overloaded' } };
-    fake.scriptAnswers(outage, outage, outage);
+    // A second answer is scripted so that a hidden retry would show as a second request.
+    fake.scriptAnswers(outage, outage);
     const error = await failure(writer.write(request, new AbortController().signal));
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.retryable).toBe(true);
     expect(error.message).toBe('Provider openai answered 503: The server is overloaded');
-    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests).toHaveLength(1);
   });
 
-  it('does not retry a refused key', async () => {
+  it('treats a 408 as a retryable PROVIDER_ERROR', async () => {
     const writer = await setUp();
-    fake.scriptAnswers({ status: 401, error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
+    fake.scriptAnswers({ status: 408, error: { message: 'Request timed out' } });
     const error = await failure(writer.write(request, new AbortController().signal));
-    expect(error.message).toBe('Provider openai answered 401: Incorrect API key provided');
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('Provider openai answered 408: Request timed out');
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('fails with PROVIDER_REQUEST_REFUSED, not retryable, when the key is refused, and never shows the key', async () => {
+    const writer = await setUp();
+    // As OpenAI answers: the key masked in the message.
+    const refusal = 'Incorrect API key provided: sk-test-****1234. You can find your API key at https://platform.openai.com/account/api-keys.';
+    fake.scriptAnswers({ status: 401, error: { message: refusal, type: 'invalid_request_error', code: 'invalid_api_key' } });
+    const error = await failure(writer.write(request, new AbortController().signal));
+    expect(error.code).toBe('PROVIDER_REQUEST_REFUSED');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe(`Provider openai refused the request (401): ${refusal}`);
+    expect(`${error.message} ${JSON.stringify(error.toBody())} ${JSON.stringify(error.params)}`).not.toContain(apiKey);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('fails with PROVIDER_REQUEST_REFUSED on a 400', async () => {
+    const writer = await setUp();
+    fake.scriptAnswers({ status: 400, error: { message: "Invalid value for 'temperature'", type: 'invalid_request_error' } });
+    const error = await failure(writer.write(request, new AbortController().signal));
+    expect(error.code).toBe('PROVIDER_REQUEST_REFUSED');
+    expect(error.retryable).toBe(false);
+    expect(error.params).toEqual({ provider: 'openai', status: 400, reason: "Invalid value for 'temperature'" });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('fails with PROVIDER_ERROR status connection-failed when the API cannot be reached', async () => {
+    const writer = await setUp();
+    await fake.close();
+    const error = await failure(writer.write(request, new AbortController().signal));
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.retryable).toBe(true);
+    expect(error.params.status).toBe('connection-failed');
   });
 });

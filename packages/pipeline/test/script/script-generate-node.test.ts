@@ -1,5 +1,8 @@
+import { mkdir, rm } from 'node:fs/promises';
 import { FentaError } from '@fenta/core';
 import { demoWorkflow } from '@fenta/db';
+import { scriptGenerateDefinition } from '@fenta/graph';
+import { runNodeWithPolicy } from '../../src/executor/run-node';
 import { scriptGenerateNode } from '../../src/nodes/script-generate.node';
 import { OfflineScriptWriter } from '../../src/providers/script/offline-script-writer';
 import { OpenAIScriptWriter } from '../../src/providers/script/openai-script-writer';
@@ -29,7 +32,7 @@ afterEach(async () => {
 
 async function withOpenAI(): Promise<NodeTestContext> {
   fake = await startFakeOpenAIChatServer({ defaultAnswer: { content: JSON.stringify(reply), usage: { prompt_tokens: 287, completion_tokens: 163 } } });
-  const openai = new OpenAIScriptWriter({ apiKey: 'sk-node-test', baseURL: fake.baseURL, retry: { attempts: 2, backoffMs: 5 } });
+  const openai = new OpenAIScriptWriter({ apiKey: 'sk-node-test', baseURL: fake.baseURL });
   test = await createNodeTestContext({ variables, providers: testProviders({ script: { openai, offline: new OfflineScriptWriter() } }) });
   return test;
 }
@@ -117,5 +120,82 @@ describe('Script.Generate', () => {
     expect(record.logs.filter((log) => log.level === 'warn').map((log) => log.message)).toEqual([
       'the offline writer has no fr-CA templates; the script is in en',
     ]);
+  });
+
+  describe('retried by the node policy, the one retry layer, with the real writer against the fake chat API', () => {
+    const attempts = scriptGenerateDefinition.retry.attempts;
+    // The definition's tries, with a short backoff to keep the test fast.
+    const nodeType = { ...scriptGenerateNode, retry: { attempts, backoffMs: 5 } };
+    const outage = { status: 503, error: { message: 'The server is overloaded' } };
+
+    /** Runs the node as the executor does: a fresh context and temp folder per attempt; how many attempts started is kept. */
+    function runWithPolicy(nt: NodeTestContext) {
+      const started: number[] = [];
+      const run = runNodeWithPolicy(
+        nodeType,
+        (signal, attempt) => {
+          started.push(attempt);
+          return { ...nt.ctx, signal, attempt };
+        },
+        {},
+        scriptGenerateNode.params.parse(demoParams),
+        nt.abort.signal,
+        'n2',
+        async () => {
+          await rm(nt.ctx.tempDir, { recursive: true, force: true });
+          await mkdir(nt.ctx.tempDir, { recursive: true });
+        },
+      );
+      return { run, started };
+    }
+
+    it('uses at least two tries, so a retry is possible', () => {
+      expect(attempts).toBeGreaterThanOrEqual(2);
+    });
+
+    it('completes after one 503: the writer made one call per attempt and the fake saw exactly 2 requests', async () => {
+      const nt = await withOpenAI();
+      fake!.scriptAnswers(outage);
+      const { run, started } = runWithPolicy(nt);
+      const script = await run;
+      expect(script.title).toBe('City goes solar');
+      expect(fake!.requests).toHaveLength(2);
+      expect(started).toEqual([1, 2]);
+      // The usage is recorded once, by the attempt that succeeded.
+      expect(nt.record.usage).toEqual([{ resource: 'llm_tokens', model: 'gpt-4o-mini', promptTokens: 287, outputTokens: 163 }]);
+      expect(nt.record.logs.filter((log) => log.level === 'warn')).toEqual([
+        {
+          level: 'warn',
+          message: expect.stringMatching(new RegExp(`^attempt 1 of ${attempts} failed, retrying in \\d+ ms$`)),
+          data: { code: 'PROVIDER_ERROR', error: 'Provider openai answered 503: The server is overloaded' },
+        },
+      ]);
+    });
+
+    it('fails at once with PROVIDER_REQUEST_REFUSED after exactly 1 request when the key is refused', async () => {
+      const nt = await withOpenAI();
+      fake!.scriptAnswers({ status: 401, error: { message: 'Incorrect API key provided: sk-node****test.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+      const { run, started } = runWithPolicy(nt);
+      const error = await run.then(() => undefined, (caught: unknown) => caught);
+      expect(error).toBeInstanceOf(FentaError);
+      expect(error).toMatchObject({ code: 'PROVIDER_REQUEST_REFUSED', retryable: false, params: { provider: 'openai', status: 401 } });
+      expect((error as FentaError).message).not.toContain('sk-node-test');
+      expect(fake!.requests).toHaveLength(1);
+      expect(started).toEqual([1]);
+      expect(nt.record.logs.filter((log) => log.level === 'warn')).toEqual([]);
+    });
+
+    it(`fails with PROVIDER_ERROR after exactly the definition's attempts when every answer is a 503`, async () => {
+      const nt = await withOpenAI();
+      // One answer more than the attempts: a try too many would be seen, not succeed.
+      fake!.scriptAnswers(...Array.from({ length: attempts + 1 }, () => outage));
+      const { run, started } = runWithPolicy(nt);
+      const error = await run.then(() => undefined, (caught: unknown) => caught);
+      expect(error).toBeInstanceOf(FentaError);
+      expect(error).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true, message: 'Provider openai answered 503: The server is overloaded' });
+      expect(fake!.requests).toHaveLength(attempts);
+      expect(started).toEqual(Array.from({ length: attempts }, (_, i) => i + 1));
+      expect(nt.record.usage).toEqual([]);
+    });
   });
 });

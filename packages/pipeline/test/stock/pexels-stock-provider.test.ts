@@ -46,7 +46,7 @@ function standardVideo(id: number, duration: number, extra: Partial<FakePexelsVi
   return { id, duration, files, ...extra };
 }
 
-async function setUp(videos: FakePexelsVideo[], settings: { maxDownloadBytes?: number; attempts?: number } = {}) {
+async function setUp(videos: FakePexelsVideo[], settings: { maxDownloadBytes?: number } = {}) {
   fake = await startFakePexelsServer({ apiKey, videos });
   test = await createNodeTestContext();
   return new PexelsStockProvider({
@@ -54,7 +54,6 @@ async function setUp(videos: FakePexelsVideo[], settings: { maxDownloadBytes?: n
     baseUrl: fake.baseUrl,
     downloadPolicy: { allowAddresses: ['127.0.0.1'] },
     maxDownloadBytes: settings.maxDownloadBytes,
-    retry: { attempts: settings.attempts ?? 3, baseMs: 5 },
   });
 }
 
@@ -147,39 +146,87 @@ describe('PexelsStockProvider', () => {
     expect(three.map((clip) => clip.source.id)).toEqual(['2', '3', '1']);
   });
 
-  it('waits as long as Retry-After asks after a 429, then succeeds', async () => {
+  // One call per search: whether another try may help is the error's code, and only the node's policy retries.
+  it('makes one call: a 429 fails with PROVIDER_RATE_LIMITED carrying the Retry-After wait', async () => {
     const provider = await setUp([standardVideo(1, 12)]);
     fake.scriptSearchAnswers({ status: 429, headers: { 'retry-after': '1' }, body: '{"error":"Too Many Requests"}' });
-    const clips = await provider.fetchClips(test.ctx, request());
-    expect(clips.map((clip) => clip.source.id)).toEqual(['1']);
-    expect(fake.searches).toHaveLength(2);
-    expect(fake.searches[1]!.at - fake.searches[0]!.at).toBeGreaterThanOrEqual(990);
-  });
-
-  it('fails with PROVIDER_RATE_LIMITED when every try is rate limited', async () => {
-    const provider = await setUp([standardVideo(1, 12)], { attempts: 2 });
-    fake.scriptSearchAnswers({ status: 429 }, { status: 429 });
     const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_RATE_LIMITED');
+    expect(error.retryable).toBe(true);
     expect(error.message).toBe('Provider pexels is rate limiting requests');
-    expect(fake.searches).toHaveLength(2);
+    expect(error.details).toEqual({ retryAfterMs: 1000 });
+    expect(fake.searches).toHaveLength(1);
+    expect(fake.downloads).toEqual([]);
   });
 
-  it('retries a 500 and fails with PROVIDER_ERROR when it persists', async () => {
-    const provider = await setUp([standardVideo(1, 12)], { attempts: 3 });
-    fake.scriptSearchAnswers({ status: 500, body: 'oops' }, { status: 502, body: 'bad gateway' }, { status: 500, body: 'oops again' });
+  it('reads the wait from X-Ratelimit-Reset, the UNIX time Pexels sends, when there is no Retry-After', async () => {
+    const provider = await setUp([standardVideo(1, 12)]);
+    const reset = Math.floor(Date.now() / 1000) + 30;
+    fake.scriptSearchAnswers({ status: 429, headers: { 'x-ratelimit-reset': String(reset) } });
+    const before = Date.now();
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    const after = Date.now();
+    expect(error.code).toBe('PROVIDER_RATE_LIMITED');
+    const waitMs = (error.details as { retryAfterMs: number }).retryAfterMs;
+    expect(waitMs).toBeGreaterThanOrEqual(reset * 1000 - after);
+    expect(waitMs).toBeLessThanOrEqual(reset * 1000 - before);
+    expect(fake.searches).toHaveLength(1);
+  });
+
+  it.each([
+    [500, 'oops'],
+    [502, 'bad gateway'],
+    [503, 'Service Unavailable'],
+    [408, 'Request Timeout'],
+  ])('makes one call: a %i fails with the retryable PROVIDER_ERROR', async (status, body) => {
+    const provider = await setUp([standardVideo(1, 12)]);
+    // A second answer is scripted so that a hidden retry would show as a second search.
+    fake.scriptSearchAnswers({ status, body }, { status, body });
     const error = await failure(provider.fetchClips(test.ctx, request()));
     expect(error.code).toBe('PROVIDER_ERROR');
-    expect(error.message).toBe('Provider pexels answered 500: oops again');
-    expect(fake.searches).toHaveLength(3);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe(`Provider pexels answered ${status}: ${body}`);
+    expect(fake.searches).toHaveLength(1);
   });
 
-  it('reports a refused key naming the provider, never the key, without retrying', async () => {
+  it.each([401, 403])('fails a %i with PROVIDER_REQUEST_REFUSED, not retryable, after one call, naming the provider, never the key', async (status) => {
     const provider = await setUp([standardVideo(1, 12)]);
-    fake.scriptSearchAnswers({ status: 401, body: `{"error":"bad key ${apiKey}"}` });
+    fake.scriptSearchAnswers({ status, body: `{"error":"bad key ${apiKey}"}` });
     const error = await failure(provider.fetchClips(test.ctx, request()));
-    expect(error.message).toBe('Provider pexels answered 401: the API key was refused');
-    expect(JSON.stringify(error.toBody())).not.toContain(apiKey);
+    expect(error.code).toBe('PROVIDER_REQUEST_REFUSED');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe(`Provider pexels refused the request (${status}): the API key was refused`);
+    expect(`${JSON.stringify(error.toBody())} ${JSON.stringify(error.params)} ${JSON.stringify(test.record.logs)}`).not.toContain(apiKey);
     expect(fake.searches).toHaveLength(1);
+  });
+
+  it('fails another 4xx with PROVIDER_REQUEST_REFUSED after one call, the key scrubbed from the echoed body', async () => {
+    const provider = await setUp([standardVideo(1, 12)]);
+    fake.scriptSearchAnswers({ status: 400, body: `bad request for key ${apiKey}` });
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_REQUEST_REFUSED');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe('Provider pexels refused the request (400): bad request for key [redacted]');
+    expect(fake.searches).toHaveLength(1);
+  });
+
+  it('is refused by the fake itself with a wrong key: one search, PROVIDER_REQUEST_REFUSED', async () => {
+    fake = await startFakePexelsServer({ apiKey, videos: [standardVideo(1, 12)] });
+    test = await createNodeTestContext();
+    const provider = new PexelsStockProvider({ apiKey: 'pexels-wrong-key', baseUrl: fake.baseUrl, downloadPolicy: { allowAddresses: ['127.0.0.1'] } });
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_REQUEST_REFUSED');
+    expect(error.message).toBe('Provider pexels refused the request (401): the API key was refused');
+    expect(fake.searches.map((s) => s.authorization)).toEqual(['pexels-wrong-key']);
+  });
+
+  it('fails with the retryable PROVIDER_ERROR status connection-failed when the API cannot be reached', async () => {
+    const provider = await setUp([standardVideo(1, 12)]);
+    await fake.close();
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('Provider pexels answered connection-failed: ECONNREFUSED');
   });
 
   it('refuses a file larger than the download limit', async () => {
@@ -192,7 +239,7 @@ describe('PexelsStockProvider', () => {
   it('refuses file links to loopback under the production download policy', async () => {
     fake = await startFakePexelsServer({ apiKey, videos: [standardVideo(1, 12)] });
     test = await createNodeTestContext();
-    const provider = new PexelsStockProvider({ apiKey, baseUrl: fake.baseUrl, retry: { attempts: 1, baseMs: 5 } });
+    const provider = new PexelsStockProvider({ apiKey, baseUrl: fake.baseUrl });
     const error = await failure(provider.fetchClips(test.ctx, request()));
     expect(error.message).toBe(`URL ${fake.baseUrl}/video-files/1/12.mp4 is not allowed: 127.0.0.1, a loopback address`);
     expect(fake.downloads).toEqual([]);

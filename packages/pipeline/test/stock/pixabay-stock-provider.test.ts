@@ -61,7 +61,7 @@ function portraitHit(id: number, duration: number): FakePixabayHit {
   };
 }
 
-async function setUp(hits: FakePixabayHit[], settings: { maxDownloadBytes?: number; attempts?: number } = {}) {
+async function setUp(hits: FakePixabayHit[], settings: { maxDownloadBytes?: number } = {}) {
   fake = await startFakePixabayServer({ apiKey, hits });
   test = await createNodeTestContext();
   return new PixabayStockProvider({
@@ -69,7 +69,6 @@ async function setUp(hits: FakePixabayHit[], settings: { maxDownloadBytes?: numb
     baseUrl: fake.baseUrl,
     downloadPolicy: { allowAddresses: ['127.0.0.1'] },
     maxDownloadBytes: settings.maxDownloadBytes,
-    retry: { attempts: settings.attempts ?? 3, baseMs: 5 },
   });
 }
 
@@ -128,38 +127,60 @@ describe('PixabayStockProvider', () => {
     ]);
   });
 
-  it('waits for X-RateLimit-Reset after a 429, then succeeds', async () => {
+  // One call per search: whether another try may help is the error's code, and only the node's policy retries.
+  it('makes one call: a 429 fails with PROVIDER_RATE_LIMITED carrying the X-RateLimit-Reset wait', async () => {
     const provider = await setUp([portraitHit(1, 12)]);
     fake.scriptSearchAnswers({ status: 429, headers: { 'x-ratelimit-reset': '1' }, body: 'API rate limit exceeded' });
-    const clips = await provider.fetchClips(test.ctx, request());
-    expect(clips.map((clip) => clip.source.id)).toEqual(['1']);
-    expect(fake.searches).toHaveLength(2);
-    expect(fake.searches[1]!.at - fake.searches[0]!.at).toBeGreaterThanOrEqual(990);
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_RATE_LIMITED');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('Provider pixabay is rate limiting requests');
+    expect(error.details).toEqual({ retryAfterMs: 1000 });
+    expect(fake.searches).toHaveLength(1);
+    expect(fake.downloads).toEqual([]);
   });
 
-  it('never shows the key, even when an error page echoes it', async () => {
-    const provider = await setUp([portraitHit(1, 12)], { attempts: 2 });
+  it('makes one call: a 500 fails with the retryable PROVIDER_ERROR and never shows the key, even when the page echoes it', async () => {
+    const provider = await setUp([portraitHit(1, 12)]);
     const echo = `failed for /api/videos/?key=${encodeURIComponent(apiKey)} (key ${apiKey})`;
+    // A second answer is scripted so that a hidden retry would show as a second search.
     fake.scriptSearchAnswers({ status: 500, body: echo }, { status: 500, body: echo });
     const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.retryable).toBe(true);
     expect(error.message).toBe('Provider pixabay answered 500: failed for /api/videos/?key=[redacted] (key [redacted])');
-    expect(fake.searches).toHaveLength(2);
-    expectNoKey(error);
-  });
-
-  it('reports a refused key as PROVIDER_ERROR without the key and without retrying', async () => {
-    const provider = await setUp([portraitHit(1, 12)]);
-    fake.scriptSearchAnswers({ status: 400, body: '[ERROR 400] Invalid or missing API key' });
-    const error = await failure(provider.fetchClips(test.ctx, request()));
-    expect(error.message).toBe('Provider pixabay answered 400: [ERROR 400] Invalid or missing API key');
     expect(fake.searches).toHaveLength(1);
     expectNoKey(error);
   });
 
-  it('reports an unreachable API without the key', async () => {
-    const provider = await setUp([portraitHit(1, 12)], { attempts: 1 });
+  it('fails a refused key (a 400, as Pixabay answers it) with PROVIDER_REQUEST_REFUSED, not retryable, after one call, without the key', async () => {
+    const provider = await setUp([portraitHit(1, 12)]);
+    fake.scriptSearchAnswers({ status: 400, body: '[ERROR 400] Invalid or missing API key' });
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_REQUEST_REFUSED');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe('Provider pixabay refused the request (400): [ERROR 400] Invalid or missing API key');
+    expect(fake.searches).toHaveLength(1);
+    expectNoKey(error);
+  });
+
+  it('fails a 403 with PROVIDER_REQUEST_REFUSED "the API key was refused" after one call, without the key', async () => {
+    const provider = await setUp([portraitHit(1, 12)]);
+    fake.scriptSearchAnswers({ status: 403, body: `forbidden: ${apiKey}` });
+    const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_REQUEST_REFUSED');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe('Provider pixabay refused the request (403): the API key was refused');
+    expect(fake.searches).toHaveLength(1);
+    expectNoKey(error);
+  });
+
+  it('reports an unreachable API as the retryable PROVIDER_ERROR without the key', async () => {
+    const provider = await setUp([portraitHit(1, 12)]);
     await fake.close();
     const error = await failure(provider.fetchClips(test.ctx, request()));
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.retryable).toBe(true);
     expect(error.message).toBe('Provider pixabay answered connection-failed: ECONNREFUSED');
     expectNoKey(error);
   });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { FentaError } from '@fenta/core';
 import { OpenAISpeechSynthesizer } from '../../src/providers/tts/openai-speech-synthesizer';
 import { OpenAITranscriber } from '../../src/providers/transcription/openai-transcriber';
 import type { SpeechRequest } from '../../src/providers/pipeline-providers';
@@ -41,7 +42,7 @@ describe('OpenAISpeechSynthesizer', () => {
   let server: FakeOpenAIAudioServer;
   let tempDir: string;
   const signal = new AbortController().signal;
-  const fastRetry = { attempts: 3, backoffMs: 5 };
+  const one = { ...request, sentences: request.sentences.slice(0, 1) };
 
   beforeEach(async () => {
     server = await startFakeOpenAIAudioServer();
@@ -54,7 +55,7 @@ describe('OpenAISpeechSynthesizer', () => {
   });
 
   it('asks for each sentence with the model, voice, input and speed, and measures the audio it gets', async () => {
-    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: fastRetry });
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL });
     const result = await synthesizer.synthesize(request, { tempDir, signal });
 
     const speech = server.requests.filter((r) => r.route === 'speech');
@@ -89,8 +90,8 @@ describe('OpenAISpeechSynthesizer', () => {
   });
 
   it('takes word timings from the transcriber when one is configured', async () => {
-    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: fastRetry });
-    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: fastRetry, transcriber, concurrency: 1 });
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, transcriber, concurrency: 1 });
     const result = await synthesizer.synthesize(request, { tempDir, signal });
 
     const transcriptions = server.requests.filter((r) => r.route === 'transcriptions');
@@ -107,68 +108,86 @@ describe('OpenAISpeechSynthesizer', () => {
     });
   });
 
-  it('retries a 429 and then succeeds', async () => {
+  // One call per sentence: whether another try may help is the error's code, and only the node's policy retries.
+  it('makes one call: a 429 fails with PROVIDER_RATE_LIMITED carrying the wait the answer asked for', async () => {
     server.queue('speech', [{ status: 429, body: openAIErrorBody('Rate limit reached', 'requests'), headers: { 'retry-after-ms': '20' } }]);
-    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: fastRetry });
-    const result = await synthesizer.synthesize({ ...request, sentences: request.sentences.slice(0, 1) }, { tempDir, signal });
-    expect(server.requests.map((r) => r.route)).toEqual(['speech', 'speech']);
-    expect(result.sentences).toHaveLength(1);
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    const error = await synthesizer.synthesize(one, { tempDir, signal }).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FentaError);
+    expect(error).toMatchObject({
+      code: 'PROVIDER_RATE_LIMITED',
+      retryable: true,
+      message: 'Provider openai is rate limiting requests',
+      details: { retryAfterMs: 20, reason: 'Rate limit reached' },
+    });
+    expect(server.requests.map((r) => r.route)).toEqual(['speech']);
+    expect(server.clips).toEqual([]);
   });
 
-  it('fails at once with PROVIDER_ERROR on a 400', async () => {
-    server.queue('speech', [{ status: 400, body: openAIErrorBody("Invalid value for 'voice'") }]);
-    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: fastRetry });
-    await expect(synthesizer.synthesize({ ...request, sentences: request.sentences.slice(0, 1) }, { tempDir, signal })).rejects.toMatchObject({
+  it('makes one call: a 500 fails with the retryable PROVIDER_ERROR', async () => {
+    server.always('speech', { status: 500, body: openAIErrorBody('The server had an error', 'server_error') });
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    await expect(synthesizer.synthesize(one, { tempDir, signal })).rejects.toMatchObject({
       code: 'PROVIDER_ERROR',
+      retryable: true,
+      message: 'Provider openai answered 500: The server had an error',
+      params: { provider: 'openai', status: 500 },
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('fails with PROVIDER_REQUEST_REFUSED, not retryable, on a 400, after one call', async () => {
+    server.always('speech', { status: 400, body: openAIErrorBody("Invalid value for 'voice'") });
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    await expect(synthesizer.synthesize(one, { tempDir, signal })).rejects.toMatchObject({
+      code: 'PROVIDER_REQUEST_REFUSED',
+      retryable: false,
       params: { provider: 'openai', status: 400, reason: "Invalid value for 'voice'" },
     });
     expect(server.requests).toHaveLength(1);
   });
 
+  it('fails with PROVIDER_REQUEST_REFUSED, not retryable, when the key is refused, after one call, never showing the key', async () => {
+    const apiKey = 'sk-wrong-speech-9876';
+    server.always('speech', { status: 401, body: openAIErrorBody('Incorrect API key provided: sk-wrong-****9876.', 'invalid_request_error') });
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey, baseURL: server.baseURL });
+    const error = await synthesizer.synthesize(one, { tempDir, signal }).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FentaError);
+    expect(error).toMatchObject({
+      code: 'PROVIDER_REQUEST_REFUSED',
+      retryable: false,
+      message: 'Provider openai refused the request (401): Incorrect API key provided: sk-wrong-****9876.',
+    });
+    expect(JSON.stringify((error as FentaError).toBody())).not.toContain(apiKey);
+    expect(server.requests.map((r) => r.authorization)).toEqual([`Bearer ${apiKey}`]);
+  });
+
   it('fails with PROVIDER_RESPONSE_INVALID when the answer is not audio', async () => {
     server.queue('speech', [{ status: 200, body: { object: 'not audio' } }]);
-    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: fastRetry });
-    await expect(synthesizer.synthesize({ ...request, sentences: request.sentences.slice(0, 1) }, { tempDir, signal })).rejects.toMatchObject({
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    await expect(synthesizer.synthesize(one, { tempDir, signal })).rejects.toMatchObject({
       code: 'PROVIDER_RESPONSE_INVALID',
       params: { provider: 'openai' },
     });
     expect(server.requests).toHaveLength(1);
   });
 
-  it('ends with PROVIDER_ERROR after the configured attempts when the server keeps answering 500', async () => {
-    server.always('speech', { status: 500, body: openAIErrorBody('The server had an error', 'server_error') });
-    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: fastRetry });
-    await expect(synthesizer.synthesize({ ...request, sentences: request.sentences.slice(0, 1) }, { tempDir, signal })).rejects.toMatchObject({
-      code: 'PROVIDER_ERROR',
-      params: { provider: 'openai', status: 500 },
-    });
-    expect(server.requests).toHaveLength(3);
-  });
-
-  it('ends with PROVIDER_RATE_LIMITED when every attempt is rate limited', async () => {
-    server.always('speech', { status: 429, body: openAIErrorBody('Rate limit reached', 'requests') });
-    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: { attempts: 2, backoffMs: 5 } });
-    await expect(synthesizer.synthesize({ ...request, sentences: request.sentences.slice(0, 1) }, { tempDir, signal })).rejects.toMatchObject({
-      code: 'PROVIDER_RATE_LIMITED',
-    });
-    expect(server.requests).toHaveLength(2);
-  });
-
-  it('counts an unanswered request as a timeout and retries it', async () => {
+  it('makes one call: an unanswered request fails as the retryable PROVIDER_ERROR status timeout', async () => {
     server.always('speech', { status: 200, hang: true });
-    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, timeoutMs: 100, retry: { attempts: 2, backoffMs: 5 } });
-    await expect(synthesizer.synthesize({ ...request, sentences: request.sentences.slice(0, 1) }, { tempDir, signal })).rejects.toMatchObject({
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, timeoutMs: 100 });
+    await expect(synthesizer.synthesize(one, { tempDir, signal })).rejects.toMatchObject({
       code: 'PROVIDER_ERROR',
+      retryable: true,
       params: { provider: 'openai', status: 'timeout' },
     });
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('stops at once with the abort reason when the signal aborts during a request', async () => {
     server.always('speech', { status: 200, hang: true });
     const abort = new AbortController();
-    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: fastRetry });
-    const synthesis = synthesizer.synthesize({ ...request, sentences: request.sentences.slice(0, 1) }, { tempDir, signal: abort.signal });
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    const synthesis = synthesizer.synthesize(one, { tempDir, signal: abort.signal });
     await server.nextRequest();
     const reason = new Error('job cancelled');
     abort.abort(reason);

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FentaError } from '@fenta/core';
 import { OpenAITranscriber } from '../../src/providers/transcription/openai-transcriber';
 import { openAIErrorBody, startFakeOpenAIAudioServer, type FakeOpenAIAudioServer } from '../fakes/fake-openai-audio-server';
 
@@ -55,21 +56,53 @@ describe('OpenAITranscriber', () => {
     await expect(transcriber.transcribe(clip, { lang: 'en', signal })).rejects.toMatchObject({ code: 'PROVIDER_RESPONSE_INVALID', params: { provider: 'openai' } });
   });
 
-  it('fails at once with PROVIDER_ERROR when the key is refused', async () => {
-    server.always('transcriptions', { status: 401, body: openAIErrorBody('Incorrect API key provided', 'invalid_request_error') });
-    const transcriber = new OpenAITranscriber({ apiKey: 'sk-wrong', baseURL: server.baseURL, retry: { attempts: 3, backoffMs: 5 } });
+  // One call per clip: whether another try may help is the error's code, and only the node's policy retries.
+  it('fails with PROVIDER_REQUEST_REFUSED, not retryable, when the key is refused, after one call, never showing the key', async () => {
+    server.always('transcriptions', { status: 401, body: openAIErrorBody('Incorrect API key provided: sk-wrong-****5555.', 'invalid_request_error') });
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-wrong-key-5555', baseURL: server.baseURL });
+    const error = await transcriber.transcribe(clip, { lang: 'en', signal }).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FentaError);
+    expect(error).toMatchObject({
+      code: 'PROVIDER_REQUEST_REFUSED',
+      retryable: false,
+      message: 'Provider openai refused the request (401): Incorrect API key provided: sk-wrong-****5555.',
+      params: { provider: 'openai', status: 401, reason: 'Incorrect API key provided: sk-wrong-****5555.' },
+    });
+    expect(JSON.stringify((error as FentaError).toBody())).not.toContain('sk-wrong-key-5555');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('makes one call: a 503 fails with the retryable PROVIDER_ERROR', async () => {
+    server.queue('transcriptions', [{ status: 503, body: openAIErrorBody('Service unavailable', 'server_error') }]);
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
     await expect(transcriber.transcribe(clip, { lang: 'en', signal })).rejects.toMatchObject({
       code: 'PROVIDER_ERROR',
-      params: { provider: 'openai', status: 401, reason: 'Incorrect API key provided' },
+      retryable: true,
+      message: 'Provider openai answered 503: Service unavailable',
+    });
+    expect(server.requests.map((r) => r.route)).toEqual(['transcriptions']);
+    expect(server.transcripts).toEqual([]);
+  });
+
+  it('makes one call: a 429 fails with PROVIDER_RATE_LIMITED carrying the Retry-After wait', async () => {
+    server.queue('transcriptions', [{ status: 429, body: openAIErrorBody('Rate limit reached', 'requests'), headers: { 'retry-after': '2' } }]);
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    await expect(transcriber.transcribe(clip, { lang: 'en', signal })).rejects.toMatchObject({
+      code: 'PROVIDER_RATE_LIMITED',
+      retryable: true,
+      details: { retryAfterMs: 2000, reason: 'Rate limit reached' },
     });
     expect(server.requests).toHaveLength(1);
   });
 
-  it('retries a 503 and then returns the words', async () => {
-    server.queue('transcriptions', [{ status: 503, body: openAIErrorBody('Service unavailable', 'server_error') }]);
-    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL, retry: { attempts: 3, backoffMs: 5 } });
-    const result = await transcriber.transcribe(clip, { lang: 'en', signal });
-    expect(server.requests.map((r) => r.route)).toEqual(['transcriptions', 'transcriptions']);
-    expect(result.words).toHaveLength(6);
+  it('makes one call: an unanswered request fails as the retryable PROVIDER_ERROR status timeout', async () => {
+    server.always('transcriptions', { status: 200, hang: true });
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL, timeoutMs: 100 });
+    await expect(transcriber.transcribe(clip, { lang: 'en', signal })).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      retryable: true,
+      params: { provider: 'openai', status: 'timeout' },
+    });
+    expect(server.requests).toHaveLength(1);
   });
 });

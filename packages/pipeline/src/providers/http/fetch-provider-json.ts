@@ -16,9 +16,9 @@ export interface ProviderJsonRequest {
 /**
  * GETs a provider's JSON API and classifies failures: 429 →
  * PROVIDER_RATE_LIMITED (with the wait it asked for in `details.retryAfterMs`),
- * 401/403 → PROVIDER_ERROR "the API key was refused", other statuses,
- * timeouts and dropped connections → PROVIDER_ERROR, a body that is not JSON
- * → PROVIDER_RESPONSE_INVALID. The URL never appears in an error: it may hold
+ * 401/403 → PROVIDER_REQUEST_REFUSED "the API key was refused", other 4xx →
+ * PROVIDER_REQUEST_REFUSED, 5xx, 408, timeouts and dropped connections →
+ * PROVIDER_ERROR, a body that is not JSON → PROVIDER_RESPONSE_INVALID. The URL never appears in an error: it may hold
  * the key.
  */
 export async function fetchProviderJson(request: ProviderJsonRequest): Promise<unknown> {
@@ -41,11 +41,13 @@ export async function fetchProviderJson(request: ProviderJsonRequest): Promise<u
     throw new FentaError('PROVIDER_RATE_LIMITED', { provider }, { details: { retryAfterMs: retryAfterMs(response.headers) } });
   }
   if (response.status === 401 || response.status === 403) {
-    throw new FentaError('PROVIDER_ERROR', { provider, status: response.status, reason: 'the API key was refused' });
+    throw new FentaError('PROVIDER_REQUEST_REFUSED', { provider, status: response.status, reason: 'the API key was refused' });
   }
   if (!response.ok) {
     const excerpt = scrub(text.slice(0, 200).trim(), request.secrets) || response.statusText;
-    throw new FentaError('PROVIDER_ERROR', { provider, status: response.status, reason: excerpt });
+    // 5xx and 408 may pass on another try; any other 4xx is this request's own fault.
+    const code = response.status >= 500 || response.status === 408 ? 'PROVIDER_ERROR' : 'PROVIDER_REQUEST_REFUSED';
+    throw new FentaError(code, { provider, status: response.status, reason: excerpt });
   }
   try {
     return JSON.parse(text);

@@ -153,8 +153,10 @@ function mapNetworkError(error: unknown, url: URL, provider: string): unknown {
   return new FentaError('PROVIDER_ERROR', { provider, status: 'connection-failed', reason: `${url.host}: ${code}` }, { cause: error });
 }
 
+/** A failed download: retryable for 5xx, 408, 429 and transport problems; a refused request (another 4xx, a redirect loop) is not. */
 function providerError(provider: string, status: number | string, reason: string): FentaError {
-  return new FentaError('PROVIDER_ERROR', { provider, status, reason });
+  const refused = typeof status === 'number' && status < 500 && status !== 408 && status !== 429;
+  return new FentaError(refused ? 'PROVIDER_REQUEST_REFUSED' : 'PROVIDER_ERROR', { provider, status, reason });
 }
 
 function tooLarge(url: URL, maxBytes: number): FentaError {

@@ -1,6 +1,6 @@
 import { FentaError } from '@fenta/core';
 import OpenAI from 'openai';
-import { callOpenAI, type OpenAIRetryPolicy } from '../openai-http-errors';
+import { callOpenAI } from '../openai-http-errors';
 import type { ScriptResult, ScriptWriter } from '../pipeline-providers';
 import { buildScriptPrompt } from './build-script-prompt';
 import { normalizeScript } from './normalize-script';
@@ -15,7 +15,6 @@ export interface OpenAIScriptWriterOptions {
   model?: string;
   /** Per request, ms; 60 s unless told. */
   timeoutMs?: number;
-  retry?: OpenAIRetryPolicy;
   /** 0.7 unless told: varied enough for daily scripts, steady enough to follow the format. */
   temperature?: number;
   /**
@@ -31,24 +30,22 @@ export class OpenAIScriptWriter implements ScriptWriter {
   readonly name = 'openai';
   private readonly client: OpenAI;
   private readonly model: string;
-  private readonly retry: OpenAIRetryPolicy;
   private readonly timeoutMs: number;
   private readonly temperature: number;
   private readonly responseFormat: 'json_schema' | 'json_object';
 
   constructor(options: OpenAIScriptWriterOptions) {
-    // The SDK's own retries are off: callOpenAI retries with the job's signal and Fenta's error codes.
+    // The SDK's own retries are off: the node's policy is the one place that retries.
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: this.timeoutMs });
     this.model = options.model ?? 'gpt-4o-mini';
-    this.retry = options.retry ?? { attempts: 4, backoffMs: 1000 };
     this.temperature = options.temperature ?? 0.7;
     this.responseFormat = options.responseFormat ?? 'json_schema';
   }
 
   async write(request: ScriptRequest, signal: AbortSignal): Promise<ScriptResult> {
     const model = request.model ?? this.model;
-    const completion = await callOpenAI(this.name, { ...this.retry, timeoutMs: this.timeoutMs }, signal, (attemptSignal) =>
+    const completion = await callOpenAI(this.name, this.timeoutMs, signal, (attemptSignal) =>
       this.client.chat.completions.create(
         {
           model,

@@ -5,8 +5,6 @@ import type { FootageClip } from '../../artifacts/artifact-types';
 import type { NodeContext } from '../../nodes/node-context';
 import type { AddressPolicy } from '../http/address-policy';
 import { safeDownload } from '../http/safe-download';
-import { isTransientProviderError, providerRetryDelayMs } from '../http/transient-provider-error';
-import { retryWithBackoff } from '../retry-with-backoff';
 import { pickRendition } from './pick-rendition';
 import { probeVideoFile } from './probe-video-file';
 import type { StockCandidate } from './stock-candidate';
@@ -17,7 +15,6 @@ export interface StockDownloadSettings {
   policy: AddressPolicy;
   maxBytes: number;
   timeoutMs: number;
-  retry: { attempts: number; baseMs: number; maxDelayMs?: number };
 }
 
 /**
@@ -40,17 +37,13 @@ export async function downloadStockClips(
     const number = firstNumber + index;
     const localPath = path.join(ctx.tempDir, `${settings.provider}-${number}.mp4`);
     try {
-      await retryWithBackoff(
-        () =>
-          safeDownload(rendition.url, localPath, {
-            maxBytes: settings.maxBytes,
-            policy: settings.policy,
-            timeoutMs: settings.timeoutMs,
-            signal: ctx.signal,
-            provider: settings.provider,
-          }),
-        { ...settings.retry, signal: ctx.signal, isTransient: isTransientProviderError, delayHintMs: providerRetryDelayMs },
-      );
+      await safeDownload(rendition.url, localPath, {
+        maxBytes: settings.maxBytes,
+        policy: settings.policy,
+        timeoutMs: settings.timeoutMs,
+        signal: ctx.signal,
+        provider: settings.provider,
+      });
       const probe = await probeVideoFile(localPath, ctx.signal);
       if (!probe) {
         throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: settings.provider, reason: `clip ${candidate.id} is not a readable video` });

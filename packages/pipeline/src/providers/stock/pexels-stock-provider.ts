@@ -2,9 +2,7 @@ import { FentaError } from '@fenta/core';
 import type { FootageClip } from '../../artifacts/artifact-types';
 import type { NodeContext } from '../../nodes/node-context';
 import { fetchProviderJson } from '../http/fetch-provider-json';
-import { isTransientProviderError, providerRetryDelayMs } from '../http/transient-provider-error';
 import type { StockProvider, StockRequest } from '../pipeline-providers';
-import { retryWithBackoff } from '../retry-with-backoff';
 import { downloadStockClips } from './download-stock-clips';
 import { frameOrientation } from './frame-orientation';
 import { pexelsSearchResponse } from './pexels-search-response';
@@ -46,7 +44,6 @@ export class PexelsStockProvider implements StockProvider {
       policy: this.settings.downloadPolicy,
       maxBytes: this.settings.maxDownloadBytes,
       timeoutMs: this.settings.downloadTimeoutMs,
-      retry: this.settings.retry,
     });
   }
 
@@ -63,18 +60,15 @@ export class PexelsStockProvider implements StockProvider {
     url.searchParams.set('size', minimumSize(frame));
     url.searchParams.set('per_page', String(perPage));
     url.searchParams.set('page', String(page));
-    const body = await retryWithBackoff(
-      () =>
-        fetchProviderJson({
-          provider: this.name,
-          url: url.toString(),
-          headers: { authorization: this.apiKey },
-          signal,
-          timeoutMs: this.settings.requestTimeoutMs,
-          secrets: [this.apiKey],
-        }),
-      { ...this.settings.retry, signal, isTransient: isTransientProviderError, delayHintMs: providerRetryDelayMs },
-    );
+    // One call: a failure's code says whether the node's policy should try again.
+    const body = await fetchProviderJson({
+      provider: this.name,
+      url: url.toString(),
+      headers: { authorization: this.apiKey },
+      signal,
+      timeoutMs: this.settings.requestTimeoutMs,
+      secrets: [this.apiKey],
+    });
     const { videos, total_results: total } = parseSearchAnswer(pexelsSearchResponse, body, this.name);
     return {
       candidates: videos

@@ -2,9 +2,7 @@ import { FentaError } from '@fenta/core';
 import type { FootageClip } from '../../artifacts/artifact-types';
 import type { NodeContext } from '../../nodes/node-context';
 import { fetchProviderJson } from '../http/fetch-provider-json';
-import { isTransientProviderError, providerRetryDelayMs } from '../http/transient-provider-error';
 import type { StockProvider, StockRequest } from '../pipeline-providers';
-import { retryWithBackoff } from '../retry-with-backoff';
 import { downloadStockClips } from './download-stock-clips';
 import { pixabaySearchResponse } from './pixabay-search-response';
 import { searchStockCandidates, type StockSearchPage } from './search-stock-candidates';
@@ -53,7 +51,6 @@ export class PixabayStockProvider implements StockProvider {
       policy: this.settings.downloadPolicy,
       maxBytes: this.settings.maxDownloadBytes,
       timeoutMs: this.settings.downloadTimeoutMs,
-      retry: this.settings.retry,
     });
   }
 
@@ -64,17 +61,14 @@ export class PixabayStockProvider implements StockProvider {
     url.searchParams.set('per_page', String(perPage));
     url.searchParams.set('page', String(page));
     url.searchParams.set('safesearch', 'true');
-    const body = await retryWithBackoff(
-      () =>
-        fetchProviderJson({
-          provider: this.name,
-          url: url.toString(),
-          signal,
-          timeoutMs: this.settings.requestTimeoutMs,
-          secrets: [this.apiKey, encodeURIComponent(this.apiKey)],
-        }),
-      { ...this.settings.retry, signal, isTransient: isTransientProviderError, delayHintMs: providerRetryDelayMs },
-    );
+    // One call: a failure's code says whether the node's policy should try again.
+    const body = await fetchProviderJson({
+      provider: this.name,
+      url: url.toString(),
+      signal,
+      timeoutMs: this.settings.requestTimeoutMs,
+      secrets: [this.apiKey, encodeURIComponent(this.apiKey)],
+    });
     const { hits, totalHits } = parseSearchAnswer(pixabaySearchResponse, body, this.name);
     return {
       candidates: hits

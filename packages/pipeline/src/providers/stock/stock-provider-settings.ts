@@ -12,8 +12,6 @@ export interface RemoteStockSettings {
   requestTimeoutMs?: number;
   /** Longest wait for the next chunk of a download (30 s). */
   downloadTimeoutMs?: number;
-  /** Retries of transient failures (429, 5xx, timeouts): 4 tries from 1 s, no single wait over 30 s. */
-  retry?: { attempts: number; baseMs: number; maxDelayMs?: number };
   /** Result pages read per search term before trying the next one (3). */
   maxPagesPerQuery?: number;
 }
@@ -29,7 +27,6 @@ export function resolveStockSettings(settings: RemoteStockSettings, defaultBaseU
     maxDownloadBytes: settings.maxDownloadBytes ?? 200 * 1024 * 1024,
     requestTimeoutMs: settings.requestTimeoutMs ?? 15_000,
     downloadTimeoutMs: settings.downloadTimeoutMs ?? 30_000,
-    retry: settings.retry ?? { attempts: 4, baseMs: 1000, maxDelayMs: 30_000 },
     maxPagesPerQuery: settings.maxPagesPerQuery ?? 3,
   };
 }

@@ -4,7 +4,7 @@ import { FentaError } from '@fenta/core';
 import OpenAI, { toFile } from 'openai';
 import { z } from 'zod';
 import type { WordTiming } from '../../artifacts/artifact-types';
-import { callOpenAI, type OpenAIRetryPolicy } from '../openai-http-errors';
+import { callOpenAI } from '../openai-http-errors';
 import type { Transcriber } from '../pipeline-providers';
 
 export interface OpenAITranscriberOptions {
@@ -15,7 +15,6 @@ export interface OpenAITranscriberOptions {
   model?: string;
   /** Per request, ms; 120 s unless told. */
   timeoutMs?: number;
-  retry?: OpenAIRetryPolicy;
 }
 
 // The part of a verbose_json answer that is used; anything else may vary.
@@ -31,14 +30,14 @@ export class OpenAITranscriber implements Transcriber {
   readonly name = 'openai';
   private readonly client: OpenAI;
   private readonly model: string;
-  private readonly policy: OpenAIRetryPolicy & { timeoutMs: number };
+  private readonly timeoutMs: number;
 
   constructor(options: OpenAITranscriberOptions) {
     const timeoutMs = options.timeoutMs ?? 120_000;
-    // The SDK's own retries are off and its timeout is a backstop: callOpenAI retries and times each try.
+    // The SDK's own retries are off and its timeout is a backstop: callOpenAI times each call, the node's policy retries.
     this.client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: timeoutMs + 5_000 });
     this.model = options.model ?? 'whisper-1';
-    this.policy = { ...(options.retry ?? { attempts: 4, backoffMs: 1000 }), timeoutMs };
+    this.timeoutMs = timeoutMs;
   }
 
   async transcribe(audioPath: string, options: { lang: string; signal: AbortSignal }): Promise<{ words: WordTiming[]; text: string }> {
@@ -47,7 +46,7 @@ export class OpenAITranscriber implements Transcriber {
     const type = audioTypes[path.extname(audioPath).toLowerCase()] ?? 'application/octet-stream';
     // Whisper takes ISO-639-1: `en`, not `en-US`.
     const language = options.lang.trim().toLowerCase().split(/[-_]/)[0] || undefined;
-    const answer = await callOpenAI(this.name, this.policy, options.signal, async (attemptSignal) =>
+    const answer = await callOpenAI(this.name, this.timeoutMs, options.signal, async (attemptSignal) =>
       this.client.audio.transcriptions.create(
         {
           file: await toFile(audio, name, { type }),

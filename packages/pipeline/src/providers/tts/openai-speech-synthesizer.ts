@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FentaError } from '@fenta/core';
 import OpenAI from 'openai';
 import type { WordTiming } from '../../artifacts/artifact-types';
-import { callOpenAI, type OpenAIRetryPolicy } from '../openai-http-errors';
+import { callOpenAI } from '../openai-http-errors';
 import type { SpeechRequest, SpeechResult, SpeechSynthesizer, Transcriber } from '../pipeline-providers';
 import { alignTranscribedWords } from '../transcription/align-transcribed-words';
 import { alignWordsToSpeech } from './align-words-to-speech';
@@ -23,7 +23,6 @@ export interface OpenAISpeechSynthesizerOptions {
   model?: string;
   /** Per request, ms; 60 s unless told. */
   timeoutMs?: number;
-  retry?: OpenAIRetryPolicy;
   /** Sentences requested at once; 3 unless told. */
   concurrency?: number;
   /** Silence between sentences, seconds; 0.25 unless told. */
@@ -41,17 +40,17 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
   readonly name = 'openai';
   private readonly client: OpenAI;
   private readonly model: string;
-  private readonly policy: OpenAIRetryPolicy & { timeoutMs: number };
+  private readonly timeoutMs: number;
   private readonly concurrency: number;
   private readonly pauseSeconds: number;
   private readonly transcriber: Transcriber | undefined;
 
   constructor(options: OpenAISpeechSynthesizerOptions) {
     const timeoutMs = options.timeoutMs ?? 60_000;
-    // The SDK's own retries are off and its timeout is a backstop: callOpenAI retries and times each try.
+    // The SDK's own retries are off and its timeout is a backstop: callOpenAI times each call, the node's policy retries.
     this.client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: timeoutMs + 5_000 });
     this.model = options.model ?? 'gpt-4o-mini-tts';
-    this.policy = { ...(options.retry ?? { attempts: 4, backoffMs: 1000 }), timeoutMs };
+    this.timeoutMs = timeoutMs;
     this.concurrency = options.concurrency ?? 3;
     this.pauseSeconds = options.pauseSeconds ?? 0.25;
     this.transcriber = options.transcriber;
@@ -81,7 +80,7 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
 
   /** Requests one sentence and stores it as PCM WAV (a streamed WAV's header may not carry its length). */
   private async speak(text: string, voice: string, speed: number, base: string, signal: AbortSignal): Promise<SentenceAudio> {
-    const bytes = await callOpenAI(this.name, this.policy, signal, async (attemptSignal) => {
+    const bytes = await callOpenAI(this.name, this.timeoutMs, signal, async (attemptSignal) => {
       const response = await this.client.audio.speech.create({ model: this.model, voice, input: text, speed, response_format: 'wav' }, { signal: attemptSignal });
       return Buffer.from(await response.arrayBuffer());
     });

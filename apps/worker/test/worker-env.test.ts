@@ -1,0 +1,40 @@
+import { defaultPriceTable, priceUsage } from '@fenta/pipeline';
+import { readWorkerEnv } from '../src/env';
+
+const required = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/fenta', REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('the worker configuration', () => {
+  it('reads the storage settings with everything else, once', () => {
+    expect(readWorkerEnv(required).storage).toEqual({ driver: 'local', root: '.fenta/storage' });
+    expect(readWorkerEnv({ ...required, S3_BUCKET: 'media-bucket' }).storage).toMatchObject({ driver: 's3', bucket: 'media-bucket', region: 'us-east-1' });
+  });
+
+  it('names every wrong variable in one error, storage ones included', () => {
+    expect(() => readWorkerEnv({ ...required, FENTA_WORKER_CONCURRENCY: '0', FENTA_STORAGE_DRIVER: 'ftp' })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        details: { problems: ['FENTA_WORKER_CONCURRENCY: must be at least 1', 'FENTA_STORAGE_DRIVER: must be "local" or "s3"'] },
+      }),
+    );
+  });
+
+  it('lays FENTA_PRICES over the list prices model by model, so unknown models keep the default rate', () => {
+    const { FENTA_PRICES: prices } = readWorkerEnv({ ...required, FENTA_PRICES: '{"llm": {"my-model": {"promptPerMillion": 1, "outputPerMillion": 2}}, "renderSecond": 0.001}' });
+    expect(prices.llm['my-model']).toEqual({ promptPerMillion: 1, outputPerMillion: 2 });
+    expect(prices.llm.default).toEqual(defaultPriceTable.llm.default);
+    expect(prices.renderSecond).toBe(0.001);
+    expect(priceUsage(prices, { resource: 'llm_tokens', model: 'some-other-model', promptTokens: 1_000_000, outputTokens: 1_000_000 })).toBe(0.75);
+    expect(readWorkerEnv(required).FENTA_PRICES).toEqual(defaultPriceTable);
+    expect(readWorkerEnv({ ...required, FENTA_PRICES: '' }).FENTA_PRICES).toEqual(defaultPriceTable);
+  });
+
+  it.each([
+    ['not JSON', 'FENTA_PRICES: must be JSON'],
+    ['[1]', 'FENTA_PRICES: Invalid input: expected object, received array'],
+    ['{"renderSecnd": 0.1}', 'FENTA_PRICES: Unrecognized key: "renderSecnd"'],
+    ['{"renderSecond": -1}', 'FENTA_PRICES.renderSecond: must not be negative'],
+    ['{"llm": {"gpt-4o": {"promptPerMillion": 2.5}}}', 'FENTA_PRICES.llm.gpt-4o.outputPerMillion: must be a number of USD'],
+  ])('refuses FENTA_PRICES=%s naming where', (value, problem) => {
+    expect(() => readWorkerEnv({ ...required, FENTA_PRICES: value })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', details: { problems: [problem] } }));
+  });
+});
