@@ -34,8 +34,8 @@ const inputs = {
 };
 
 const clipChain = (input: number, seconds: string, frames: number, label: string) =>
-  String.raw`[${input}:v]crop=min(iw\,ih*720/1280):min(ih\,iw*1280/720),fps=30,scale=720:1280,setsar=1,format=yuv420p,` +
-  `tpad=stop_mode=clone:stop_duration=${seconds},trim=end_frame=${frames}[${label}]`;
+  String.raw`[${input}:v]crop=min(iw\,ih*720/1280):min(ih\,iw*1280/720),fps=30,` +
+  `tpad=stop_mode=clone:stop_duration=${seconds},trim=end_frame=${frames},scale=720:1280,setsar=1,format=yuv420p[${label}]`;
 
 const encoding = [
   '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '20', '-maxrate', '5000k', '-bufsize', '10000k',
