@@ -15,6 +15,8 @@ export interface CompileOptions {
   fontsDir?: string;
   /** Font file of each text overlay's fontconfig pattern (see resolveFontFiles); without one, drawtext gets the pattern's family. */
   fontFiles?: Record<string, string>;
+  /** Where the same command writes the JPEG thumbnail (the frame at the timeline's `thumbnailAt`); no thumbnail when absent. */
+  thumbnail?: string;
 }
 
 /** An ffmpeg command line without the program name. */
@@ -33,7 +35,8 @@ type Layer = { kind: 'subtitles'; source: string; z: number } | TimelineOverlay;
  * concatenated, then the layers in ascending z (subtitles burned with libass,
  * text with drawtext, images with overlay; ties keep subtitles first, then
  * the timeline's order), the audio mix, and the profile's encoding (H.264
- * High, yuv420p, AAC, moov atom first for progressive playback).
+ * High, yuv420p, AAC, moov atom first for progressive playback); with a
+ * `thumbnail` path, also a JPEG of one frame of the finished picture.
  *
  * Pure: it reads no files and runs nothing, so the exact command is unit-tested.
  */
@@ -83,6 +86,14 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
     }
     current = next;
   });
+  let thumbnailArgs: string[] = [];
+  if (options.thumbnail !== undefined) {
+    const frame = thumbnailFrame(timeline);
+    chains.push(`[${current}]split=2[video][still]`, `[still]trim=start_frame=${frame}:end_frame=${frame + 1}[thumbnail]`);
+    current = 'video';
+    // -update 1: one image to one file name, not an image sequence.
+    thumbnailArgs = ['-map', '[thumbnail]', '-frames:v', '1', '-q:v', '3', '-update', '1', options.thumbnail];
+  }
   chains.push(audioMixGraph(timeline.audio, { voice: voiceInput, music: musicInput }, timeline.durationSeconds, profile));
 
   return {
@@ -110,19 +121,18 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
       '-t', formatSeconds(timeline.durationSeconds),
       '-movflags', '+faststart',
       options.output,
+      ...thumbnailArgs,
     ],
   };
 }
 
 /**
- * One JPEG of the rendered video at the timeline's `thumbnailAt`: read from
- * the finished MP4, so the thumbnail shows exactly what the video shows
- * (subtitles and overlays included) at the cost of decoding one GOP.
+ * The frame of the output the thumbnail shows: the one at `thumbnailAt`, kept
+ * inside the video. The thumbnail is that frame of the finished picture
+ * (subtitles and overlays included), split off before encoding: a second
+ * ffmpeg run reading the MP4 back would decode up to a GOP to reach it.
  */
-export function compileThumbnail(timeline: Timeline, options: { video: string; output: string }): FfmpegCommand {
-  const at = Math.min(Math.max(0, timeline.thumbnailAt), Math.max(0, timeline.durationSeconds - 1 / timeline.profile.fps));
-  return {
-    // -update 1: one image to one file name, not an image sequence.
-    args: [...commonArgs, '-ss', formatSeconds(at), '-i', options.video, '-frames:v', '1', '-q:v', '3', '-update', '1', options.output],
-  };
+export function thumbnailFrame(timeline: Timeline): number {
+  const lastFrame = Math.max(0, Math.round(timeline.durationSeconds * timeline.profile.fps) - 1);
+  return Math.min(Math.max(0, Math.round(timeline.thumbnailAt * timeline.profile.fps)), lastFrame);
 }

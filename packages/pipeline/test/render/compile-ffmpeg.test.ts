@@ -1,4 +1,4 @@
-import { compileThumbnail, compileTimeline } from '../../src/render/compile-ffmpeg';
+import { compileTimeline, thumbnailFrame } from '../../src/render/compile-ffmpeg';
 import { escapeFilterValue } from '../../src/render/escape-filter-value';
 import { getOutputProfile } from '../../src/render/output-profiles';
 import type { Timeline } from '../../src/timeline/timeline-ir';
@@ -116,12 +116,26 @@ describe('compileTimeline', () => {
   });
 });
 
-describe('compileThumbnail', () => {
-  it('takes one JPEG frame of the video at thumbnailAt, kept inside the video', () => {
-    expect(compileThumbnail(timeline, { video: '/out/video.mp4', output: '/out/thumb.jpg' }).args).toEqual([
-      '-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-ss', '1.25', '-i', '/out/video.mp4', '-frames:v', '1', '-q:v', '3', '-update', '1', '/out/thumb.jpg',
+describe('the thumbnail', () => {
+  it('is split off the finished picture and written by the same command, one JPEG of the frame at thumbnailAt', () => {
+    const { args } = compileTimeline(timeline, { inputs, output: '/out/video.mp4', thumbnail: '/out/thumb.jpg', fontFiles: { 'Inter:bold': '/fonts/Inter-Bold.otf' } });
+    const filter = args[args.indexOf('-filter_complex') + 1]!.split(';');
+    expect(filter.slice(filter.findIndex((c) => c.startsWith('[layer2]')))).toEqual([
+      '[layer2]split=2[video][still]',
+      '[still]trim=start_frame=38:end_frame=39[thumbnail]',
+      expect.stringMatching(/^\[2:a\]/),
+      expect.stringMatching(/^\[3:a\]/),
+      expect.stringMatching(/^\[music\]\[voicekey\]/),
+      expect.stringMatching(/^\[voice\]\[bed\]/),
     ]);
-    expect(compileThumbnail({ ...timeline, thumbnailAt: 9 }, { video: 'v.mp4', output: 't.jpg' }).args).toContain('3.966667');
+    expect(args.slice(args.indexOf('-map'), args.indexOf('-map') + 4)).toEqual(['-map', '[video]', '-map', '[aout]']);
+    expect(args.slice(args.indexOf('/out/video.mp4'))).toEqual(['/out/video.mp4', '-map', '[thumbnail]', '-frames:v', '1', '-q:v', '3', '-update', '1', '/out/thumb.jpg']);
+  });
+
+  it('shows the frame at thumbnailAt, kept inside the video', () => {
+    expect(thumbnailFrame(timeline)).toBe(38);
+    expect(thumbnailFrame({ ...timeline, thumbnailAt: 9 })).toBe(119);
+    expect(thumbnailFrame({ ...timeline, thumbnailAt: -1 })).toBe(0);
   });
 });
 
