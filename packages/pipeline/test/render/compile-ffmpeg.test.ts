@@ -88,13 +88,13 @@ describe('compileTimeline', () => {
     ]);
   });
 
-  it('reads a fading image as a stream of frames and fades its alpha', () => {
+  it('decodes a fading image once, repeats it for every frame of the video and fades its alpha', () => {
     const fading: Timeline = { ...timeline, overlays: [{ kind: 'image', source: 'logo', start: 1, end: 3, position: 'bottom-left', animation: 'fade', widthFraction: 0.5, z: 30 }], subtitles: undefined };
     const { args } = compileTimeline(fading, { inputs, output: '/out/video.mp4' });
-    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/logo.png') + 1)).toEqual(['-loop', '1', '-framerate', '30', '-t', '4', '-i', '/media/logo.png']);
+    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/logo.png') + 1)).toEqual(['-framerate', '30', '-i', '/media/logo.png']);
     const filter = args[args.indexOf('-filter_complex') + 1]!;
     expect(filter).toContain(
-      '[4:v]scale=360:-2,format=rgba,fade=t=in:st=1:d=0.4:alpha=1,fade=t=out:st=2.6:d=0.4:alpha=1[image0];' +
+      '[4:v]scale=360:-2,format=rgba,loop=loop=119:size=1,fade=t=in:st=1:d=0.4:alpha=1,fade=t=out:st=2.6:d=0.4:alpha=1[image0];' +
         String.raw`[base][image0]overlay=x=29:y=main_h-overlay_h-179:enable=between(t\,1\,3)[layer0]`,
     );
   });
