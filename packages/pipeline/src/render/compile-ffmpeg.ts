@@ -4,6 +4,7 @@ import { audioMixGraph } from './audio-mix-graph';
 import { escapeFilterValue, formatSeconds } from './escape-filter-value';
 import { footageGraph } from './footage-graph';
 import { imageOverlayFilters } from './image-overlay-filters';
+import { localMediaInput } from './local-media-input';
 import { textOverlayFilter } from './text-overlay-filter';
 
 /** Where the timeline's media are on this machine, and where the video goes. */
@@ -50,7 +51,7 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   const inputArgs: string[] = [];
   let inputCount = 0;
   const addInput = (path: string, before: string[] = []): number => {
-    inputArgs.push(...before, '-i', path);
+    inputArgs.push(...localMediaInput(path, before));
     inputCount += 1;
     return inputCount - 1;
   };

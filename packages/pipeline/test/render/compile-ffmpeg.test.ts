@@ -65,11 +65,12 @@ describe('compileTimeline', () => {
     ].join(';');
     expect(compileTimeline(timeline, { inputs, output: '/out/video.mp4', fontFiles: { 'Inter:bold': '/fonts/Inter-Bold.otf' } }).args).toEqual([
       '-hide_banner', '-nostdin', '-y', '-loglevel', 'warning',
-      '-ss', '1.5', '-t', '2.5', '-i', '/media/a.mp4',
-      '-ss', '0', '-t', '1.5', '-i', '/media/b.mp4',
-      '-i', '/media/voice.wav',
-      '-stream_loop', '-1', '-i', '/media/music.mp3',
-      '-i', '/media/logo.png',
+      // Every input, and whatever it names (an HLS upload's segments), is opened as a local file only.
+      '-ss', '1.5', '-t', '2.5', '-protocol_whitelist', 'file', '-i', '/media/a.mp4',
+      '-ss', '0', '-t', '1.5', '-protocol_whitelist', 'file', '-i', '/media/b.mp4',
+      '-protocol_whitelist', 'file', '-i', '/media/voice.wav',
+      '-stream_loop', '-1', '-protocol_whitelist', 'file', '-i', '/media/music.mp3',
+      '-protocol_whitelist', 'file', '-i', '/media/logo.png',
       '-filter_complex', filter,
       '-map', '[layer2]', '-map', '[aout]',
       ...encoding,
@@ -91,7 +92,7 @@ describe('compileTimeline', () => {
   it('decodes a fading image once, repeats it for every frame of the video and fades its alpha', () => {
     const fading: Timeline = { ...timeline, overlays: [{ kind: 'image', source: 'logo', start: 1, end: 3, position: 'bottom-left', animation: 'fade', widthFraction: 0.5, z: 30 }], subtitles: undefined };
     const { args } = compileTimeline(fading, { inputs, output: '/out/video.mp4' });
-    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/logo.png') + 1)).toEqual(['-framerate', '30', '-i', '/media/logo.png']);
+    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/logo.png') + 1)).toEqual(['-framerate', '30', '-protocol_whitelist', 'file', '-i', '/media/logo.png']);
     const filter = args[args.indexOf('-filter_complex') + 1]!;
     expect(filter).toContain(
       '[4:v]scale=360:-2,format=rgba,loop=loop=119:size=1,fade=t=in:st=1:d=0.4:alpha=1,fade=t=out:st=2.6:d=0.4:alpha=1[image0];' +
