@@ -27,7 +27,9 @@ export function handWrittenCommand(files: {
     ...clips.map((_, i) => `[${i}:v]crop=ih*9/16:ih,fps=30,scale=1080:1920,setsar=1[v${i}]`),
     `[v0][v1][v2][v3][v4]concat=n=5:v=1:a=0,ass='${files.subs}',` +
       `drawtext=fontfile='${files.fontFile}':text='BREAKING STORY':fontsize=76:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=23:` +
-      "x=(w-text_w)/2:y='177-(177+text_h+23)*pow(max(0,1-t/0.4),3)':alpha='max(0,min(1,(3-t)/0.4))':enable='between(t,0,3)',split[v][still]",
+      // format before split: without it ffmpeg settles the JPEG's full-range yuvj420p on the whole chain
+      // up to the scalers and converts every frame back to yuv420p for x264 (a profile shows 16% in swscale instead of 5%).
+      "x=(w-text_w)/2:y='177-(177+text_h+23)*pow(max(0,1-t/0.4),3)':alpha='max(0,min(1,(3-t)/0.4))':enable='between(t,0,3)',format=yuv420p,split[v][still]",
     '[still]trim=start_frame=90:end_frame=91[thumb]',
     '[5:a]aresample=48000,aformat=channel_layouts=stereo,apad=whole_dur=30,asplit[voice][key]',
     '[6:a]volume=-12dB[music]',

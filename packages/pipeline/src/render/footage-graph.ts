@@ -20,6 +20,12 @@ import { formatSeconds } from './escape-filter-value';
  * and filter work). Before `scale` the reference is to the decoder's picture,
  * and `scale` writes a new frame that the layers can draw into. The frame
  * `tpad` may add past the end is dropped by `trim` before it is scaled.
+ *
+ * `format=yuv420p` pins the picture to x264's format from here on. ffmpeg
+ * otherwise settles one format on a whole run of filters that accept many,
+ * and the thumbnail's JPEG encoder asks for full-range yuvj420p: that format
+ * would then reach up to the scalers, and every frame would be converted
+ * back to yuv420p for the video instead of one frame for the thumbnail.
  */
 export function footageGraph(clips: TimelineClip[], inputIndexes: number[], profile: OutputProfile): string {
   const { width: w, height: h, fps } = profile;
