@@ -147,4 +147,9 @@ describe('escapeFilterValue', () => {
     );
     expect(escapeFilterValue(String.raw`[a;b] \ %`)).toBe(String.raw`\[a\;b\] \\\\ %`);
   });
+
+  it('keeps the spaces at either end, which each level would otherwise trim', () => {
+    // The graph level sees the option level's escaped first space as `\` then a space: not at its start, so not trimmed.
+    expect(escapeFilterValue('  two  ')).toBe(String.raw`\\ ` + ' two ' + String.raw`\\\ `);
+  });
 });
