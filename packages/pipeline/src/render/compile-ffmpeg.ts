@@ -1,5 +1,6 @@
 import { FentaError } from '@fenta/core';
 import type { Timeline, TimelineOverlay } from '../timeline/timeline-ir';
+import { timelineLimits } from '../timeline/timeline-limits';
 import { audioMixGraph } from './audio-mix-graph';
 import { escapeFilterValue, formatSeconds } from './escape-filter-value';
 import { footageGraph } from './footage-graph';
@@ -18,6 +19,8 @@ export interface CompileOptions {
   fontFiles?: Record<string, string>;
   /** Where the same command writes the JPEG thumbnail (the frame at the timeline's `thumbnailAt`); no thumbnail when absent. */
   thumbnail?: string;
+  /** The longest command line to compile, in bytes (see commandLineBytes); timelineLimits.ffmpegArgumentBytes unless told. */
+  maxArgumentBytes?: number;
 }
 
 /** An ffmpeg command line without the program name. */
@@ -97,34 +100,48 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   }
   chains.push(audioMixGraph(timeline.audio, { voice: voiceInput, music: musicInput }, timeline.durationSeconds, profile));
 
-  return {
-    args: [
-      ...commonArgs,
-      ...inputArgs,
-      '-filter_complex', chains.join(';'),
-      '-map', `[${current}]`,
-      '-map', '[aout]',
-      '-c:v', 'libx264',
-      '-preset', profile.preset,
-      '-crf', String(profile.crf),
-      '-maxrate', `${profile.maxBitrateKbps}k`,
-      '-bufsize', `${profile.maxBitrateKbps * 2}k`,
-      '-profile:v', 'high',
-      // x264's ultrafast preset turns the 8x8 transform off, and without it the
-      // stream is Baseline whatever -profile asks; the other presets have it on.
-      '-x264-params', '8x8dct=1',
-      '-pix_fmt', 'yuv420p',
-      '-r', String(profile.fps),
-      '-c:a', 'aac',
-      '-b:a', `${profile.audioBitrateKbps}k`,
-      '-ar', String(profile.audioSampleRate),
-      '-ac', '2',
-      '-t', formatSeconds(timeline.durationSeconds),
-      '-movflags', '+faststart',
-      options.output,
-      ...thumbnailArgs,
-    ],
-  };
+  const args = [
+    ...commonArgs,
+    ...inputArgs,
+    '-filter_complex', chains.join(';'),
+    '-map', `[${current}]`,
+    '-map', '[aout]',
+    '-c:v', 'libx264',
+    '-preset', profile.preset,
+    '-crf', String(profile.crf),
+    '-maxrate', `${profile.maxBitrateKbps}k`,
+    '-bufsize', `${profile.maxBitrateKbps * 2}k`,
+    '-profile:v', 'high',
+    // x264's ultrafast preset turns the 8x8 transform off, and without it the
+    // stream is Baseline whatever -profile asks; the other presets have it on.
+    '-x264-params', '8x8dct=1',
+    '-pix_fmt', 'yuv420p',
+    '-r', String(profile.fps),
+    '-c:a', 'aac',
+    '-b:a', `${profile.audioBitrateKbps}k`,
+    '-ar', String(profile.audioSampleRate),
+    '-ac', '2',
+    '-t', formatSeconds(timeline.durationSeconds),
+    '-movflags', '+faststart',
+    options.output,
+    ...thumbnailArgs,
+  ];
+  // Edit.Timeline checks this with stand-in paths; here the real paths count, and E2BIG from spawn would say less.
+  const bytes = commandLineBytes(args);
+  const maxBytes = options.maxArgumentBytes ?? timelineLimits.ffmpegArgumentBytes;
+  if (bytes > maxBytes) {
+    throw new FentaError(
+      'TIMELINE_TOO_LARGE',
+      { limit: 'ffmpeg arguments', reason: `the ffmpeg command line would be ${bytes} bytes; it may be at most ${maxBytes}` },
+      { details: { limit: 'ffmpegArgumentBytes', value: bytes, max: maxBytes } },
+    );
+  }
+  return { args };
+}
+
+/** Bytes an argument list takes on a command line: each argument's UTF-8 and its terminating NUL. */
+export function commandLineBytes(args: readonly string[]): number {
+  return args.reduce((sum, arg) => sum + Buffer.byteLength(arg, 'utf8') + 1, 0);
 }
 
 /**
