@@ -15,6 +15,6 @@ export { subtitleAutoNode } from './nodes/subtitle-auto.node';
 export { editTimelineNode } from './nodes/edit-timeline.node';
 export { outputRenderNode } from './nodes/output-render.node';
 export { probeMedia } from './render/probe-media';
-export { compileTimeline, compileThumbnail } from './render/compile-ffmpeg';
+export { compileTimeline } from './render/compile-ffmpeg';
 export { runFfmpeg } from './render/run-ffmpeg';
 export { getOutputProfile, outputProfileNames } from './render/output-profiles';

@@ -282,6 +282,12 @@ export const errorCodes = {
     message: 'Template {template} has an invalid spec at {path}: {reason}',
     description: 'A template spec does not match the template spec format.',
   },
+  TIMELINE_TOO_LARGE: {
+    status: 422,
+    retryable: false,
+    message: 'The timeline exceeds the render limit on {limit}: {reason}',
+    description: 'A timeline has more footage pieces, overlays, text or ffmpeg arguments than one render may have (see Limits in the README).',
+  },
   RENDER_FAILED: {
     status: 500,
     retryable: true,

@@ -5,7 +5,7 @@ import { FentaError } from '@fenta/core';
 import { outputRenderDefinition } from '@fenta/graph';
 import type { z } from 'zod';
 import type { RenderResult, StoredFile } from '../artifacts/artifact-types';
-import { compileThumbnail, compileTimeline } from '../render/compile-ffmpeg';
+import { compileTimeline } from '../render/compile-ffmpeg';
 import { getOutputProfile } from '../render/output-profiles';
 import { probeMedia } from '../render/probe-media';
 import { resolveFontFiles } from '../render/resolve-font-files';
@@ -68,7 +68,7 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
     const fontFiles = await resolveFontFiles(fontPatterns, { signal: ctx.signal });
     const unresolved = fontPatterns.filter((f) => !fontFiles[f]);
     if (unresolved.length > 0) ctx.log.warn('fontconfig has no file for these fonts; their family is used at regular weight', { fonts: [...new Set(unresolved)] });
-    const render = compileTimeline(timeline, { inputs: await localInputs(ctx, timeline), output: videoPath, fontFiles });
+    const render = compileTimeline(timeline, { inputs: await localInputs(ctx, timeline), output: videoPath, thumbnail: thumbnailPath, fontFiles });
     ctx.log.info('rendering', { profile: profile.name, preset: profile.preset, durationSeconds: timeline.durationSeconds });
     // Local paths are of no use to the org reading the job log, but help whoever debugs the worker.
     ctx.log.debug('ffmpeg command', { args: render.args });
@@ -76,9 +76,8 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
     const started = performance.now();
     let finished = false;
     try {
-      // The video is 95% of the work; the thumbnail, probe and uploads are the rest.
+      // The video (and the thumbnail, written by the same command) is 95% of the work; the probe and uploads are the rest.
       await runFfmpeg(render.args, { durationSeconds: timeline.durationSeconds, signal: ctx.signal, onProgress: (f) => ctx.progress(f * 0.95) });
-      await runFfmpeg(compileThumbnail(timeline, { video: videoPath, output: thumbnailPath }).args, { signal: ctx.signal });
       finished = true;
     } finally {
       // The temp dir goes away after the run anyway; a partial video should not outlive a failure even that long.

@@ -1,9 +1,11 @@
 import { FentaError } from '@fenta/core';
 import type { Timeline, TimelineOverlay } from '../timeline/timeline-ir';
+import { timelineLimits } from '../timeline/timeline-limits';
 import { audioMixGraph } from './audio-mix-graph';
 import { escapeFilterValue, formatSeconds } from './escape-filter-value';
 import { footageGraph } from './footage-graph';
 import { imageOverlayFilters } from './image-overlay-filters';
+import { localMediaInput } from './local-media-input';
 import { textOverlayFilter } from './text-overlay-filter';
 
 /** Where the timeline's media are on this machine, and where the video goes. */
@@ -15,6 +17,10 @@ export interface CompileOptions {
   fontsDir?: string;
   /** Font file of each text overlay's fontconfig pattern (see resolveFontFiles); without one, drawtext gets the pattern's family. */
   fontFiles?: Record<string, string>;
+  /** Where the same command writes the JPEG thumbnail (the frame at the timeline's `thumbnailAt`); no thumbnail when absent. */
+  thumbnail?: string;
+  /** The longest command line to compile, in bytes (see commandLineBytes); timelineLimits.ffmpegArgumentBytes unless told. */
+  maxArgumentBytes?: number;
 }
 
 /** An ffmpeg command line without the program name. */
@@ -33,7 +39,8 @@ type Layer = { kind: 'subtitles'; source: string; z: number } | TimelineOverlay;
  * concatenated, then the layers in ascending z (subtitles burned with libass,
  * text with drawtext, images with overlay; ties keep subtitles first, then
  * the timeline's order), the audio mix, and the profile's encoding (H.264
- * High, yuv420p, AAC, moov atom first for progressive playback).
+ * High, yuv420p, AAC, moov atom first for progressive playback); with a
+ * `thumbnail` path, also a JPEG of one frame of the finished picture.
  *
  * Pure: it reads no files and runs nothing, so the exact command is unit-tested.
  */
@@ -47,7 +54,7 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   const inputArgs: string[] = [];
   let inputCount = 0;
   const addInput = (path: string, before: string[] = []): number => {
-    inputArgs.push(...before, '-i', path);
+    inputArgs.push(...localMediaInput(path, before));
     inputCount += 1;
     return inputCount - 1;
   };
@@ -83,46 +90,67 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
     }
     current = next;
   });
+  let thumbnailArgs: string[] = [];
+  if (options.thumbnail !== undefined) {
+    const frame = thumbnailFrame(timeline);
+    chains.push(`[${current}]split=2[video][still]`, `[still]trim=start_frame=${frame}:end_frame=${frame + 1}[thumbnail]`);
+    current = 'video';
+    // -update 1: one image to one file name, not an image sequence.
+    thumbnailArgs = ['-map', '[thumbnail]', '-frames:v', '1', '-q:v', '3', '-update', '1', options.thumbnail];
+  }
   chains.push(audioMixGraph(timeline.audio, { voice: voiceInput, music: musicInput }, timeline.durationSeconds, profile));
 
-  return {
-    args: [
-      ...commonArgs,
-      ...inputArgs,
-      '-filter_complex', chains.join(';'),
-      '-map', `[${current}]`,
-      '-map', '[aout]',
-      '-c:v', 'libx264',
-      '-preset', profile.preset,
-      '-crf', String(profile.crf),
-      '-maxrate', `${profile.maxBitrateKbps}k`,
-      '-bufsize', `${profile.maxBitrateKbps * 2}k`,
-      '-profile:v', 'high',
-      // x264's ultrafast preset turns the 8x8 transform off, and without it the
-      // stream is Baseline whatever -profile asks; the other presets have it on.
-      '-x264-params', '8x8dct=1',
-      '-pix_fmt', 'yuv420p',
-      '-r', String(profile.fps),
-      '-c:a', 'aac',
-      '-b:a', `${profile.audioBitrateKbps}k`,
-      '-ar', String(profile.audioSampleRate),
-      '-ac', '2',
-      '-t', formatSeconds(timeline.durationSeconds),
-      '-movflags', '+faststart',
-      options.output,
-    ],
-  };
+  const args = [
+    ...commonArgs,
+    ...inputArgs,
+    '-filter_complex', chains.join(';'),
+    '-map', `[${current}]`,
+    '-map', '[aout]',
+    '-c:v', 'libx264',
+    '-preset', profile.preset,
+    '-crf', String(profile.crf),
+    '-maxrate', `${profile.maxBitrateKbps}k`,
+    '-bufsize', `${profile.maxBitrateKbps * 2}k`,
+    '-profile:v', 'high',
+    // x264's ultrafast preset turns the 8x8 transform off, and without it the
+    // stream is Baseline whatever -profile asks; the other presets have it on.
+    '-x264-params', '8x8dct=1',
+    '-pix_fmt', 'yuv420p',
+    '-r', String(profile.fps),
+    '-c:a', 'aac',
+    '-b:a', `${profile.audioBitrateKbps}k`,
+    '-ar', String(profile.audioSampleRate),
+    '-ac', '2',
+    '-t', formatSeconds(timeline.durationSeconds),
+    '-movflags', '+faststart',
+    options.output,
+    ...thumbnailArgs,
+  ];
+  // Edit.Timeline checks this with stand-in paths; here the real paths count, and E2BIG from spawn would say less.
+  const bytes = commandLineBytes(args);
+  const maxBytes = options.maxArgumentBytes ?? timelineLimits.ffmpegArgumentBytes;
+  if (bytes > maxBytes) {
+    throw new FentaError(
+      'TIMELINE_TOO_LARGE',
+      { limit: 'ffmpeg arguments', reason: `the ffmpeg command line would be ${bytes} bytes; it may be at most ${maxBytes}` },
+      { details: { limit: 'ffmpegArgumentBytes', value: bytes, max: maxBytes } },
+    );
+  }
+  return { args };
+}
+
+/** Bytes an argument list takes on a command line: each argument's UTF-8 and its terminating NUL. */
+export function commandLineBytes(args: readonly string[]): number {
+  return args.reduce((sum, arg) => sum + Buffer.byteLength(arg, 'utf8') + 1, 0);
 }
 
 /**
- * One JPEG of the rendered video at the timeline's `thumbnailAt`: read from
- * the finished MP4, so the thumbnail shows exactly what the video shows
- * (subtitles and overlays included) at the cost of decoding one GOP.
+ * The frame of the output the thumbnail shows: the one at `thumbnailAt`, kept
+ * inside the video. The thumbnail is that frame of the finished picture
+ * (subtitles and overlays included), split off before encoding: a second
+ * ffmpeg run reading the MP4 back would decode up to a GOP to reach it.
  */
-export function compileThumbnail(timeline: Timeline, options: { video: string; output: string }): FfmpegCommand {
-  const at = Math.min(Math.max(0, timeline.thumbnailAt), Math.max(0, timeline.durationSeconds - 1 / timeline.profile.fps));
-  return {
-    // -update 1: one image to one file name, not an image sequence.
-    args: [...commonArgs, '-ss', formatSeconds(at), '-i', options.video, '-frames:v', '1', '-q:v', '3', '-update', '1', options.output],
-  };
+export function thumbnailFrame(timeline: Timeline): number {
+  const lastFrame = Math.max(0, Math.round(timeline.durationSeconds * timeline.profile.fps) - 1);
+  return Math.min(Math.max(0, Math.round(timeline.thumbnailAt * timeline.profile.fps)), lastFrame);
 }

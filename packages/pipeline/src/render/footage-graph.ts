@@ -12,6 +12,20 @@ import { formatSeconds } from './escape-filter-value';
  * piece ends on an exact frame count (`trim=end_frame`), after `tpad` has
  * cloned the last frame in case the source ends a frame early, so cuts land
  * where the timeline puts them and the pieces add up to its length.
+ *
+ * `tpad` and `trim` come before `scale`: `tpad` keeps a reference to every
+ * frame it passes (the one it would clone), and a frame still referenced
+ * elsewhere is not writable, so `ass` and `drawtext`, which draw into the
+ * frame, copied every full-size output frame first (about 5% of the decode
+ * and filter work). Before `scale` the reference is to the decoder's picture,
+ * and `scale` writes a new frame that the layers can draw into. The frame
+ * `tpad` may add past the end is dropped by `trim` before it is scaled.
+ *
+ * `format=yuv420p` pins the picture to x264's format from here on. ffmpeg
+ * otherwise settles one format on a whole run of filters that accept many,
+ * and the thumbnail's JPEG encoder asks for full-range yuvj420p: that format
+ * would then reach up to the scalers, and every frame would be converted
+ * back to yuv420p for the video instead of one frame for the thumbnail.
  */
 export function footageGraph(clips: TimelineClip[], inputIndexes: number[], profile: OutputProfile): string {
   const { width: w, height: h, fps } = profile;
@@ -20,11 +34,11 @@ export function footageGraph(clips: TimelineClip[], inputIndexes: number[], prof
     const filters = [
       `crop=min(iw\\,ih*${w}/${h}):min(ih\\,iw*${h}/${w})`,
       `fps=${fps}`,
+      `tpad=stop_mode=clone:stop_duration=${formatSeconds(clip.end - clip.start)}`,
+      `trim=end_frame=${frames}`,
       `scale=${w}:${h}`,
       'setsar=1',
       'format=yuv420p',
-      `tpad=stop_mode=clone:stop_duration=${formatSeconds(clip.end - clip.start)}`,
-      `trim=end_frame=${frames}`,
     ];
     return `[${inputIndexes[i]}:v]${filters.join(',')}[v${i}]`;
   });

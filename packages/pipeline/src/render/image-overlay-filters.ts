@@ -4,9 +4,9 @@ import { animationSeconds, entranceRemaining, overlayLayout } from './overlay-la
 
 /** What an image overlay needs: how to read the image, how to prepare it, and how to lay it over the frame. */
 export interface ImageOverlayFilters {
-  /** Input options before `-i`: a faded image must be a stream of frames to fade; a still one is one frame, repeated by `overlay`. */
+  /** Input options before `-i`: the image's one frame lasts one output frame, so a repeated (faded) image is a stream at the output's rate. */
   inputOptions: string[];
-  /** Filters applied to the image input alone (scale to width, alpha, fades). */
+  /** Filters applied to the image input alone (scale to width, alpha, and for a fade: repeat, fades). */
   prepare: string;
   /** The `overlay` filter that places it. */
   overlay: string;
@@ -46,6 +46,11 @@ export function imageOverlayFilters(overlay: ImageOverlay, profile: OutputProfil
   const fading = overlay.animation === 'fade';
   const prepare = [`scale=${imageWidth(overlay, profile)}:-2`, 'format=rgba'];
   if (fading) {
+    // A fade needs a frame per output frame. The image is decoded and scaled
+    // once and then repeated by `loop`: reading it with `-loop 1` decoded and
+    // scaled the file again for every frame, which for a large PNG logo
+    // cost more than the rest of the picture. The frames are the same.
+    prepare.push(`loop=loop=${Math.max(0, Math.round(durationSeconds * profile.fps) - 1)}:size=1`);
     // geq on alpha would be slower; `fade` with alpha=1 fades only the alpha plane.
     prepare.push(`fade=t=in:st=${formatSeconds(overlay.start)}:d=${formatSeconds(seconds)}:alpha=1`);
     prepare.push(`fade=t=out:st=${formatSeconds(overlay.end - seconds)}:d=${formatSeconds(seconds)}:alpha=1`);
@@ -57,7 +62,7 @@ export function imageOverlayFilters(overlay: ImageOverlay, profile: OutputProfil
     ['enable', `between(t,${formatSeconds(overlay.start)},${formatSeconds(overlay.end)})`],
   ];
   return {
-    inputOptions: fading ? ['-loop', '1', '-framerate', String(profile.fps), '-t', formatSeconds(durationSeconds)] : [],
+    inputOptions: fading ? ['-framerate', String(profile.fps)] : [],
     prepare: prepare.join(','),
     overlay: `overlay=${options.map(([key, value]) => `${key}=${escapeFilterValue(value)}`).join(':')}`,
   };

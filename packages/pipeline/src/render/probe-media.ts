@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { FentaError } from '@fenta/core';
+import { localFilesOnly } from './local-media-input';
 
 /** What ffprobe says about a media file. Fields a file does not have (no audio stream) are undefined. */
 export interface MediaInfo {
@@ -45,7 +46,7 @@ function rate(value: string | undefined): number | undefined {
 
 /**
  * Reads ffprobe's JSON for a file (container and first video and audio
- * streams). ffprobe runs as a child process; fluent-ffmpeg's ffprobe() is not
+ * streams), opened as a local file only (see localFilesOnly). ffprobe runs as a child process; fluent-ffmpeg's ffprobe() is not
  * used because it takes no AbortSignal and parses ffprobe's text output
  * rather than its JSON.
  */
@@ -53,11 +54,11 @@ export async function probeMedia(file: string, options: { signal?: AbortSignal; 
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       options.ffprobePath ?? 'ffprobe',
-      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
+      ['-v', 'error', ...localFilesOnly, '-print_format', 'json', '-show_format', '-show_streams', file],
       { signal: options.signal, maxBuffer: 8 * 1024 * 1024 },
       (error, out, err) => {
         if (error) {
-          if (error.name === 'AbortError') reject(error);
+          if (error.name === 'AbortError') reject(options.signal?.reason ?? error);
           else reject(new FentaError('RENDER_FAILED', { reason: `ffprobe could not read ${file}: ${String(err).trim() || error.message}` }, { cause: error }));
         } else resolve(out);
       },

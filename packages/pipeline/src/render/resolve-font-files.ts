@@ -12,8 +12,9 @@ export async function resolveFontFiles(patterns: string[], options: { signal?: A
   const files: Record<string, string> = {};
   for (const pattern of new Set(patterns)) {
     const file = await new Promise<string | undefined>((resolve, reject) => {
-      execFile('fc-match', ['--format=%{file}', pattern], { signal: options.signal }, (error, stdout) => {
-        if (error?.name === 'AbortError') reject(error);
+      // `--`: the pattern comes from a template, and one starting with `-` would otherwise be read as an option (`-s` lists every font).
+      execFile('fc-match', ['--format=%{file}', '--', pattern], { signal: options.signal }, (error, stdout) => {
+        if (error?.name === 'AbortError') reject(options.signal?.reason ?? error);
         else resolve(error ? undefined : stdout.trim() || undefined);
       });
     });

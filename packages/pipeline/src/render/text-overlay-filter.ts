@@ -1,4 +1,5 @@
 import type { OutputProfile, TextOverlay } from '../timeline/timeline-ir';
+import { singleLineText } from '../subtitles/single-line-text';
 import { escapeFilterValue, formatSeconds } from './escape-filter-value';
 import { animationSeconds, entranceRemaining, fadeInOut, fadeOut, overlayLayout } from './overlay-layout';
 
@@ -9,15 +10,19 @@ function ffmpegColor(color: string): string {
 
 /** `Inter` from the fontconfig pattern `Inter:bold`. */
 function family(pattern: string): string {
-  return pattern.split(':')[0]!.trim() || 'Sans';
+  return singleLineText(pattern).split(':')[0]!.trim() || 'Sans';
 }
 
 /**
  * One `drawtext` filter for a text overlay: the font file resolved for its
  * pattern (else the pattern's family, regular weight, by fontconfig), text
- * taken literally (`expansion=none`, so `%` needs no escaping), shown only
- * between its start and end, with its entrance as an expression on `y` and
- * fades as an expression on `alpha` (which also fades the box).
+ * taken literally, shown only between its start and end, with its entrance
+ * as an expression on `y` and fades as an expression on `alpha` (which also
+ * fades the box). The text comes from a template: `expansion=none` keeps `%`
+ * from expanding, every value is escaped for both levels of filter-graph
+ * parsing (no quote, colon, comma, semicolon or bracket in it ends the option
+ * or the filter), and line breaks and other control characters become spaces
+ * (the layout is one line).
  */
 export function textOverlayFilter(overlay: TextOverlay, profile: OutputProfile, fontFile?: string): string {
   const layout = overlayLayout(profile);
@@ -43,7 +48,7 @@ export function textOverlayFilter(overlay: TextOverlay, profile: OutputProfile, 
   const options: Array<[string, string]> = [
     fontFile ? ['fontfile', fontFile] : ['font', family(overlay.font)],
     ['expansion', 'none'],
-    ['text', overlay.text],
+    ['text', singleLineText(overlay.text)],
     ['fontsize', String(overlay.size)],
     ['fontcolor', ffmpegColor(overlay.color)],
     ...(overlay.box

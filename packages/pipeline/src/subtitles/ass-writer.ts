@@ -2,6 +2,7 @@ import type { CaptionCue, CaptionStyle } from '../artifacts/artifact-types';
 import { formatAssTime } from './caption-timestamps';
 import type { CaptionGeometry } from './caption-geometry';
 import type { FontRun } from './caption-fonts';
+import { singleLineText } from './single-line-text';
 
 /** What an ASS script is written from. */
 export interface AssInput {
@@ -140,12 +141,18 @@ function assColour(hex: string): string {
   return `&H00${rgb.slice(4, 6)}${rgb.slice(2, 4)}${rgb.slice(0, 2)}`;
 }
 
-/** A family name as the comma-separated Style line and `\fn` tags can hold it. */
+/** A family name as the comma-separated Style line and `\fn` tags can hold it, on one line. */
 function assFontName(family: string): string {
-  return family.replace(/[,{}\\]/g, ' ').trim();
+  return singleLineText(family).replace(/[,{}\\]/g, ' ').trim();
 }
 
-/** Caption text that cannot open override blocks or line breaks: braces escaped as libass reads them, a backslash kept from starting a tag. */
+/**
+ * Caption text that can only be drawn: on one line (a line break would end
+ * the event and start another), braces escaped as libass reads them (`\{`,
+ * `\}`: no override block opens), and a word joiner after each backslash so
+ * that none starts an escape or a tag (`\N`, `\h`, or one run's `\` before
+ * the next run's `{\fn…}`).
+ */
 function escapeAssText(text: string): string {
-  return text.replace(/\\/g, '\\\u2060').replace(/\{/g, '\\{').replace(/\}/g, '\\}');
+  return singleLineText(text).replace(/\\/g, '\\\u2060').replace(/\{/g, '\\{').replace(/\}/g, '\\}');
 }

@@ -19,7 +19,8 @@ export function boldFontPattern(family: string, codepoints: number[] = []): stri
  * stand-in the renderer will really use.
  */
 export async function matchBoldFontFace(family: string, signal: AbortSignal): Promise<FontFace> {
-  const { stdout } = await runChildProcess('fc-match', ['--format', '%{family[0]}\n%{file}\n%{index}\n', boldFontPattern(family)], { signal });
+  // `--` before every pattern: a family name is the template's, and fontconfig's tools read a leading `-` as an option.
+  const { stdout } = await runChildProcess('fc-match', ['--format', '%{family[0]}\n%{file}\n%{index}\n', '--', boldFontPattern(family)], { signal });
   const [matched = '', file = '', index = '0'] = stdout.split('\n');
   if (!file) throw new Error(`fontconfig found no font for "${family}"`);
   return { family: matched, file, index: Number(index) || 0 };
@@ -69,9 +70,9 @@ export async function findFallbackFamilies(primary: string, codepoints: number[]
 
 async function closestCoveringFamily(primary: string, codepoints: number[], signal: AbortSignal): Promise<string | undefined> {
   const charset = `:charset=${codepoints.map((c) => c.toString(16)).join(' ')}`;
-  const listed = await runChildProcess('fc-list', ['--format', '%{family[0]}\n', charset], { signal });
+  const listed = await runChildProcess('fc-list', ['--format', '%{family[0]}\n', '--', charset], { signal });
   const covering = new Set(listed.stdout.split('\n').filter(Boolean));
   if (covering.size === 0) return undefined;
-  const ranked = await runChildProcess('fc-match', ['-s', '--format', '%{family[0]}\n', boldFontPattern(primary, codepoints)], { signal });
+  const ranked = await runChildProcess('fc-match', ['-s', '--format', '%{family[0]}\n', '--', boldFontPattern(primary, codepoints)], { signal });
   return ranked.stdout.split('\n').find((family) => covering.has(family)) ?? [...covering].sort()[0];
 }

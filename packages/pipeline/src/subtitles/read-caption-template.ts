@@ -1,6 +1,7 @@
 import { FentaError } from '@fenta/core';
 import { z } from 'zod';
 import type { TemplateRecord } from '../nodes/node-context';
+import { timelineLimits } from '../timeline/timeline-limits';
 
 /** The subtitle track style of a template spec, as the spec writes it (sizes in pixels at the template's height). */
 export interface TemplateSubtitleStyle {
@@ -25,7 +26,7 @@ const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #RRGGBB');
 
 // Only the fields captions use are checked; the rest of the spec belongs to other nodes.
 const subtitleStyle = z.object({
-  font: z.string().trim().min(1).optional(),
+  font: z.string().trim().min(1).max(timelineLimits.fontNameCharacters).optional(),
   size: z.number().positive().max(1000).optional(),
   shadow: z.boolean().optional(),
   bg: z.enum(['box', 'none']).optional(),

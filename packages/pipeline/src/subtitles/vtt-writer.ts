@@ -1,9 +1,10 @@
 import type { CaptionCue } from '../artifacts/artifact-types';
 import { formatVttTime } from './caption-timestamps';
+import { singleLineText } from './single-line-text';
 
-/** Cue text as WebVTT reads it: `&`, `<` and `>` escaped (which also keeps a `-->` in the text from reading as timing). */
+/** Cue text as WebVTT reads it: one line, `&`, `<` and `>` escaped (which also keeps a `-->` in the text from reading as timing). */
 function escapeVttText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return singleLineText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A WebVTT file: the `WEBVTT` header, then each cue's `HH:MM:SS.mmm --> HH:MM:SS.mmm` line and lines, a blank line after each. */

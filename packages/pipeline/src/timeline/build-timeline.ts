@@ -2,6 +2,7 @@ import { FentaError } from '@fenta/core';
 import type { Captions, Footage } from '../artifacts/artifact-types';
 import { assignClips } from './assign-clips';
 import { buildOverlays, type PlaceholderMedia } from './build-overlays';
+import { checkTimelineLimits } from './check-timeline-limits';
 import { planScenes, toFrame } from './plan-scenes';
 import type { TemplateSpec } from './template-spec';
 import type { OutputProfile, Timeline } from './timeline-ir';
@@ -34,7 +35,9 @@ export const targetLoudnessLufs = -14;
  * Pure: the same input always gives the same timeline.
  *
  * A `cover` placeholder is accepted but not placed: the timeline has no slot
- * for a cover image, so the thumbnail is the frame at `thumbnailAt`.
+ * for a cover image, so the thumbnail is the frame at `thumbnailAt`. A
+ * timeline past a render limit is refused (TIMELINE_TOO_LARGE, see
+ * timelineLimits) here, where the job can still be fixed, not at render.
  */
 export function buildTimeline(input: BuildTimelineInput): Timeline {
   const { footage, captions, spec, profile } = input;
@@ -63,7 +66,7 @@ export function buildTimeline(input: BuildTimelineInput): Timeline {
   const music = placeholders.music;
   const firstScene = scenes[0]!;
 
-  return {
+  const timeline: Timeline = {
     kind: 'timeline',
     profile,
     durationSeconds,
@@ -79,4 +82,6 @@ export function buildTimeline(input: BuildTimelineInput): Timeline {
     // The middle of the first scene: footage is on screen and an opening headline has finished moving.
     thumbnailAt: toFrame((firstScene.start + firstScene.end) / 2, fps),
   };
+  checkTimelineLimits(timeline, captions.cues);
+  return timeline;
 }

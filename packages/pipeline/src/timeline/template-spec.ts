@@ -1,5 +1,6 @@
 import { FentaError } from '@fenta/core';
 import { z } from 'zod';
+import { timelineLimits } from './timeline-limits';
 
 // Objects are loose (unknown keys kept) because the spec format is open:
 // templates may carry fields other tools read. Fields the timeline and the
@@ -13,9 +14,12 @@ const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #RRGGBB');
 const overlayPosition = z.enum(['top', 'center', 'bottom']);
 const imagePosition = z.enum(['top', 'center', 'bottom', 'top-right', 'top-left', 'bottom-right', 'bottom-left']);
 const overlayAnimation = z.enum(['none', 'fade', 'slide-down', 'slide-up']);
+const fontName = z.string().min(1).max(timelineLimits.fontNameCharacters, `a font name has at most ${timelineLimits.fontNameCharacters} characters`);
+/** Characters as people count them (code points), not UTF-16 units. */
+const characters = (text: string) => [...text].length;
 
 const subtitleStyle = z.looseObject({
-  font: z.string().min(1).optional(),
+  font: fontName.optional(),
   size: z.number().positive().optional(),
   shadow: z.boolean().optional(),
   bg: z.string().optional(),
@@ -31,10 +35,14 @@ const track = z.discriminatedUnion('type', [
 
 const textContent = z.looseObject({
   type: z.literal('text'),
-  text: z.string().trim().min(1).max(200),
+  text: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((t) => characters(t) <= timelineLimits.textCharacters, `an overlay text has at most ${timelineLimits.textCharacters} characters`),
   pos: overlayPosition.default('top'),
   anim: overlayAnimation.default('none'),
-  font: z.string().min(1).optional(),
+  font: fontName.optional(),
   /** Pixels at the output height. */
   size: z.number().positive().max(400).optional(),
   color: hexColor.optional(),
@@ -74,7 +82,7 @@ const rules = z
 const templateSpecSchema = z
   .looseObject({
     tracks: z.array(track).min(1),
-    overlays: z.array(overlay).default([]),
+    overlays: z.array(overlay).max(timelineLimits.templateOverlays, `a template has at most ${timelineLimits.templateOverlays} overlays`).default([]),
     placeholders: z.record(z.string(), placeholderKind).default({}),
     rules: rules.default({ cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 }),
     subtitle_style_presets: z.array(z.enum(['clean_box', 'karaoke_bounce'])).default([]),

@@ -130,6 +130,14 @@ describe('Edit.Timeline then Output.Render on real media', () => {
     expect(result.video.bytes).toBe(info.sizeBytes);
   });
 
+  it('makes the thumbnail of the finished frame at thumbnailAt, subtitles and overlays included', async () => {
+    const thumbnail = await grayFrame(nt.storage.localPath(result.thumbnail.key)!, undefined, 'null');
+    const video = nt.storage.localPath(result.video.key)!;
+    // The same frame, through H.264 and JPEG once each; the next scene's footage is another picture altogether.
+    expect(meanAbsoluteDifference(thumbnail, await grayFrame(video, timeline.thumbnailAt, 'null'))).toBeLessThan(2);
+    expect(meanAbsoluteDifference(thumbnail, await grayFrame(video, timeline.clips[1]!.start + 0.2, 'null'))).toBeGreaterThan(10);
+  });
+
   it('records render seconds with the profile and the bytes of the three files', () => {
     const renderUsage = nt.record.usage.find((u) => u.resource === 'render_seconds');
     expect(renderUsage).toEqual({ resource: 'render_seconds', seconds: expect.any(Number), profile: '9x16_720p' });

@@ -26,11 +26,12 @@ export async function makeChord(file: string, seconds: number): Promise<void> {
   await ffmpeg(['-loglevel', 'error', ...tone(220), ...tone(277.18), ...tone(329.63), '-filter_complex', '[0][1][2]amix=inputs=3:normalize=0,volume=0.25', '-ac', '2', file]);
 }
 
-/** One frame at `seconds`, filtered (e.g. cropped), as 8-bit gray pixels. */
-export async function grayFrame(file: string, seconds: number, filter: string): Promise<Buffer> {
+/** One frame at `seconds` (an image's only frame when undefined), filtered (e.g. cropped), as 8-bit gray pixels. */
+export async function grayFrame(file: string, seconds: number | undefined, filter: string): Promise<Buffer> {
+  const seek = seconds === undefined ? [] : ['-ss', String(seconds)];
   const { stdout } = await exec(
     'ffmpeg',
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-ss', String(seconds), '-i', file, '-frames:v', '1', '-vf', `${filter},format=gray`, '-f', 'rawvideo', 'pipe:1'],
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', ...seek, '-i', file, '-frames:v', '1', '-vf', `${filter},format=gray`, '-f', 'rawvideo', 'pipe:1'],
     { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
   );
   return stdout;

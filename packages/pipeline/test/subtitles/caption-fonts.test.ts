@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadCaptionFonts, type CaptionFonts } from '../../src/subtitles/caption-fonts';
+import { matchBoldFontFace } from '../../src/subtitles/font-fallback';
 
 const run = promisify(execFile);
 const signal = new AbortController().signal;
@@ -97,5 +98,12 @@ describe('loadCaptionFonts', () => {
       const rendered = await renderedWidth(dir, fonts, text, 44);
       expect(Math.abs(predicted - rendered)).toBeLessThanOrEqual(Math.max(4, 0.02 * rendered));
     }
+  });
+});
+
+describe('matchBoldFontFace', () => {
+  it('takes a family whose name starts with "-" as a name, not as an option of fc-match', async () => {
+    const unknown = await matchBoldFontFace('No Such Family', signal);
+    for (const family of ['-s', '--version', '-v']) expect(await matchBoldFontFace(family, signal)).toEqual(unknown);
   });
 });

@@ -2,11 +2,12 @@ import { builtInTemplates } from '@fenta/db';
 import { editTimelineNode } from '../../src/nodes/edit-timeline.node';
 import type { TemplateRecord } from '../../src/nodes/node-context';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
-import { sampleCaptions, sampleFootage, sampleSentences } from './sample-inputs';
+import { sampleCaptions, sampleFootage, sampleSentences, sentence } from './sample-inputs';
 
 const templates: TemplateRecord[] = [
   ...builtInTemplates.map((t) => ({ id: t.id, name: t.name, aspect: t.aspect, resolution: t.resolution, spec: t.spec })),
   { id: 'tmpl_broken', name: 'Broken', aspect: '9:16', resolution: '1080x1920', spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { min_scene: 5, max_scene: 2 } } },
+  { id: 'tmpl_choppy', name: 'Choppy', aspect: '9:16', resolution: '1080x1920', spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { min_scene: 0.2, max_scene: 0.5 } } },
 ];
 const inputs = { footage: sampleFootage([10, 10, 10, 10]), captions: sampleCaptions(sampleSentences, 11.5) };
 const musicKey = 'orgs/org_test/uploads/music.mp3';
@@ -70,6 +71,17 @@ describe('Edit.Timeline', () => {
       code: 'TEMPLATE_SPEC_INVALID',
       message: 'Template tmpl_broken has an invalid spec at rules.max_scene: max_scene must be at least min_scene',
     });
+  });
+
+  it('fails with TIMELINE_TOO_LARGE when the template cuts a long narration into more pieces than one render takes', async () => {
+    const nt = await context();
+    // 180 s of narration and a 0.5 s tail cut every half second: 361 pieces, each its own decoder in the render.
+    const long = { footage: sampleFootage([200, 200]), captions: sampleCaptions([sentence('A long narration.', 0, 0, 180)], 180) };
+    await expect(editTimelineNode.run(nt.ctx, long, params({ template_id: 'tmpl_choppy' }))).rejects.toMatchObject({
+      code: 'TIMELINE_TOO_LARGE',
+      details: { limit: 'clips', value: 361, max: 120 },
+    });
+    expect(nt.record.progress).toEqual([]);
   });
 
   it('refuses an unknown profile in its params', () => {

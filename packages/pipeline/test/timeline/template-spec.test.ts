@@ -57,9 +57,22 @@ describe('parseTemplateSpec', () => {
     ['two video tracks', (s: any) => { s.tracks.push({ type: 'video', id: 'b', z: 1 }); }, 'tracks: needs exactly one video track, has 2'],
     ['a duplicate track id', (s: any) => { s.tracks[2].id = 'subs'; }, 'tracks[2].id: track id "subs" is used twice'],
     ['an unknown placeholder kind', (s: any) => { s.placeholders.music = 'song'; }, 'placeholders.music: a placeholder is image, audio, video or text, optionally with _optional'],
+    // The render limits (timelineLimits): one ffmpeg filter per overlay, and text that fits a command line.
+    ['17 overlays', (s: any) => { s.overlays = Array.from({ length: 17 }, () => s.overlays[0]); }, 'overlays: a template has at most 16 overlays'],
+    ['an overlay text of 201 characters', (s: any) => { s.overlays[0].content.text = 'x'.repeat(201); }, 'overlays[0].content.text: an overlay text has at most 200 characters'],
+    ['a font name of 101 characters', (s: any) => { s.overlays[0].content.font = 'F'.repeat(101); }, 'overlays[0].content.font: a font name has at most 100 characters'],
+    ['a subtitle font name of 101 characters', (s: any) => { s.tracks[1].style = { font: 'F'.repeat(101) }; }, 'tracks[1].style.font: a font name has at most 100 characters'],
   ])('refuses %s with TEMPLATE_SPEC_INVALID and the path', (_name, change, pathAndReason) => {
     const [path, reason] = pathAndReason.split(/: (.*)/s);
     expect(problem(variant(change))).toEqual({ code: 'TEMPLATE_SPEC_INVALID', message: `Template tmpl_x has an invalid spec at ${path}: ${reason}` });
+  });
+
+  it('takes 16 overlays, and texts of 200 characters as people count them', () => {
+    const spec = parseTemplateSpec('t', variant((s) => {
+      s.overlays = Array.from({ length: 16 }, () => ({ ...s.overlays[0], content: { ...s.overlays[0].content, text: '\u{1F31E}'.repeat(200) } }));
+    }));
+    expect(spec.overlays).toHaveLength(16);
+    expect(spec.overlays[0]!.content).toMatchObject({ type: 'text', text: '\u{1F31E}'.repeat(200) });
   });
 
   it('refuses a spec that is not an object', () => {

@@ -3,6 +3,7 @@ import type { SpeechResult } from '../pipeline-providers';
 import type { SentenceAudio } from './analyze-sentence-audio';
 import { probeAudio } from './probe-audio';
 import { runChildProcess } from '../../process/run-child-process';
+import { localMediaInput } from '../../render/local-media-input';
 
 /** One synthesized sentence with its words placed in its own audio file's clock. */
 export interface TimedSentence {
@@ -37,7 +38,7 @@ export async function assembleSpeech(
     const first = Math.round(audio.speechStart * audio.sampleRate);
     const last = Math.round(audio.speechEnd * audio.sampleRate);
     const length = (last - first) / audio.sampleRate;
-    inputs.push('-i', audio.path);
+    inputs.push(...localMediaInput(audio.path));
     filters.push(`[${i}:a]atrim=start_sample=${first}:end_sample=${last},asetpts=PTS-STARTPTS,aresample=${speechSampleRate},${format}[s${i}]`);
     labels.push(`[s${i}]`);
     if (i < sentences.length - 1) {

@@ -1,4 +1,5 @@
 import { runChildProcess } from '../../process/run-child-process';
+import { localMediaInput } from '../../render/local-media-input';
 
 /** A stretch of audio quieter than the threshold, in seconds from the file's start. */
 export interface Silence {
@@ -20,7 +21,7 @@ export interface SilenceThreshold {
  */
 export async function detectSilences(path: string, threshold: SilenceThreshold, durationSeconds: number, signal: AbortSignal): Promise<Silence[]> {
   const filter = `silencedetect=noise=${threshold.noiseDb}dB:duration=${threshold.minSeconds}`;
-  const { stderr } = await runChildProcess('ffmpeg', ['-hide_banner', '-nostats', '-nostdin', '-i', path, '-af', filter, '-f', 'null', '-'], { signal });
+  const { stderr } = await runChildProcess('ffmpeg', ['-hide_banner', '-nostats', '-nostdin', ...localMediaInput(path), '-af', filter, '-f', 'null', '-'], { signal });
   return parseSilenceLog(stderr, durationSeconds);
 }
 

@@ -12,6 +12,7 @@ import { assembleSpeech, type TimedSentence } from './assemble-speech';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { resolveOpenAIVoice } from './openai-voice';
 import { ChildProcessFailure, runChildProcess } from '../../process/run-child-process';
+import { localMediaInput } from '../../render/local-media-input';
 import { splitSentenceWords } from './split-sentence-words';
 import { synthesisFailure } from './synthesis-failure';
 
@@ -86,7 +87,7 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
     });
     if (bytes.length === 0) throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: this.name, reason: 'the speech answer has no audio' });
     await writeFile(`${base}.answer`, bytes);
-    await runChildProcess('ffmpeg', ['-hide_banner', '-nostats', '-nostdin', '-y', '-i', `${base}.answer`, '-ac', '1', '-c:a', 'pcm_s16le', '-f', 'wav', `${base}.wav`], { signal }).catch(
+    await runChildProcess('ffmpeg', ['-hide_banner', '-nostats', '-nostdin', '-y', ...localMediaInput(`${base}.answer`), '-ac', '1', '-c:a', 'pcm_s16le', '-f', 'wav', `${base}.wav`], { signal }).catch(
       (error: unknown) => {
         if (signal.aborted || (error instanceof ChildProcessFailure && error.notInstalled)) throw error;
         throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: this.name, reason: 'the speech answer is not audio ffmpeg can decode' }, { cause: error });

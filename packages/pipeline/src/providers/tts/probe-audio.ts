@@ -1,5 +1,6 @@
 import { FentaError } from '@fenta/core';
 import { ChildProcessFailure, runChildProcess } from '../../process/run-child-process';
+import { localFilesOnly } from '../../render/local-media-input';
 
 /** An audio file's stream facts as ffprobe reports them. */
 export interface AudioProbe {
@@ -12,7 +13,7 @@ export interface AudioProbe {
 export async function probeAudio(path: string, options: { signal: AbortSignal; provider: string }): Promise<AudioProbe> {
   const { stdout } = await runChildProcess(
     'ffprobe',
-    ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=sample_rate,channels,duration:format=duration', '-of', 'json', path],
+    ['-v', 'error', ...localFilesOnly, '-select_streams', 'a:0', '-show_entries', 'stream=sample_rate,channels,duration:format=duration', '-of', 'json', path],
     { signal: options.signal },
   ).catch((error: unknown) => {
     if (options.signal.aborted || (error instanceof ChildProcessFailure && error.notInstalled)) throw error;
