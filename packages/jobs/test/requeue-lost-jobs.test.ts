@@ -43,11 +43,13 @@ describe('requeueLostJobs', () => {
       )
     ).map((row) => row.id);
     // A queue entry that finished while Postgres never heard of it (a run whose writes were lost, say).
-    const worker = createRenderWorker(async () => 'done elsewhere', { connection: redis.redis.duplicate(), prefix: redis.prefix, concurrency: 1, lockDurationMs: 5_000 });
+    const connection = redis.redis.duplicate();
+    const worker = createRenderWorker(async () => 'done elsewhere', { connection, prefix: redis.prefix, concurrency: 1, lockDurationMs: 5_000 });
     const finished = new Promise<void>((resolve) => worker.on('completed', () => resolve()));
     await enqueueRender(queue, finishedInRedis!);
     await finished;
     await worker.close();
+    connection.disconnect();
     expect(await queue.getJobState(finishedInRedis!)).toBe('completed');
     await enqueueRender(queue, waiting!);
 

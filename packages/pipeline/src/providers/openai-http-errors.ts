@@ -70,7 +70,7 @@ function bodyMessage(error: { error?: unknown; message: string }): string {
   const body = error.error as { message?: unknown } | undefined;
   const text = typeof body?.message === 'string' && body.message ? body.message : error.message;
   // OpenAI masks a key it echoes; a compatible server might not.
-  return text.replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-[redacted]');
+  return text.replace(/\bsk-[A-Za-z0-9_-]{20,}/g, 'sk-[redacted]');
 }
 
 function causeMessage(error: APIConnectionError): string {
