@@ -44,9 +44,21 @@ module.exports = tseslint.config(
   {
     // The API and the scheduler create jobs and validate graphs from the node definitions
     // (@fenta/graph, @fenta/jobs); node implementations and providers stay in the worker.
-    files: ['apps/api/**/*.ts', 'apps/scheduler/**/*.ts', 'packages/graph/**/*.ts', 'packages/jobs/**/*.ts', 'packages/db/**/*.ts', 'packages/queue/**/*.ts', 'packages/core/**/*.ts'],
+    files: [
+      'apps/api/**/*.ts',
+      'apps/scheduler/**/*.ts',
+      'packages/graph/**/*.ts',
+      'packages/jobs/**/*.ts',
+      'packages/db/**/*.ts',
+      'packages/queue/**/*.ts',
+      'packages/core/**/*.ts',
+    ],
     rules: {
-      'no-restricted-imports': refuse([...appPackages, '@fenta/pipeline'], ['apps', 'infra', 'pipeline'], 'node implementations load only in the worker: use @fenta/graph and @fenta/jobs'),
+      'no-restricted-imports': refuse(
+        [...appPackages, '@fenta/pipeline'],
+        ['apps', 'infra', 'pipeline'],
+        'node implementations load only in the worker: use @fenta/graph and @fenta/jobs',
+      ),
     },
   },
 );

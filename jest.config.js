@@ -18,9 +18,7 @@ const workspaces = {
   infra: 'infra',
 };
 
-const moduleNameMapper = Object.fromEntries(
-  Object.entries(workspaces).map(([name, dir]) => [`^@fenta/${name}$`, path.join(__dirname, dir, 'src')]),
-);
+const moduleNameMapper = Object.fromEntries(Object.entries(workspaces).map(([name, dir]) => [`^@fenta/${name}$`, path.join(__dirname, dir, 'src')]));
 
 // ESM-only dependencies, compiled to CommonJS for jest (Node 20's jest cannot require ESM).
 const esmPackages = ['content-disposition', 'cookie'];

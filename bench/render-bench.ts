@@ -130,11 +130,21 @@ async function makeInputs(dir: string): Promise<Record<string, string>> {
   const sentenceSeconds = await Promise.all(narration.map((_, i) => probeDuration(file(`sentence-${i}.wav`))));
   await ffmpeg([
     ...narration.flatMap((_, i) => ['-i', file(`sentence-${i}.wav`)]),
-    '-filter_complex', `${narration.map((_, i) => `[${i}]`).join('')}concat=n=${narration.length}:v=0:a=1`,
+    '-filter_complex',
+    `${narration.map((_, i) => `[${i}]`).join('')}concat=n=${narration.length}:v=0:a=1`,
     file('voice.wav'),
   ]);
   const tone = (f: number) => ['-f', 'lavfi', '-i', `sine=f=${f}:d=10:sample_rate=48000`];
-  await ffmpeg([...tone(220), ...tone(277.18), ...tone(329.63), '-filter_complex', '[0][1][2]amix=inputs=3:normalize=0,volume=0.25', '-ac', '2', file('music.wav')]);
+  await ffmpeg([
+    ...tone(220),
+    ...tone(277.18),
+    ...tone(329.63),
+    '-filter_complex',
+    '[0][1][2]amix=inputs=3:normalize=0,volume=0.25',
+    '-ac',
+    '2',
+    file('music.wav'),
+  ]);
   await writeFile(file('subs.ass'), karaokeAss(narration, sentenceSeconds));
   return {
     ...Object.fromEntries(clipSources.map((_, i) => [`clip-${i}`, file(`clip-${i}.mp4`)])),
@@ -151,7 +161,21 @@ function benchTimeline(preset: string | undefined): Timeline {
     profile: getOutputProfile('9x16_1080p', preset ? { preset } : {}),
     durationSeconds,
     clips: clipSources.map((_, i) => ({ source: `clip-${i}`, inPoint: 1, start: i * 6, end: (i + 1) * 6 })),
-    overlays: [{ kind: 'text', text: 'BREAKING STORY', start: 0, end: 3, position: 'top', animation: 'slide-down', font: 'Inter:bold', size: 76, color: '#FFFFFF', box: true, z: 20 }],
+    overlays: [
+      {
+        kind: 'text',
+        text: 'BREAKING STORY',
+        start: 0,
+        end: 3,
+        position: 'top',
+        animation: 'slide-down',
+        font: 'Inter:bold',
+        size: 76,
+        color: '#FFFFFF',
+        box: true,
+        z: 20,
+      },
+    ],
     subtitles: { source: 'subs', z: 10 },
     audio: { voice: { source: 'voice', gainDb: 0 }, music: { source: 'music', gainDb: -12, duck: true }, loudnessLufs: -14 },
     thumbnailAt: 3,
@@ -172,8 +196,17 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
     const fentaThumbnail = path.join(dir, 'fenta.jpg');
     const handThumbnail = path.join(dir, 'ffmpeg.jpg');
     const hand = handWrittenCommand({
-      'clip-0': inputs['clip-0']!, 'clip-1': inputs['clip-1']!, 'clip-2': inputs['clip-2']!, 'clip-3': inputs['clip-3']!, 'clip-4': inputs['clip-4']!,
-      voice: inputs.voice!, music: inputs.music!, subs: inputs.subs!, output: handOut, thumbnail: handThumbnail, preset: timeline.profile.preset,
+      'clip-0': inputs['clip-0']!,
+      'clip-1': inputs['clip-1']!,
+      'clip-2': inputs['clip-2']!,
+      'clip-3': inputs['clip-3']!,
+      'clip-4': inputs['clip-4']!,
+      voice: inputs.voice!,
+      music: inputs.music!,
+      subs: inputs.subs!,
+      output: handOut,
+      thumbnail: handThumbnail,
+      preset: timeline.profile.preset,
       fontFile: (await resolveFontFiles(['Inter:bold']))['Inter:bold']!,
     });
     const times = { fenta: [] as number[], ffmpeg: [] as number[], fentaCpu: [] as number[], ffmpegCpu: [] as number[] };
@@ -202,8 +235,15 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
           `cpu ratio ${(fenta.cpu / handRun.cpu).toFixed(3)}${fentaFirst ? '' : ' (hand-written first)'}`,
       );
     }
-    const [fentaDuration, handDuration, fentaStill, handStill] = await Promise.all([probeDuration(fentaOut), probeDuration(handOut), probeSize(fentaThumbnail), probeSize(handThumbnail)]);
-    log(`outputs: fenta ${fentaDuration} s and a ${fentaStill} thumbnail, hand-written ${handDuration} s and a ${handStill} thumbnail (preset ${timeline.profile.preset})`);
+    const [fentaDuration, handDuration, fentaStill, handStill] = await Promise.all([
+      probeDuration(fentaOut),
+      probeDuration(handOut),
+      probeSize(fentaThumbnail),
+      probeSize(handThumbnail),
+    ]);
+    log(
+      `outputs: fenta ${fentaDuration} s and a ${fentaStill} thumbnail, hand-written ${handDuration} s and a ${handStill} thumbnail (preset ${timeline.profile.preset})`,
+    );
     const fentaSeconds = median(times.fenta);
     const ffmpegSeconds = median(times.ffmpeg);
     const fentaCpuSeconds = median(times.fentaCpu);
@@ -219,7 +259,9 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
     };
     log(`median fenta ${fentaSeconds.toFixed(2)} s, median hand-written ffmpeg ${ffmpegSeconds.toFixed(2)} s`);
     log(`ratio ${result.ratio.toFixed(3)} (aim: at most 1.15), realtime ${result.realtime.toFixed(2)}x`);
-    log(`cpu medians: fenta ${fentaCpuSeconds.toFixed(1)} s, hand-written ${ffmpegCpuSeconds.toFixed(1)} s, ratio ${result.cpuRatio.toFixed(3)} (aim: at most 1.05)`);
+    log(
+      `cpu medians: fenta ${fentaCpuSeconds.toFixed(1)} s, hand-written ${ffmpegCpuSeconds.toFixed(1)} s, ratio ${result.cpuRatio.toFixed(3)} (aim: at most 1.05)`,
+    );
     // The spread of the pairs' own ratios is how noisy the machine was during the run.
     log(`cpu ratio of each pair: median ${median(pairRatios).toFixed(3)}, from ${Math.min(...pairRatios).toFixed(3)} to ${Math.max(...pairRatios).toFixed(3)}`);
     log(
@@ -240,7 +282,7 @@ function argValue(name: string): string | undefined {
 if (require.main === module) {
   const runs = argValue('--runs');
   runRenderBench({ runs: runs ? Number(runs) : undefined, preset: argValue('--preset') }).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   });
 }

@@ -8,7 +8,17 @@ const Module = require('node:module');
 const { transformSync } = require('@swc/core');
 
 const root = path.resolve(__dirname, '..');
-const workspaces = { core: 'packages/core', db: 'packages/db', queue: 'packages/queue', graph: 'packages/graph', jobs: 'packages/jobs', pipeline: 'packages/pipeline', 'local-services': 'packages/local-services', testing: 'packages/testing', storage: 'packages/storage' };
+const workspaces = {
+  core: 'packages/core',
+  db: 'packages/db',
+  queue: 'packages/queue',
+  graph: 'packages/graph',
+  jobs: 'packages/jobs',
+  pipeline: 'packages/pipeline',
+  'local-services': 'packages/local-services',
+  testing: 'packages/testing',
+  storage: 'packages/storage',
+};
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function resolveFenta(request, parent, ...rest) {

@@ -13,7 +13,9 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; summa
 };
 
 function usage(): string {
-  return `usage: node infra/dist/main.js <command> (./fenta <command> in a checkout)\n${Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(8)}${summary}`).join('\n')}\n`;
+  return `usage: node infra/dist/main.js <command> (./fenta <command> in a checkout)\n${Object.entries(commands)
+    .map(([name, { summary }]) => `  ${name.padEnd(8)}${summary}`)
+    .join('\n')}\n`;
 }
 
 async function main(command: string | undefined, argv: string[]): Promise<number> {
@@ -23,7 +25,11 @@ async function main(command: string | undefined, argv: string[]): Promise<number
   }
   const known = isCommand(command) ? commands[command] : undefined;
   if (!known) {
-    throw CommandFailure.of('CLI_USAGE', { reason: command === undefined ? 'no command given' : `unknown command "${command}"` }, { fix: `run one of: ${Object.keys(commands).join(', ')} (./fenta help lists them all)` });
+    throw CommandFailure.of(
+      'CLI_USAGE',
+      { reason: command === undefined ? 'no command given' : `unknown command "${command}"` },
+      { fix: `run one of: ${Object.keys(commands).join(', ')} (./fenta help lists them all)` },
+    );
   }
   return known.run(argv);
 }

@@ -30,7 +30,11 @@ describe('fenta command failures', () => {
   });
 
   it.each([['up'], ['codegen']])('%s takes no arguments', async (command) => {
-    expect(await runCli([command, 'now'])).toEqual({ code: 2, stdout: '', stderr: `fenta ${command}: CLI_USAGE: takes no arguments, got "now" — fix: run ./fenta ${command}\n` });
+    expect(await runCli([command, 'now'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `fenta ${command}: CLI_USAGE: takes no arguments, got "now" — fix: run ./fenta ${command}\n`,
+    });
   });
 
   it('up names every wrong variable', async () => {
@@ -62,7 +66,12 @@ describe('fenta command failures', () => {
     const blocked = await mkdtemp(path.join(tmpdir(), 'fenta-cli-blocked-'));
     try {
       await writeFile(path.join(blocked, 'redis'), '');
-      const up = await runCli(['up'], { FENTA_DATA_DIR: blocked, DATABASE_URL: 'postgres://fenta@127.0.0.1:1/fenta', FENTA_API_PORT: String(await findFreePort()), FENTA_REDIS_PORT: String(await findFreePort()) });
+      const up = await runCli(['up'], {
+        FENTA_DATA_DIR: blocked,
+        DATABASE_URL: 'postgres://fenta@127.0.0.1:1/fenta',
+        FENTA_API_PORT: String(await findFreePort()),
+        FENTA_REDIS_PORT: String(await findFreePort()),
+      });
       expect({ code: up.code, stderr: up.stderr }).toEqual({
         code: 1,
         stderr: `fenta up: SERVICE_START_FAILED: redis-server did not start: EEXIST: file already exists, mkdir '${path.join(blocked, 'redis')}' — fix: correct what the reason names (a path, a program), then run again\n`,

@@ -69,10 +69,18 @@ describe('./fenta setup on a clean copy', () => {
       code: 0,
       stdout: '',
       // No "installing system packages": the outer set-up did that, and apt stays untouched.
-      stderr: [`fenta installing pnpm ${await pinnedPnpmVersion()}`, 'fenta installing dependencies (pnpm install --frozen-lockfile)', 'fenta ready', ''].join('\n'),
+      stderr: [`fenta installing pnpm ${await pinnedPnpmVersion()}`, 'fenta installing dependencies (pnpm install --frozen-lockfile)', 'fenta ready', ''].join(
+        '\n',
+      ),
     });
     expect(await readFile(fakeLog, 'utf8')).toBe('');
-    for (const output of ['apps/api/dist/main.js', 'apps/worker/dist/main.js', 'apps/scheduler/dist/main.js', 'infra/dist/main.js', 'packages/db/dist/index.js']) {
+    for (const output of [
+      'apps/api/dist/main.js',
+      'apps/worker/dist/main.js',
+      'apps/scheduler/dist/main.js',
+      'infra/dist/main.js',
+      'packages/db/dist/index.js',
+    ]) {
       expect((await stat(path.join(copy, output))).isFile()).toBe(true);
     }
   });
@@ -81,8 +89,15 @@ describe('./fenta setup on a clean copy', () => {
     const migrate = await runCommand(path.join(copy, 'fenta'), ['migrate'], { cwd: copy, env: { ...env, DATABASE_URL: database.url } });
     expect({ code: migrate.code, stderr: migrate.stderr }).toEqual({ code: 0, stderr: '' });
     const files = await readMigrationFiles();
-    const messages = migrate.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
-    expect(messages).toEqual([`migrating ${redactUrl(database.url)}`, ...files.map((file) => `applied ${file.name}`), `applied ${files.length} migrations, 0 already applied before`]);
+    const messages = migrate.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toEqual([
+      `migrating ${redactUrl(database.url)}`,
+      ...files.map((file) => `applied ${file.name}`),
+      `applied ${files.length} migrations, 0 already applied before`,
+    ]);
     expect(await database.query('SELECT count(*)::int AS applied FROM fenta_migrations')).toEqual([{ applied: files.length }]);
     expect(await readFile(fakeLog, 'utf8')).toBe('');
   }, 120_000);
@@ -93,7 +108,8 @@ describe('./fenta setup on a clean copy', () => {
  * files not yet added (none on CI); never what .gitignore keeps out (.fenta, node_modules, dist).
  */
 async function copyTrackedFiles(from: string, to: string): Promise<void> {
-  const list = async (...args: string[]) => (await promisify(execFile)('git', ['ls-files', '-z', ...args], { cwd: from, maxBuffer: 64 * 1024 * 1024 })).stdout.split('\0').filter(Boolean);
+  const list = async (...args: string[]) =>
+    (await promisify(execFile)('git', ['ls-files', '-z', ...args], { cwd: from, maxBuffer: 64 * 1024 * 1024 })).stdout.split('\0').filter(Boolean);
   const deleted = new Set(await list('--deleted'));
   for (const file of await list('--cached', '--others', '--exclude-standard')) {
     if (deleted.has(file)) continue;

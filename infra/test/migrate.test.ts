@@ -8,7 +8,10 @@ const urlFix = 'set DATABASE_URL to the database to migrate, e.g. postgres://use
 
 /** The messages of the JSON log lines `migrate` printed on stdout, after checking every line is its own. */
 function logMessages(stdout: string): string[] {
-  const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { level: number; service: string; msg: string });
+  const lines = stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { level: number; service: string; msg: string });
   expect(lines.filter((line) => line.service !== 'migrate' || line.level !== 30)).toEqual([]);
   return lines.map((line) => line.msg);
 }
@@ -28,7 +31,11 @@ describe('fenta migrate', () => {
     const target = redactUrl(database.url);
     const first = await runCli(['migrate'], { DATABASE_URL: database.url });
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(logMessages(first.stdout)).toEqual([`migrating ${target}`, ...files.map((file) => `applied ${file.name}`), `applied ${files.length} migrations, 0 already applied before`]);
+    expect(logMessages(first.stdout)).toEqual([
+      `migrating ${target}`,
+      ...files.map((file) => `applied ${file.name}`),
+      `applied ${files.length} migrations, 0 already applied before`,
+    ]);
     expect(await database.query('SELECT name, checksum FROM fenta_migrations ORDER BY name')).toEqual(files.map(({ name, checksum }) => ({ name, checksum })));
 
     const second = await runCli(['migrate'], { DATABASE_URL: database.url });
@@ -47,7 +54,11 @@ describe('fenta migrate', () => {
   });
 
   it('requires DATABASE_URL', async () => {
-    expect(await runCli(['migrate'])).toEqual({ code: 1, stdout: '', stderr: `fenta migrate: CONFIG_INVALID: Configuration is invalid: DATABASE_URL: is required — fix: ${urlFix}\n` });
+    expect(await runCli(['migrate'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `fenta migrate: CONFIG_INVALID: Configuration is invalid: DATABASE_URL: is required — fix: ${urlFix}\n`,
+    });
   });
 
   it('refuses a DATABASE_URL that is not a PostgreSQL URL', async () => {

@@ -64,7 +64,8 @@ describe('./fenta render failures', () => {
     expect(await render(['a-folder.json'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'fenta render: CLI_FILE_UNREADABLE in a-folder.json: The file cannot be read: it is a folder — fix: name the workflow JSON file, not its folder\n',
+      stderr:
+        'fenta render: CLI_FILE_UNREADABLE in a-folder.json: The file cannot be read: it is a folder — fix: name the workflow JSON file, not its folder\n',
     });
   });
 
@@ -123,7 +124,10 @@ describe('./fenta render failures', () => {
     await mkdir(dataDir);
     const deadPort = await findFreePort();
     const databaseUrl = `postgres://fenta:secret@127.0.0.1:${deadPort}/fenta`;
-    await writeFile(path.join(dataDir, 'stack.json'), JSON.stringify({ databaseUrl, redisUrl: testEnvironment().redisUrl, storageDir: dir, orgId: 'org_demo', userId: 'user_demo' }));
+    await writeFile(
+      path.join(dataDir, 'stack.json'),
+      JSON.stringify({ databaseUrl, redisUrl: testEnvironment().redisUrl, storageDir: dir, orgId: 'org_demo', userId: 'user_demo' }),
+    );
     expect(await render(['workflow.json'], { FENTA_DATA_DIR: dataDir })).toEqual({
       code: 1,
       stdout: '',
@@ -136,7 +140,10 @@ describe('./fenta render failures', () => {
     await mkdir(dataDir);
     const deadPort = await findFreePort();
     const redisUrl = `redis://127.0.0.1:${deadPort}`;
-    await writeFile(path.join(dataDir, 'stack.json'), JSON.stringify({ databaseUrl: testEnvironment().adminDatabaseUrl, redisUrl, storageDir: dir, orgId: 'org_demo', userId: 'user_demo' }));
+    await writeFile(
+      path.join(dataDir, 'stack.json'),
+      JSON.stringify({ databaseUrl: testEnvironment().adminDatabaseUrl, redisUrl, storageDir: dir, orgId: 'org_demo', userId: 'user_demo' }),
+    );
     expect(await render(['workflow.json'], { FENTA_DATA_DIR: dataDir })).toEqual({
       code: 1,
       stdout: '',
@@ -149,7 +156,11 @@ describe('./fenta render failures', () => {
     const dataDir = path.join(dir, 'odd');
     await mkdir(path.join(dataDir, 'stack.json'), { recursive: true });
     const line = 'fenta render: INTERNAL: Internal error (Error: EISDIR: illegal operation on a directory, read)';
-    expect(await render(['workflow.json'], { FENTA_DATA_DIR: dataDir })).toEqual({ code: 1, stdout: '', stderr: `${line} — fix: re-run with LOG_LEVEL=debug to see the stack trace\n` });
+    expect(await render(['workflow.json'], { FENTA_DATA_DIR: dataDir })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${line} — fix: re-run with LOG_LEVEL=debug to see the stack trace\n`,
+    });
 
     const debug = await render(['workflow.json'], { FENTA_DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
     expect(debug.code).toBe(1);

@@ -59,7 +59,11 @@ describe('api app', () => {
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.headers['www-authenticate']).toBe('Basic realm="Fenta queues", charset="UTF-8"');
     expect(anonymous.json()).toEqual({
-      error: { code: 'BOARD_UNAUTHORIZED', message: 'Bull Board needs the operator password (HTTP basic auth, user "operator")', request_id: anonymous.headers['x-request-id'] },
+      error: {
+        code: 'BOARD_UNAUTHORIZED',
+        message: 'Bull Board needs the operator password (HTTP basic auth, user "operator")',
+        request_id: anonymous.headers['x-request-id'],
+      },
     });
 
     const wrong = await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic('operator', 'nope') } });

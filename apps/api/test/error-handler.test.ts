@@ -91,7 +91,9 @@ describe('api error handler', () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(response.headers['x-request-id']).toBe(id);
-    expect(response.json()).toEqual({ error: { code: 'REQUEST_BODY_MALFORMED', message: 'Request body cannot be read: it is not valid JSON', request_id: id } });
+    expect(response.json()).toEqual({
+      error: { code: 'REQUEST_BODY_MALFORMED', message: 'Request body cannot be read: it is not valid JSON', request_id: id },
+    });
   });
 
   it('answers a prototype-poisoning body as malformed JSON', async () => {
@@ -113,23 +115,34 @@ describe('api error handler', () => {
   it('answers a body over the route limit with 413 REQUEST_TOO_LARGE and the limit', async () => {
     const response = await post('/small', JSON.stringify({ name: 'more than sixteen bytes' }), 'application/json');
     expect(response.statusCode).toBe(413);
-    expect(response.json()).toEqual({ error: { code: 'REQUEST_TOO_LARGE', message: 'Request body is larger than 16 bytes', details: { limit_bytes: 16 }, request_id: id } });
+    expect(response.json()).toEqual({
+      error: { code: 'REQUEST_TOO_LARGE', message: 'Request body is larger than 16 bytes', details: { limit_bytes: 16 }, request_id: id },
+    });
   });
 
   it('answers a content type it cannot read, or a malformed one, with 415 REQUEST_CONTENT_TYPE_UNSUPPORTED', async () => {
     const xml = await post('/things', '<thing/>', 'application/xml');
     expect(xml.statusCode).toBe(415);
-    expect(xml.json()).toEqual({ error: { code: 'REQUEST_CONTENT_TYPE_UNSUPPORTED', message: 'Content type application/xml is not supported; send application/json', request_id: id } });
+    expect(xml.json()).toEqual({
+      error: { code: 'REQUEST_CONTENT_TYPE_UNSUPPORTED', message: 'Content type application/xml is not supported; send application/json', request_id: id },
+    });
     const malformed = await post('/things', '{}', 'no such type');
     expect(malformed.statusCode).toBe(415);
-    expect(malformed.json()).toEqual({ error: { code: 'REQUEST_CONTENT_TYPE_UNSUPPORTED', message: 'Content type no such type is not supported; send application/json', request_id: id } });
+    expect(malformed.json()).toEqual({
+      error: { code: 'REQUEST_CONTENT_TYPE_UNSUPPORTED', message: 'Content type no such type is not supported; send application/json', request_id: id },
+    });
   });
 
   it('answers a schema failure with 400 REQUEST_INVALID naming the field path, also for a missing field', async () => {
     const missing = await post('/things', JSON.stringify({ items: [] }), 'application/json');
     expect(missing.statusCode).toBe(400);
     expect(missing.json()).toEqual({
-      error: { code: 'REQUEST_INVALID', message: 'Request is invalid: body.name is required', details: { problems: [{ path: 'body.name', message: 'is required' }] }, request_id: id },
+      error: {
+        code: 'REQUEST_INVALID',
+        message: 'Request is invalid: body.name is required',
+        details: { problems: [{ path: 'body.name', message: 'is required' }] },
+        request_id: id,
+      },
     });
 
     const nested = await post('/things', JSON.stringify({ name: 'a', items: [{ id: 1 }, { id: 'two' }] }), 'application/json');
@@ -146,7 +159,12 @@ describe('api error handler', () => {
     const query = await get('/search?limit=1000');
     expect(query.statusCode).toBe(400);
     expect(query.json()).toEqual({
-      error: { code: 'REQUEST_INVALID', message: 'Request is invalid: querystring.limit must be <= 100', details: { problems: [{ path: 'querystring.limit', message: 'must be <= 100' }] }, request_id: id },
+      error: {
+        code: 'REQUEST_INVALID',
+        message: 'Request is invalid: querystring.limit must be <= 100',
+        details: { problems: [{ path: 'querystring.limit', message: 'must be <= 100' }] },
+        request_id: id,
+      },
     });
   });
 
@@ -159,7 +177,9 @@ describe('api error handler', () => {
     const long = await get(`/things/${'x'.repeat(300)}`);
     expect(long.statusCode).toBe(414);
     expect(long.headers['x-request-id']).toBe(id);
-    expect(long.json()).toEqual({ error: { code: 'REQUEST_URL_TOO_LONG', message: `A parameter of URL /things/${'x'.repeat(192)}… is longer than the API accepts`, request_id: id } });
+    expect(long.json()).toEqual({
+      error: { code: 'REQUEST_URL_TOO_LONG', message: `A parameter of URL /things/${'x'.repeat(192)}… is longer than the API accepts`, request_id: id },
+    });
   });
 
   it('answers any other 4xx with REQUEST_INVALID and its message, never with an FST_ code', async () => {
@@ -177,7 +197,9 @@ describe('api error handler', () => {
   it('answers a 5xx with its code and what the code means, never the message that holds internals', async () => {
     const crash = await get('/crash');
     expect(crash.statusCode).toBe(500);
-    expect(crash.json()).toEqual({ error: { code: 'INTERNAL', message: 'An unexpected failure; details are in the server log, never in the response.', request_id: id } });
+    expect(crash.json()).toEqual({
+      error: { code: 'INTERNAL', message: 'An unexpected failure; details are in the server log, never in the response.', request_id: id },
+    });
 
     const storage = await get('/fenta/storage');
     expect(storage.statusCode).toBe(503);

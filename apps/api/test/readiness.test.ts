@@ -78,7 +78,14 @@ describe('liveness and readiness', () => {
         expect(response.statusCode).toBe(503);
         expect(response.json()).toEqual({
           status: 'unavailable',
-          checks: { postgres: 'ok', redis: 'ok', migrations: `pending: ${files.slice(-2).map((file) => file.name).join(', ')}` },
+          checks: {
+            postgres: 'ok',
+            redis: 'ok',
+            migrations: `pending: ${files
+              .slice(-2)
+              .map((file) => file.name)
+              .join(', ')}`,
+          },
         });
       } finally {
         await stale.close();
@@ -97,7 +104,10 @@ describe('liveness and readiness', () => {
     own.on('error', () => undefined);
     const dependent = await buildApp({ db: database.db, redis: own, logger, queues: [] });
     try {
-      expect((await dependent.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
+      expect((await dependent.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+        status: 'ok',
+        checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' },
+      });
       const reconnecting = once(own, 'reconnecting');
       await server.stop();
       server = undefined;

@@ -56,7 +56,12 @@ describe('request.ip behind proxies', () => {
     const app: FastifyInstance = await buildApp({ db: database.db, redis: redis.redis, logger, queues: [], trustProxy });
     app.get('/ip', async (request) => ({ ip: request.ip }));
     try {
-      const response = await app.inject({ method: 'GET', url: '/ip', remoteAddress, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });
+      const response = await app.inject({
+        method: 'GET',
+        url: '/ip',
+        remoteAddress,
+        headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+      });
       return response.json().ip as string;
     } finally {
       await app.close();

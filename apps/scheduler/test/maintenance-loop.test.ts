@@ -39,7 +39,10 @@ describe('runMaintenance', () => {
     expect(await runMaintenance(database.db, logger)).toEqual({ ran: true });
 
     expect(await partitions('usage_records')).toEqual(
-      [0, 1, 2, 3].map((offset) => `usage_records_${monthName(offset)}`).concat('usage_records_default').sort(),
+      [0, 1, 2, 3]
+        .map((offset) => `usage_records_${monthName(offset)}`)
+        .concat('usage_records_default')
+        .sort(),
     );
     expect(await partitions('audit_logs')).toContain(`audit_logs_${monthName(3)}`);
     const usage = await database.query(`SELECT org_id, total_tokens::int, total_cost_usd::text FROM mv_daily_usage`);

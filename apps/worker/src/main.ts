@@ -22,7 +22,13 @@ async function main(): Promise<void> {
   const providers = createPipelineProviders({
     strict: env.FENTA_STRICT_PROVIDERS,
     openai: env.OPENAI_API_KEY
-      ? { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, chatModel: env.OPENAI_MODEL, ttsModel: env.OPENAI_TTS_MODEL, transcriptionModel: env.OPENAI_TRANSCRIPTION_MODEL }
+      ? {
+          apiKey: env.OPENAI_API_KEY,
+          baseURL: env.OPENAI_BASE_URL,
+          chatModel: env.OPENAI_MODEL,
+          ttsModel: env.OPENAI_TTS_MODEL,
+          transcriptionModel: env.OPENAI_TRANSCRIPTION_MODEL,
+        }
       : undefined,
     pexelsApiKey: env.PEXELS_API_KEY,
     pixabayApiKey: env.PIXABAY_API_KEY,
@@ -36,7 +42,14 @@ async function main(): Promise<void> {
     concurrency: env.FENTA_WORKER_CONCURRENCY,
     logger,
   });
-  const health = await startWorkerHealth({ port: env.FENTA_HEALTH_PORT, host: env.FENTA_HEALTH_HOST, db, redisUrl: env.REDIS_URL, worker: running.worker, logger });
+  const health = await startWorkerHealth({
+    port: env.FENTA_HEALTH_PORT,
+    host: env.FENTA_HEALTH_HOST,
+    db,
+    redisUrl: env.REDIS_URL,
+    worker: running.worker,
+    logger,
+  });
   logger.info(
     {
       concurrency: env.FENTA_WORKER_CONCURRENCY,

@@ -18,7 +18,11 @@ const heldMarginMs = 1_000;
  * the job's lock.
  */
 export function createRenderProcessor(deps: ExecutorDeps, shutdown: AbortSignal) {
-  return async (job: Job<RenderJobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<JobResult | { skipped: string } | { cancelled: true }> => {
+  return async (
+    job: Job<RenderJobData>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<JobResult | { skipped: string } | { cancelled: true }> => {
     const outcome = await runJob(deps, {
       jobId: job.data.jobId,
       signal: shutdown,

@@ -23,7 +23,9 @@ async function startChild(file: string, env: Record<string, string>): Promise<Ch
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.value !== 'ready') throw new Error(`${file} did not start: ${JSON.stringify(first)}`);
@@ -43,7 +45,9 @@ describe('one run per job, across worker processes', () => {
     database = await createTestDatabase({ migrated: true });
     await database.query(`INSERT INTO users (id, email, password_hash, name) VALUES ('user_x', 'x@example.com', '!', 'X')`);
     await database.query(`INSERT INTO orgs (id, name, slug, owner_id) VALUES ('org_x', 'X', 'x', 'user_x')`);
-    await database.query(`INSERT INTO webhooks (org_id, url, events, secret) VALUES ('org_x', 'https://hooks.example/x', ARRAY['render.succeeded', 'render.failed'], 's')`);
+    await database.query(
+      `INSERT INTO webhooks (org_id, url, events, secret) VALUES ('org_x', 'https://hooks.example/x', ARRAY['render.succeeded', 'render.failed'], 's')`,
+    );
     redis = await createTestRedis();
     dir = await mkdtemp(path.join(tmpdir(), 'fenta-one-run-'));
     await chmod(dir, 0o755);
@@ -55,7 +59,11 @@ describe('one run per job, across worker processes', () => {
   });
 
   const insertJob = async (graph: unknown) =>
-    (await database.query<{ id: string }>(`INSERT INTO jobs (org_id, created_by, config) VALUES ('org_x', 'user_x', $1) RETURNING id`, [JSON.stringify({ graph, variables: {} })]))[0]!.id;
+    (
+      await database.query<{ id: string }>(`INSERT INTO jobs (org_id, created_by, config) VALUES ('org_x', 'user_x', $1) RETURNING id`, [
+        JSON.stringify({ graph, variables: {} }),
+      ])
+    )[0]!.id;
   const count = async (text: string, params: unknown[] = []) => (await database.query<{ n: number }>(text, params))[0]!.n;
 
   it('two processes running the same job at the same moment: each node runs once, one render row, one delivery', async () => {
@@ -63,7 +71,9 @@ describe('one run per job, across worker processes', () => {
     const env = { DATABASE_URL: database.url, FENTA_TEST_DIR: dir, JOB_ID: jobId };
     const children = await Promise.all([startChild('run-job-child.ts', env), startChild('run-job-child.ts', env)]);
     for (const child of children) child.process.stdin!.write('go\n');
-    const reports = await Promise.all(children.map(async (child) => JSON.parse((await child.lines.next()).value as string) as { status: string; calls: Record<string, number> }));
+    const reports = await Promise.all(
+      children.map(async (child) => JSON.parse((await child.lines.next()).value as string) as { status: string; calls: Record<string, number> }),
+    );
     await Promise.all(children.map((child) => child.exited));
 
     // One run wins the claim; the other finds the job held (or, if it came late, already completed).
@@ -115,9 +125,16 @@ describe('one run per job, across worker processes', () => {
     expect(job).toEqual({
       retry_count: 3,
       run_token: null,
-      error: { code: 'JOB_CRASHED_REPEATEDLY', message: `Job ${jobId} stopped its worker 3 times without finishing; it is not run again`, details: { running: ['c (Test.Crash)'] } },
+      error: {
+        code: 'JOB_CRASHED_REPEATEDLY',
+        message: `Job ${jobId} stopped its worker 3 times without finishing; it is not run again`,
+        details: { running: ['c (Test.Crash)'] },
+      },
     });
-    const logs = await database.query<{ level: string; message: string }>(`SELECT level, message FROM job_logs WHERE job_id = $1 AND message NOT LIKE '%resumed from its checkpoint' ORDER BY id`, [jobId]);
+    const logs = await database.query<{ level: string; message: string }>(
+      `SELECT level, message FROM job_logs WHERE job_id = $1 AND message NOT LIKE '%resumed from its checkpoint' ORDER BY id`,
+      [jobId],
+    );
     const run = (retry: number) => [
       ...(retry > 0 ? [{ level: 'warn', message: `the previous run stopped without finishing; resuming (retry ${retry} of 3)` }] : []),
       { level: 'info', message: 'c (Test.Crash) started' },
@@ -146,7 +163,9 @@ async function watchJobStatus(database: TestDatabase, jobId: string): Promise<{ 
   await database.query(`
     CREATE OR REPLACE FUNCTION test_notify_job_status() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN PERFORM pg_notify('test_job_status', NEW.id || ' ' || NEW.status); RETURN NULL; END $$`);
-  await database.query(`CREATE OR REPLACE TRIGGER test_notify_job_status AFTER UPDATE OF status ON jobs FOR EACH ROW EXECUTE FUNCTION test_notify_job_status()`);
+  await database.query(
+    `CREATE OR REPLACE TRIGGER test_notify_job_status AFTER UPDATE OF status ON jobs FOR EACH ROW EXECUTE FUNCTION test_notify_job_status()`,
+  );
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   await client.query('LISTEN test_job_status');

@@ -27,14 +27,25 @@ describe('render worker', () => {
   });
 
   const start = (url = redis.url) => {
-    running = startRenderWorker({ deps: fx.deps, redisUrl: url, prefix: redis.prefix, concurrency: 1, logger: fx.deps.logger, reconcileOnStart: false, reconcileIntervalMs: 3_600_000 });
+    running = startRenderWorker({
+      deps: fx.deps,
+      redisUrl: url,
+      prefix: redis.prefix,
+      concurrency: 1,
+      logger: fx.deps.logger,
+      reconcileOnStart: false,
+      reconcileIntervalMs: 3_600_000,
+    });
     return running;
   };
   const status = async (jobId: string) => (await fx.database.query<{ status: string }>(`SELECT status FROM jobs WHERE id = $1`, [jobId]))[0]!.status;
 
   it('takes a job created through createJob and completes it, with the jobs id as the BullMQ id', async () => {
     const worker = start();
-    const { job } = await createJob({ db: fx.database.db, queue: worker.queue, registry: fx.deps.registry, logger: fx.deps.logger }, { orgId: 'org_x', graph: testGraph('Test.Block', { block: false }) });
+    const { job } = await createJob(
+      { db: fx.database.db, queue: worker.queue, registry: fx.deps.registry, logger: fx.deps.logger },
+      { orgId: 'org_x', graph: testGraph('Test.Block', { block: false }) },
+    );
     const completed = new Promise<{ jobId: string; returnvalue: any }>((resolve) => events.on('completed', resolve));
     const done = await completed;
     expect(done.jobId).toBe(job.id);
@@ -58,7 +69,10 @@ describe('render worker', () => {
   it('hands a running job back on shutdown after the grace period: queued in Postgres, waiting in Redis', async () => {
     const worker = start();
     const blocked = new Promise<void>((resolve) => (fx.script.blocked = resolve));
-    const { job } = await createJob({ db: fx.database.db, queue: worker.queue, registry: fx.deps.registry, logger: fx.deps.logger }, { orgId: 'org_x', graph: testGraph('Test.Block') });
+    const { job } = await createJob(
+      { db: fx.database.db, queue: worker.queue, registry: fx.deps.registry, logger: fx.deps.logger },
+      { orgId: 'org_x', graph: testGraph('Test.Block') },
+    );
     await blocked;
     await worker.shutdown(200);
     running = undefined;

@@ -19,7 +19,10 @@ describe('the worker configuration', () => {
   });
 
   it('lays FENTA_PRICES over the list prices model by model, so unknown models keep the default rate', () => {
-    const { FENTA_PRICES: prices } = readWorkerEnv({ ...required, FENTA_PRICES: '{"llm": {"my-model": {"promptPerMillion": 1, "outputPerMillion": 2}}, "renderSecond": 0.001}' });
+    const { FENTA_PRICES: prices } = readWorkerEnv({
+      ...required,
+      FENTA_PRICES: '{"llm": {"my-model": {"promptPerMillion": 1, "outputPerMillion": 2}}, "renderSecond": 0.001}',
+    });
     expect(prices.llm['my-model']).toEqual({ promptPerMillion: 1, outputPerMillion: 2 });
     expect(prices.llm.default).toEqual(defaultPriceTable.llm.default);
     expect(prices.renderSecond).toBe(0.001);
@@ -35,6 +38,8 @@ describe('the worker configuration', () => {
     ['{"renderSecond": -1}', 'FENTA_PRICES.renderSecond: must not be negative'],
     ['{"llm": {"gpt-4o": {"promptPerMillion": 2.5}}}', 'FENTA_PRICES.llm.gpt-4o.outputPerMillion: must be a number of USD'],
   ])('refuses FENTA_PRICES=%s naming where', (value, problem) => {
-    expect(() => readWorkerEnv({ ...required, FENTA_PRICES: value })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', details: { problems: [problem] } }));
+    expect(() => readWorkerEnv({ ...required, FENTA_PRICES: value })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', details: { problems: [problem] } }),
+    );
   });
 });

@@ -18,7 +18,10 @@ describe('worker health configuration', () => {
   it('is off unless FENTA_HEALTH_PORT is set, and listens on loopback by default', () => {
     const env = readWorkerEnv(required);
     expect([env.FENTA_HEALTH_PORT, env.FENTA_HEALTH_HOST]).toEqual([undefined, '127.0.0.1']);
-    expect(readWorkerEnv({ ...required, FENTA_HEALTH_PORT: '9464', FENTA_HEALTH_HOST: '0.0.0.0' })).toMatchObject({ FENTA_HEALTH_PORT: 9464, FENTA_HEALTH_HOST: '0.0.0.0' });
+    expect(readWorkerEnv({ ...required, FENTA_HEALTH_PORT: '9464', FENTA_HEALTH_HOST: '0.0.0.0' })).toMatchObject({
+      FENTA_HEALTH_PORT: 9464,
+      FENTA_HEALTH_HOST: '0.0.0.0',
+    });
     expect(() => readWorkerEnv({ ...required, FENTA_HEALTH_PORT: 'on' })).toThrow('Configuration is invalid: FENTA_HEALTH_PORT: must be a port number');
   });
 });

@@ -63,5 +63,11 @@ export class CommandFailure extends Error {
 
 function isListedProblem(value: unknown): value is ListedProblem {
   const problem = value as Partial<ListedProblem> | null;
-  return typeof problem === 'object' && problem !== null && typeof problem.code === 'string' && typeof problem.path === 'string' && typeof problem.message === 'string';
+  return (
+    typeof problem === 'object' &&
+    problem !== null &&
+    typeof problem.code === 'string' &&
+    typeof problem.path === 'string' &&
+    typeof problem.message === 'string'
+  );
 }

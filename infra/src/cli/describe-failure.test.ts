@@ -6,18 +6,23 @@ import { serviceStartFailure } from './service-start-failure';
 describe('describeFailure', () => {
   it('prints an app that stopped as one line with the usual fix', () => {
     const failure = CommandFailure.of('STACK_APP_EXITED', { app: 'worker', exit: 'code 1', when: 'during start-up' });
-    expect(describeFailure('up', failure, { debug: false })).toEqual({ lines: ['fenta up: STACK_APP_EXITED: The worker app exited (code 1) during start-up — fix: see the app\'s log above for why it stopped'], exitCode: 1 });
+    expect(describeFailure('up', failure, { debug: false })).toEqual({
+      lines: ["fenta up: STACK_APP_EXITED: The worker app exited (code 1) during start-up — fix: see the app's log above for why it stopped"],
+      exitCode: 1,
+    });
   });
 
   it('puts the first line of a service that did not start in the line, and its output indented under it', () => {
     let thrown: unknown;
     try {
-      serviceStartFailure('Embedded PostgreSQL')(new Error('PostgreSQL exited (code 1) before it was ready:\nFATAL:  could not create lock file\n\nHINT:  is another postmaster running?'));
+      serviceStartFailure('Embedded PostgreSQL')(
+        new Error('PostgreSQL exited (code 1) before it was ready:\nFATAL:  could not create lock file\n\nHINT:  is another postmaster running?'),
+      );
     } catch (error) {
       thrown = error;
     }
     expect(describeFailure('up', thrown, { debug: false }).lines).toEqual([
-      'fenta up: SERVICE_START_FAILED: Embedded PostgreSQL did not start: PostgreSQL exited (code 1) before it was ready — fix: see the service\'s output below',
+      "fenta up: SERVICE_START_FAILED: Embedded PostgreSQL did not start: PostgreSQL exited (code 1) before it was ready — fix: see the service's output below",
       '  FATAL:  could not create lock file',
       '  HINT:  is another postmaster running?',
     ]);
@@ -36,6 +41,9 @@ describe('describeFailure', () => {
   });
 
   it('reports something thrown that is not an Error as INTERNAL', () => {
-    expect(describeFailure(undefined, 'lost', { debug: false })).toEqual({ lines: ['fenta: INTERNAL: Internal error (lost) — fix: re-run with LOG_LEVEL=debug to see the stack trace'], exitCode: 1 });
+    expect(describeFailure(undefined, 'lost', { debug: false })).toEqual({
+      lines: ['fenta: INTERNAL: Internal error (lost) — fix: re-run with LOG_LEVEL=debug to see the stack trace'],
+      exitCode: 1,
+    });
   });
 });

@@ -18,12 +18,12 @@ const fixes: Partial<Record<ErrorCode, Fix>> = {
   PORT_IN_USE: (p) => `stop what listens on ${p.host}:${p.port}, or set ${p.variable} to a free port`,
   STACK_NOT_RUNNING: () => 'start the stack with ./fenta up (in another terminal), or set FENTA_DATA_DIR to the data folder of a running one',
   STACK_ALREADY_RUNNING: () => 'stop that ./fenta up first, or set FENTA_DATA_DIR to another folder for a second stack',
-  STACK_APP_EXITED: () => 'see the app\'s log above for why it stopped',
-  SERVICE_START_FAILED: () => 'see the service\'s output below',
-  CODEGEN_FAILED: () => 'see kysely-codegen\'s output above',
-  TEMPLATE_NOT_FOUND: () => 'name a template that exists: a built-in one (tmpl_shorts_v1) or one of the org\'s',
+  STACK_APP_EXITED: () => "see the app's log above for why it stopped",
+  SERVICE_START_FAILED: () => "see the service's output below",
+  CODEGEN_FAILED: () => "see kysely-codegen's output above",
+  TEMPLATE_NOT_FOUND: () => "name a template that exists: a built-in one (tmpl_shorts_v1) or one of the org's",
   WORKFLOW_NOT_FOUND: () => 'name a workflow of this org',
-  QUOTA_EXCEEDED: () => 'raise the org\'s limits in quota_limits, or wait for the next period',
+  QUOTA_EXCEEDED: () => "raise the org's limits in quota_limits, or wait for the next period",
   JOB_CANCELLED: () => 'run the command again to render anew',
 };
 

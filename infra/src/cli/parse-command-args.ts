@@ -6,8 +6,12 @@ type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean };
 /** The values parsed for `Options`: a string (or strings) per string option, a boolean per flag; absent when not given. */
 export type OptionValues<Options extends Record<string, OptionSpec>> = {
   [Name in keyof Options]?: Options[Name] extends { type: 'string' }
-    ? Options[Name] extends { multiple: true } ? string[] : string
-    : Options[Name] extends { multiple: true } ? boolean[] : boolean;
+    ? Options[Name] extends { multiple: true }
+      ? string[]
+      : string
+    : Options[Name] extends { multiple: true }
+      ? boolean[]
+      : boolean;
 };
 
 /** What a command accepts. */

@@ -19,7 +19,12 @@ export async function runCodegen(argv: string[]): Promise<number> {
   parseCommandArgs(argv, { usage: './fenta codegen' });
   const root = await mkdtemp(path.join(tmpdir(), 'fenta-codegen-'));
   await chmod(root, 0o755);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await findFreePort(), database: 'fenta', settings: { fsync: 'off' } }).catch(async (error: unknown) => {
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(root, 'pg'),
+    port: await findFreePort(),
+    database: 'fenta',
+    settings: { fsync: 'off' },
+  }).catch(async (error: unknown) => {
     await rm(root, { recursive: true, force: true });
     return serviceStartFailure('Embedded PostgreSQL')(error);
   });

@@ -18,13 +18,19 @@ export async function runMigrate(argv: string[]): Promise<number> {
   parseCommandArgs(argv, { usage });
   const env = readEnv();
   // JSON lines for a release pipeline's logs; readable lines on a terminal.
-  const log = createLogger({ service: 'migrate', level: env.LOG_LEVEL, destination: process.stdout.isTTY ? PinoPretty({ sync: true, ignore: 'pid,hostname,service' }) : undefined });
+  const log = createLogger({
+    service: 'migrate',
+    level: env.LOG_LEVEL,
+    destination: process.stdout.isTTY ? PinoPretty({ sync: true, ignore: 'pid,hostname,service' }) : undefined,
+  });
   const target = redactUrl(env.DATABASE_URL);
   const db = createDatabase({ url: env.DATABASE_URL, poolSize: 1, applicationName: 'fenta-migrate' });
   try {
     await checkDatabaseConnection(db, env.DATABASE_URL);
     log.info({ database: target }, `migrating ${target}`);
-    const run = await migrateToLatest(db, { onApplied: (result) => log.info({ migration: result.name, durationMs: result.durationMs }, `applied ${result.name}`) });
+    const run = await migrateToLatest(db, {
+      onApplied: (result) => log.info({ migration: result.name, durationMs: result.durationMs }, `applied ${result.name}`),
+    });
     if (run.error) throw run.error;
     const applied = run.results.filter((result) => result.status === 'applied').length;
     const already = run.results.length - applied;

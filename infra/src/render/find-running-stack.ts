@@ -21,7 +21,10 @@ export async function findRunningStack(dataDir: string): Promise<StackFile> {
     await connectRedis(redis, stack.redisUrl, 5_000);
   } catch (error) {
     if (!isFentaError(error)) throw error;
-    const unreachable = error.code === 'REDIS_UNREACHABLE' && refused ? new FentaError('REDIS_UNREACHABLE', { target: redactUrl(stack.redisUrl), reason: refused.message }) : error;
+    const unreachable =
+      error.code === 'REDIS_UNREACHABLE' && refused
+        ? new FentaError('REDIS_UNREACHABLE', { target: redactUrl(stack.redisUrl), reason: refused.message })
+        : error;
     throw new FentaError('STACK_NOT_RUNNING', { dataDir, reason: unreachable.message }, { cause: error });
   } finally {
     redis.disconnect();

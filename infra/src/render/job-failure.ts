@@ -12,9 +12,14 @@ export function jobFailure(jobId: string, row: Job | undefined, lastLogs: JobLog
   if (row.status === 'cancelled') return CommandFailure.of('JOB_CANCELLED', { job: jobId }, { file });
   const error = (row.error ?? {}) as { code?: string; message?: string };
   const code: ErrorCode = error.code !== undefined && Object.hasOwn(errorCodes, error.code) ? (error.code as ErrorCode) : 'INTERNAL';
-  return new CommandFailure(code, `Job ${jobId} ${row.status}: ${error.message ?? 'no error was recorded'}`, {}, {
-    file,
-    fix: lastLogs.length > 0 ? 'see the job\'s last log lines below' : `see the job's log (job_logs of ${jobId})`,
-    details: lastLogs.map((line) => `[${line.stage ?? '-'}] ${line.level}: ${line.message}`),
-  });
+  return new CommandFailure(
+    code,
+    `Job ${jobId} ${row.status}: ${error.message ?? 'no error was recorded'}`,
+    {},
+    {
+      file,
+      fix: lastLogs.length > 0 ? "see the job's last log lines below" : `see the job's log (job_logs of ${jobId})`,
+      details: lastLogs.map((line) => `[${line.stage ?? '-'}] ${line.level}: ${line.message}`),
+    },
+  );
 }

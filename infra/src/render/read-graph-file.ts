@@ -35,17 +35,19 @@ export async function readGraphFile(file: string): Promise<{ graph: unknown; var
     // The parser quotes the file; its line breaks stay visible as \n so the failure stays one line.
     throw CommandFailure.of('CLI_FILE_INVALID', { expected: 'JSON', reason: (error as Error).message.replace(/\n/g, '\\n') }, { file, fix: formatFix });
   }
-  const notAWorkflow = (reason: string) => CommandFailure.of('CLI_FILE_INVALID', { expected: 'a workflow graph or a workflow', reason }, { file, fix: formatFix });
+  const notAWorkflow = (reason: string) =>
+    CommandFailure.of('CLI_FILE_INVALID', { expected: 'a workflow graph or a workflow', reason }, { file, fix: formatFix });
   if (!isRecord(parsed)) throw notAWorkflow(`its top level is ${describeJson(parsed)}, not an object`);
   if (parsed.graph === undefined && parsed.nodes === undefined) throw notAWorkflow('it has neither "nodes" (a graph) nor "graph" (a workflow)');
-  if (parsed.variables !== undefined && !isRecord(parsed.variables)) throw notAWorkflow(`its "variables" is ${describeJson(parsed.variables)}, not an object of names to values`);
+  if (parsed.variables !== undefined && !isRecord(parsed.variables))
+    throw notAWorkflow(`its "variables" is ${describeJson(parsed.variables)}, not an object of names to values`);
   const graph = parsed.graph !== undefined ? parsed.graph : parsed;
   try {
     validateGraph(graph, builtInNodeDefinitionRegistry);
   } catch (error) {
     throw isFentaError(error) ? CommandFailure.from(error, { file }) : error;
   }
-  return { graph, variables: (parsed.variables) ?? {} };
+  return { graph, variables: parsed.variables ?? {} };
 }
 
 /** `--var key=value` pairs; values that parse as JSON (numbers, objects) are taken as such. A malformed pair is a usage error. */

@@ -21,7 +21,11 @@ const usage = './fenta render <workflow.json> [--var key=value ...]';
  * prints where the video, thumbnail and captions are. Ctrl-C cancels the job.
  */
 export async function runRender(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { usage, options: { var: { type: 'string', multiple: true } }, positionals: { min: 1, max: 1, name: 'one workflow file' } });
+  const { values, positionals } = parseCommandArgs(argv, {
+    usage,
+    options: { var: { type: 'string', multiple: true } },
+    positionals: { min: 1, max: 1, name: 'one workflow file' },
+  });
   const file = positionals[0]!;
   const given = parseVariableArgs(values.var ?? [], usage);
   const { graph, variables } = await readGraphFile(file);

@@ -47,7 +47,12 @@ async function readJson<T>(file: string, fallback: T): Promise<T> {
     return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
-    if (error instanceof SyntaxError) throw CommandFailure.of('CLI_FILE_INVALID', { expected: 'JSON', reason: error.message }, { file, fix: 'correct or delete it; ./fenta up writes it anew' });
+    if (error instanceof SyntaxError)
+      throw CommandFailure.of(
+        'CLI_FILE_INVALID',
+        { expected: 'JSON', reason: error.message },
+        { file, fix: 'correct or delete it; ./fenta up writes it anew' },
+      );
     throw error;
   }
 }

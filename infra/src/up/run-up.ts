@@ -97,17 +97,19 @@ export async function runUp(argv: string[]): Promise<number> {
     const healthy = await Promise.race([waitForHealth(`${apiUrl}/health`, () => signalled !== undefined), firstExit]);
     if (healthy !== true) {
       if (signalled) return 130;
-      if (healthy === false) throw CommandFailure.of('SERVICE_START_FAILED', { service: 'The api', reason: `${apiUrl}/health did not answer 200 within 60 s` }, { fix: 'see the api\'s log above' });
+      if (healthy === false)
+        throw CommandFailure.of(
+          'SERVICE_START_FAILED',
+          { service: 'The api', reason: `${apiUrl}/health did not answer 200 within 60 s` },
+          { fix: "see the api's log above" },
+        );
       throw appExited(healthy, 'during start-up');
     }
     await writeStackFile(env.dataDir, { databaseUrl, redisUrl, storageDir, orgId: demo.orgId, userId: demo.userId });
     const demoRender = await enqueueDemoRender({ databaseUrl, redisUrl, storageDir, orgId: demo.orgId, userId: demo.userId, workflowId: demo.workflowId, log });
     stops.push({ name: 'demo watcher', stop: demoRender.stop });
     const file = await writeDemoFile(env.dataDir, { ...demo, apiUrl, boardUrl: `${apiUrl}/admin/queues`, demoJobId: demoRender.jobId });
-    log.info(
-      { api: apiUrl, board: `${apiUrl}/admin/queues`, demo: path.relative(process.cwd(), file) || file },
-      'Fenta is up. Ctrl-C stops everything.',
-    );
+    log.info({ api: apiUrl, board: `${apiUrl}/admin/queues`, demo: path.relative(process.cwd(), file) || file }, 'Fenta is up. Ctrl-C stops everything.');
 
     const outcome = await Promise.race([woken.then(() => undefined), firstExit]);
     if (outcome) throw appExited(outcome, 'while the stack was up; the stack was stopped');
@@ -119,7 +121,12 @@ export async function runUp(argv: string[]): Promise<number> {
   }
 }
 
-async function startPostgres(env: UpEnv, log: pino.Logger, stops: Array<{ name: string; stop: () => Promise<void> }>, ledger: ProcessLedger): Promise<RunningPostgres> {
+async function startPostgres(
+  env: UpEnv,
+  log: pino.Logger,
+  stops: Array<{ name: string; stop: () => Promise<void> }>,
+  ledger: ProcessLedger,
+): Promise<RunningPostgres> {
   log.info({ port: env.FENTA_POSTGRES_PORT, dataDir: path.join(env.dataDir, 'postgres') }, 'starting embedded PostgreSQL');
   const postgres = await startEmbeddedPostgres({
     dataDir: path.join(env.dataDir, 'postgres'),
@@ -138,7 +145,12 @@ async function startPostgres(env: UpEnv, log: pino.Logger, stops: Array<{ name: 
   return postgres;
 }
 
-async function startRedis(env: UpEnv, log: pino.Logger, stops: Array<{ name: string; stop: () => Promise<void> }>, ledger: ProcessLedger): Promise<RunningRedis> {
+async function startRedis(
+  env: UpEnv,
+  log: pino.Logger,
+  stops: Array<{ name: string; stop: () => Promise<void> }>,
+  ledger: ProcessLedger,
+): Promise<RunningRedis> {
   log.info({ port: env.FENTA_REDIS_PORT, dataDir: path.join(env.dataDir, 'redis') }, 'starting redis-server');
   const redis = await startRedisServer({
     dataDir: path.join(env.dataDir, 'redis'),

@@ -16,12 +16,7 @@ export interface ServiceProcess {
  * so a terminal Ctrl-C reaches the supervisor only and it stops the apps in
  * order; their JSON logs are printed as readable lines prefixed by the name.
  */
-export function startServiceProcess(options: {
-  name: string;
-  script: string;
-  env: Record<string, string>;
-  out?: NodeJS.WritableStream;
-}): ServiceProcess {
+export function startServiceProcess(options: { name: string; script: string; env: Record<string, string>; out?: NodeJS.WritableStream }): ServiceProcess {
   const out = options.out ?? process.stdout;
   const child = spawn(process.execPath, [options.script], {
     env: { ...process.env, ...options.env },

@@ -81,12 +81,7 @@ const cases: Case[] = [
     (t) => [t.a.assets, `orgs/${t.orgA}/assets/x-2.png`],
     `url = 'https://x'`,
   ),
-  content(
-    'schedules',
-    `INSERT INTO schedules (org_id, workflow_id, cron) VALUES ($1, $2, '* * * * *')`,
-    (t) => [t.orgA, t.a.workflows],
-    `enabled = false`,
-  ),
+  content('schedules', `INSERT INTO schedules (org_id, workflow_id, cron) VALUES ($1, $2, '* * * * *')`, (t) => [t.orgA, t.a.workflows], `enabled = false`),
   {
     table: 'jobs',
     row: (t) => t.a.jobs!,
@@ -106,12 +101,7 @@ const cases: Case[] = [
     `status = 'completed'`,
   ),
   systemOnly('renders', `INSERT INTO renders (job_id, video_url) VALUES ($1, 'https://x/v.mp4')`, (t) => [t.a.jobs], `video_url = 'x'`),
-  content(
-    'webhooks',
-    `INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://x', '{}', 's')`,
-    (t) => [t.orgA],
-    `url = 'https://y'`,
-  ),
+  content('webhooks', `INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://x', '{}', 's')`, (t) => [t.orgA], `url = 'https://y'`),
   systemOnly(
     'webhook_deliveries',
     `INSERT INTO webhook_deliveries (webhook_id, event, payload) VALUES ($1, 'render.succeeded', '{}')`,
@@ -137,12 +127,7 @@ const cases: Case[] = [
     (t) => [t.orgA],
     'credits_remaining = 0',
   ),
-  content(
-    'integrations',
-    `INSERT INTO integrations (org_id, provider, credentials) VALUES ($1, 'openai', '{}')`,
-    (t) => [t.orgA],
-    `config = '{"x": 1}'`,
-  ),
+  content('integrations', `INSERT INTO integrations (org_id, provider, credentials) VALUES ($1, 'openai', '{}')`, (t) => [t.orgA], `config = '{"x": 1}'`),
   systemOnly(
     'kai_generations',
     `INSERT INTO kai_generations (org_id, job_id, type, prompt) VALUES ($1, $2, 'image', 'p')`,

@@ -10,7 +10,12 @@ describe('createDatabase on an unreachable server', () => {
     const db = createDatabase<any>({ url });
     try {
       const failure = await sql`SELECT 1`.execute(db).catch((error: unknown) => error);
-      expect(failure).toMatchObject({ code: 'DB_UNREACHABLE', status: 503, retryable: true, message: `PostgreSQL at postgres://fenta:***@127.0.0.1:${port}/nothing is unreachable: connect ECONNREFUSED 127.0.0.1:${port}` });
+      expect(failure).toMatchObject({
+        code: 'DB_UNREACHABLE',
+        status: 503,
+        retryable: true,
+        message: `PostgreSQL at postgres://fenta:***@127.0.0.1:${port}/nothing is unreachable: connect ECONNREFUSED 127.0.0.1:${port}`,
+      });
       expect(isDatabaseUnreachable(failure)).toBe(true);
       await expect(checkDatabaseConnection(db, url)).rejects.toMatchObject({ message: (failure as Error).message });
     } finally {

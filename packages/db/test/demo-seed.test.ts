@@ -22,9 +22,15 @@ describe('demo seed', () => {
 
   it('installs the public templates, including the specification sample under its id', async () => {
     await seedBuiltInTemplates(database.db);
-    const rows = await database.query<{ id: string; name: string; is_public: boolean; org_id: string | null; spec: unknown; aspect: string; resolution: string }>(
-      'SELECT id, name, is_public, org_id, spec, aspect, resolution FROM templates ORDER BY id',
-    );
+    const rows = await database.query<{
+      id: string;
+      name: string;
+      is_public: boolean;
+      org_id: string | null;
+      spec: unknown;
+      aspect: string;
+      resolution: string;
+    }>('SELECT id, name, is_public, org_id, spec, aspect, resolution FROM templates ORDER BY id');
     expect(rows.map((row) => row.id)).toEqual(builtInTemplates.map((t) => t.id).sort());
     const sample = rows.find((row) => row.id === 'tmpl_shorts_v1');
     expect(sample).toMatchObject({ name: 'Shorts Clean Bold', is_public: true, org_id: null, aspect: '9:16', resolution: '1080x1920' });

@@ -1,13 +1,4 @@
-import {
-  attemptAll,
-  createTwoOrgs,
-  noPrivilege,
-  policyRefused,
-  untouched,
-  type MemberRole,
-  type Outcome,
-  type TwoOrgs,
-} from './org-fixture';
+import { attemptAll, createTwoOrgs, noPrivilege, policyRefused, untouched, type MemberRole, type Outcome, type TwoOrgs } from './org-fixture';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 // API keys: who creates them, with which scopes, and what a holder may still
@@ -62,13 +53,13 @@ describe('API keys and secrets', () => {
     const own = keys[role]!;
     const statements: Record<string, [string, unknown[]]> = {
       'widen the scopes': [`UPDATE api_keys SET scopes = '["keys:write"]' WHERE id = $1`, [own.active]],
-      'extend': [`UPDATE api_keys SET expires_at = now() + interval '10 years' WHERE id = $1`, [own.expired]],
+      extend: [`UPDATE api_keys SET expires_at = now() + interval '10 years' WHERE id = $1`, [own.expired]],
       're-hash': [`UPDATE api_keys SET key_hash = 'known' WHERE id = $1`, [own.active]],
       're-prefix': [`UPDATE api_keys SET key_prefix = 'x' WHERE id = $1`, [own.active]],
       'move to another org': [`UPDATE api_keys SET org_id = $2 WHERE id = $1`, [own.active, two.orgB]],
       'give to another user': [`UPDATE api_keys SET user_id = $2 WHERE id = $1`, [own.active, two.users.owner]],
       'mark as used': [`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [own.active]],
-      'revive': [`UPDATE api_keys SET revoked_at = NULL WHERE id = $1 RETURNING id`, [own.revoked]],
+      revive: [`UPDATE api_keys SET revoked_at = NULL WHERE id = $1 RETURNING id`, [own.revoked]],
       'rename a revoked key': [`UPDATE api_keys SET name = 'again' WHERE id = $1 RETURNING id`, [own.revoked]],
       'rename an expired key': [`UPDATE api_keys SET name = 'again' WHERE id = $1 RETURNING id`, [own.expired]],
       'revoke in the future': [`UPDATE api_keys SET revoked_at = now() + interval '1 year' WHERE id = $1 RETURNING id`, [own.active]],
@@ -78,13 +69,13 @@ describe('API keys and secrets', () => {
     const { outcomes, before, after } = await attemptAll(database, two.users[role], statements);
     expect(outcomes).toEqual({
       'widen the scopes': noPrivilege('api_keys'),
-      'extend': noPrivilege('api_keys'),
+      extend: noPrivilege('api_keys'),
       're-hash': noPrivilege('api_keys'),
       're-prefix': noPrivilege('api_keys'),
       'move to another org': noPrivilege('api_keys'),
       'give to another user': noPrivilege('api_keys'),
       'mark as used': noPrivilege('api_keys'),
-      'revive': untouched,
+      revive: untouched,
       'rename a revoked key': untouched,
       'rename an expired key': untouched,
       'revoke in the future': policyRefused('api_keys'),
@@ -97,9 +88,7 @@ describe('API keys and secrets', () => {
   it.each(roles)('the %s renames and revokes its own valid key', async (role) => {
     const result = await database.withUser(two.users[role], async (q) => ({
       renamed: await q(`UPDATE api_keys SET name = 'ci' WHERE id = $1 RETURNING name`, [keys[role]!.active]),
-      revoked: await q(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING revoked_at IS NOT NULL AS revoked`, [
-        keys[role]!.active,
-      ]),
+      revoked: await q(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING revoked_at IS NOT NULL AS revoked`, [keys[role]!.active]),
       again: await q(`UPDATE api_keys SET name = 'after' WHERE id = $1 RETURNING name`, [keys[role]!.active]),
     }));
     expect(result).toEqual({ renamed: [{ name: 'ci' }], revoked: [{ revoked: true }], again: [] });
@@ -143,14 +132,14 @@ describe('API keys and secrets', () => {
 
   it('refuses unknown scopes from the system too', async () => {
     await expect(
-      database.query(
-        `INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix, scopes) VALUES ($1, $2, 'k', 'hash-sys', 'fk_', '["root"]')`,
-        [two.users.owner, two.orgA],
-      ),
+      database.query(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix, scopes) VALUES ($1, $2, 'k', 'hash-sys', 'fk_', '["root"]')`, [
+        two.users.owner,
+        two.orgA,
+      ]),
     ).rejects.toMatchObject({ code: '23514', constraint: 'api_keys_scopes_check' });
   });
 
-  it.each(['owner', ...roles] as MemberRole[])("hides the webhook secret from the %s; writers set one without reading it back", async (role) => {
+  it.each(['owner', ...roles] as MemberRole[])('hides the webhook secret from the %s; writers set one without reading it back', async (role) => {
     const { outcomes } = await attemptAll(database, two.users[role], {
       'the secret': [`SELECT secret FROM webhooks WHERE id = $1`, [two.rowsA.webhooks]],
       'every column': [`SELECT * FROM webhooks WHERE id = $1`, [two.rowsA.webhooks]],
@@ -175,28 +164,31 @@ describe('API keys and secrets', () => {
     expect(await database.query(`SELECT secret FROM webhooks WHERE id = $1`, [two.rowsA.webhooks])).toEqual([{ secret: 'secret-a' }]);
   });
 
-  it.each(['owner', ...roles] as MemberRole[])('lets the %s read integration credentials only through the function, and only as an owner or admin', async (role) => {
-    const denied = (id: string): Outcome => ({
-      error: { code: '42501', message: `permission denied for the credentials of integration ${id}` },
-    });
-    const { outcomes } = await attemptAll(database, two.users[role], {
-      'the column': [`SELECT credentials FROM integrations WHERE id = $1`, [two.rowsA.integrations]],
-      'every column': [`SELECT * FROM integrations WHERE id = $1`, [two.rowsA.integrations]],
-      'the rest': [`SELECT id, provider, status FROM integrations WHERE id = $1`, [two.rowsA.integrations]],
-      'through the function': [`SELECT fenta_integration_credentials($1) AS credentials`, [two.rowsA.integrations]],
-      "another org's, through the function": [`SELECT fenta_integration_credentials($1) AS credentials`, [two.rowsB.integrations]],
-      'a missing one, through the function': [`SELECT fenta_integration_credentials('int_missing') AS credentials`],
-    });
-    const reader = role === 'owner' || role === 'admin';
-    expect(outcomes).toEqual({
-      'the column': noPrivilege('integrations'),
-      'every column': noPrivilege('integrations'),
-      'the rest': { rows: [{ id: two.rowsA.integrations, provider: 'openai', status: 'active' }] },
-      'through the function': reader ? { rows: [{ credentials: { api_key: 'sk-a' } }] } : denied(two.rowsA.integrations!),
-      "another org's, through the function": denied(two.rowsB.integrations!),
-      'a missing one, through the function': denied('int_missing'),
-    });
-  });
+  it.each(['owner', ...roles] as MemberRole[])(
+    'lets the %s read integration credentials only through the function, and only as an owner or admin',
+    async (role) => {
+      const denied = (id: string): Outcome => ({
+        error: { code: '42501', message: `permission denied for the credentials of integration ${id}` },
+      });
+      const { outcomes } = await attemptAll(database, two.users[role], {
+        'the column': [`SELECT credentials FROM integrations WHERE id = $1`, [two.rowsA.integrations]],
+        'every column': [`SELECT * FROM integrations WHERE id = $1`, [two.rowsA.integrations]],
+        'the rest': [`SELECT id, provider, status FROM integrations WHERE id = $1`, [two.rowsA.integrations]],
+        'through the function': [`SELECT fenta_integration_credentials($1) AS credentials`, [two.rowsA.integrations]],
+        "another org's, through the function": [`SELECT fenta_integration_credentials($1) AS credentials`, [two.rowsB.integrations]],
+        'a missing one, through the function': [`SELECT fenta_integration_credentials('int_missing') AS credentials`],
+      });
+      const reader = role === 'owner' || role === 'admin';
+      expect(outcomes).toEqual({
+        'the column': noPrivilege('integrations'),
+        'every column': noPrivilege('integrations'),
+        'the rest': { rows: [{ id: two.rowsA.integrations, provider: 'openai', status: 'active' }] },
+        'through the function': reader ? { rows: [{ credentials: { api_key: 'sk-a' } }] } : denied(two.rowsA.integrations!),
+        "another org's, through the function": denied(two.rowsB.integrations!),
+        'a missing one, through the function': denied('int_missing'),
+      });
+    },
+  );
 
   it('lets an editor store credentials it cannot read back', async () => {
     const result = await database.withUser(two.users.editor, async (q) => {

@@ -35,7 +35,11 @@ describe('readMigrationStatus', () => {
     await rm(path.join(dir, '00002_b.sql'));
     await writeFile(path.join(dir, '00003_c.sql'), 'CREATE TABLE c (id int);');
     await writeFile(path.join(dir, '00004_d.sql'), 'CREATE TABLE d (id int);');
-    expect(await readMigrationStatus(database.db, { migrationsDir: dir })).toEqual({ pending: ['00003_c.sql', '00004_d.sql'], changed: ['00001_a.sql'], unknown: ['00002_b.sql'] });
+    expect(await readMigrationStatus(database.db, { migrationsDir: dir })).toEqual({
+      pending: ['00003_c.sql', '00004_d.sql'],
+      changed: ['00001_a.sql'],
+      unknown: ['00002_b.sql'],
+    });
     expect(await migrationsCheck(database.db, { migrationsDir: dir })()).toBe('pending: 00003_c.sql, 00004_d.sql; changed: 00001_a.sql; unknown: 00002_b.sql');
   });
 

@@ -25,9 +25,7 @@ describe('migrateToLatest with the shipped migrations', () => {
     expect(second.results.map((r) => r.status)).toEqual(files.map(() => 'already-applied'));
     expect(await schemaFingerprint(database)).toEqual(schemaBefore);
 
-    const recorded = await database.query<{ name: string; checksum: string }>(
-      'SELECT name, checksum FROM fenta_migrations ORDER BY name',
-    );
+    const recorded = await database.query<{ name: string; checksum: string }>('SELECT name, checksum FROM fenta_migrations ORDER BY name');
     expect(recorded).toEqual(files.map((f) => ({ name: f.name, checksum: f.checksum })));
   });
 });
@@ -89,10 +87,7 @@ describe('migrateToLatest mechanics', () => {
     await writeFile(path.join(dir, '00002_b.sql'), 'CREATE TABLE b (id int);');
     const other = createDatabase<any>({ url: database.url, poolSize: 2 });
     try {
-      const [one, two] = await Promise.all([
-        migrateToLatest(database.db, { migrationsDir: dir }),
-        migrateToLatest(other, { migrationsDir: dir }),
-      ]);
+      const [one, two] = await Promise.all([migrateToLatest(database.db, { migrationsDir: dir }), migrateToLatest(other, { migrationsDir: dir })]);
       expect(one.error).toBeUndefined();
       expect(two.error).toBeUndefined();
       const statuses = [...one.results, ...two.results].map((r) => r.status).sort();
@@ -104,9 +99,7 @@ describe('migrateToLatest mechanics', () => {
 
   it('rejects a misnamed migration file', async () => {
     await writeFile(path.join(dir, 'add_table.sql'), 'SELECT 1;');
-    await expect(migrateToLatest(database.db, { migrationsDir: dir })).rejects.toThrow(
-      'Migration files must be named NNNNN_snake_case.sql: add_table.sql',
-    );
+    await expect(migrateToLatest(database.db, { migrationsDir: dir })).rejects.toThrow('Migration files must be named NNNNN_snake_case.sql: add_table.sql');
   });
 });
 

@@ -33,10 +33,7 @@ export const orgTables = [
 export const allTables = ['users', 'orgs', 'org_members', ...orgTables] as const;
 
 export async function insertUser(query: Query, name: string): Promise<string> {
-  const [row] = await query<{ id: string }>(
-    `INSERT INTO users (email, password_hash, name) VALUES ($1, 'h', $2) RETURNING id`,
-    [`${name}@example.com`, name],
-  );
+  const [row] = await query<{ id: string }>(`INSERT INTO users (email, password_hash, name) VALUES ($1, 'h', $2) RETURNING id`, [`${name}@example.com`, name]);
   return row!.id;
 }
 
@@ -47,16 +44,10 @@ export async function insertOrg(
   ownerId: string,
   members: Record<string, 'owner' | 'admin' | 'editor' | 'viewer'>,
 ): Promise<{ orgId: string; memberships: Rows }> {
-  const [org] = await query<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ($1, $1, $2) RETURNING id`, [
-    slug,
-    ownerId,
-  ]);
+  const [org] = await query<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ($1, $1, $2) RETURNING id`, [slug, ownerId]);
   const memberships: Rows = {};
   for (const [userId, role] of Object.entries(members)) {
-    const [row] = await query<{ id: string }>(
-      `INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, $3) RETURNING id`,
-      [org!.id, userId, role],
-    );
+    const [row] = await query<{ id: string }>(`INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, $3) RETURNING id`, [org!.id, userId, role]);
     memberships[userId] = row!.id;
   }
   return { orgId: org!.id, memberships };
@@ -69,11 +60,7 @@ export async function fillOrg(query: Query, orgId: string, userId: string, tag: 
     const [row] = await query<{ id: string }>(`${text} RETURNING id`, params);
     ids[table] = row!.id;
   };
-  await add(
-    'api_keys',
-    `INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'k', $3, 'fk_')`,
-    [userId, orgId, `hash-${tag}`],
-  );
+  await add('api_keys', `INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'k', $3, 'fk_')`, [userId, orgId, `hash-${tag}`]);
   await add('projects', `INSERT INTO projects (org_id, name) VALUES ($1, $2)`, [orgId, `project ${tag}`]);
   await add(
     'templates',
@@ -82,39 +69,23 @@ export async function fillOrg(query: Query, orgId: string, userId: string, tag: 
     [orgId, ids.projects, `private ${tag}`],
   );
   await add('workflows', `INSERT INTO workflows (org_id, name, graph) VALUES ($1, $2, '{}')`, [orgId, `wf ${tag}`]);
-  await add('workflow_versions', `INSERT INTO workflow_versions (workflow_id, version, graph) VALUES ($1, 1, '{}')`, [
-    ids.workflows,
-  ]);
-  await add('assets', `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'image', 'upload', $2)`, [
-    orgId,
-    `orgs/${orgId}/assets/${tag}.png`,
-  ]);
+  await add('workflow_versions', `INSERT INTO workflow_versions (workflow_id, version, graph) VALUES ($1, 1, '{}')`, [ids.workflows]);
+  await add('assets', `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'image', 'upload', $2)`, [orgId, `orgs/${orgId}/assets/${tag}.png`]);
   await add('asset_versions', `INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 1, $2)`, [
     ids.assets,
     `orgs/${orgId}/assets/${tag}-1.png`,
   ]);
-  await add('schedules', `INSERT INTO schedules (org_id, workflow_id, cron) VALUES ($1, $2, '0 10 * * *')`, [
-    orgId,
-    ids.workflows,
-  ]);
+  await add('schedules', `INSERT INTO schedules (org_id, workflow_id, cron) VALUES ($1, $2, '0 10 * * *')`, [orgId, ids.workflows]);
   await add('jobs', `INSERT INTO jobs (org_id, workflow_id, config) VALUES ($1, $2, '{}')`, [orgId, ids.workflows]);
   await add('job_logs', `INSERT INTO job_logs (job_id, level, message) VALUES ($1, 'info', 'm')`, [ids.jobs]);
   await add('job_nodes', `INSERT INTO job_nodes (job_id, org_id, node_id) VALUES ($1, $2, 'n1')`, [ids.jobs, orgId]);
   await add('renders', `INSERT INTO renders (job_id, video_url) VALUES ($1, 'https://cdn/v.mp4')`, [ids.jobs]);
-  await add('webhooks', `INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://h', '{}', $2)`, [
+  await add('webhooks', `INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://h', '{}', $2)`, [orgId, `secret-${tag}`]);
+  await add('webhook_deliveries', `INSERT INTO webhook_deliveries (webhook_id, event, payload) VALUES ($1, 'render.succeeded', '{}')`, [ids.webhooks]);
+  await add('usage_records', `INSERT INTO usage_records (org_id, job_id, resource_type, kai_credits, cost_usd) VALUES ($1, $2, 'kai_credits', 1, 0.1)`, [
     orgId,
-    `secret-${tag}`,
+    ids.jobs,
   ]);
-  await add(
-    'webhook_deliveries',
-    `INSERT INTO webhook_deliveries (webhook_id, event, payload) VALUES ($1, 'render.succeeded', '{}')`,
-    [ids.webhooks],
-  );
-  await add(
-    'usage_records',
-    `INSERT INTO usage_records (org_id, job_id, resource_type, kai_credits, cost_usd) VALUES ($1, $2, 'kai_credits', 1, 0.1)`,
-    [orgId, ids.jobs],
-  );
   await add('quota_limits', `INSERT INTO quota_limits (org_id, kai_credits_limit) VALUES ($1, 100)`, [orgId]);
   await add(
     'invoices',
@@ -132,14 +103,8 @@ export async function fillOrg(query: Query, orgId: string, userId: string, tag: 
     orgId,
     JSON.stringify({ api_key: `sk-${tag}` }),
   ]);
-  await add('kai_generations', `INSERT INTO kai_generations (org_id, job_id, type, prompt) VALUES ($1, $2, 'video', 'p')`, [
-    orgId,
-    ids.jobs,
-  ]);
-  await add('audit_logs', `INSERT INTO audit_logs (org_id, user_id, action, resource_type) VALUES ($1, $2, 'create', 'job')`, [
-    orgId,
-    userId,
-  ]);
+  await add('kai_generations', `INSERT INTO kai_generations (org_id, job_id, type, prompt) VALUES ($1, $2, 'video', 'p')`, [orgId, ids.jobs]);
+  await add('audit_logs', `INSERT INTO audit_logs (org_id, user_id, action, resource_type) VALUES ($1, $2, 'create', 'job')`, [orgId, userId]);
   return ids;
 }
 
@@ -196,9 +161,7 @@ export async function ownerSnapshot(q: Query): Promise<Record<string, unknown[]>
   try {
     const snapshot: Record<string, unknown[]> = {};
     for (const table of allTables) {
-      const [row] = await q<{ rows: unknown[] }>(
-        `SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]') AS rows FROM ${table} t`,
-      );
+      const [row] = await q<{ rows: unknown[] }>(`SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]') AS rows FROM ${table} t`);
       snapshot[table] = row!.rows;
     }
     return snapshot;

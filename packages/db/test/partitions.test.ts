@@ -14,14 +14,9 @@ describe('monthly partitions of usage_records and audit_logs', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: true });
-    const [user] = await database.query<{ id: string }>(
-      `INSERT INTO users (email, password_hash, name) VALUES ('parts@example.com', 'h', 'P') RETURNING id`,
-    );
+    const [user] = await database.query<{ id: string }>(`INSERT INTO users (email, password_hash, name) VALUES ('parts@example.com', 'h', 'P') RETURNING id`);
     userId = user!.id;
-    const [org] = await database.query<{ id: string }>(
-      `INSERT INTO orgs (name, slug, owner_id) VALUES ('P', 'parts', $1) RETURNING id`,
-      [userId],
-    );
+    const [org] = await database.query<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ('P', 'parts', $1) RETURNING id`, [userId]);
     orgId = org!.id;
   });
   afterAll(async () => {
@@ -66,10 +61,7 @@ describe('monthly partitions of usage_records and audit_logs', () => {
   }
 
   async function partitionOf(table: 'usage_records' | 'audit_logs', id: string): Promise<string> {
-    const [row] = await database.query<{ partition: string }>(
-      `SELECT tableoid::regclass::text AS partition FROM ${table} WHERE id = $1`,
-      [id],
-    );
+    const [row] = await database.query<{ partition: string }>(`SELECT tableoid::regclass::text AS partition FROM ${table} WHERE id = $1`, [id]);
     return row!.partition;
   }
 
@@ -105,9 +97,7 @@ describe('monthly partitions of usage_records and audit_logs', () => {
     const current = await month(0);
     const atStart = await insertUsage(`${next.start}T00:00:00Z`);
     const justBefore = await insertUsage(`${next.start}T00:00:00Z`);
-    await database.query(`UPDATE usage_records SET created_at = created_at - interval '1 microsecond' WHERE id = $1`, [
-      justBefore,
-    ]);
+    await database.query(`UPDATE usage_records SET created_at = created_at - interval '1 microsecond' WHERE id = $1`, [justBefore]);
     expect(await partitionOf('usage_records', atStart)).toBe(`usage_records_${next.suffix}`);
     expect(await partitionOf('usage_records', justBefore)).toBe(`usage_records_${current.suffix}`);
   });
@@ -123,9 +113,7 @@ describe('monthly partitions of usage_records and audit_logs', () => {
       await insertUsage(`${after.start}T00:00:00Z`, 4),
     ];
     // The last microsecond of the month.
-    await database.query(`UPDATE usage_records SET created_at = created_at - interval '1 microsecond' WHERE id = $1`, [
-      inMonth[2],
-    ]);
+    await database.query(`UPDATE usage_records SET created_at = created_at - interval '1 microsecond' WHERE id = $1`, [inMonth[2]]);
     const nextMonthRow = await insertUsage(`${after.start}T00:00:00Z`, 8);
     const auditIn = await insertAudit(`${target.start}T06:00:00Z`);
     const auditAfter = await insertAudit(`${after.start}T06:00:00Z`);
@@ -138,15 +126,11 @@ describe('monthly partitions of usage_records and audit_logs', () => {
     const countBefore = await database.query(`SELECT count(*)::int AS n FROM usage_records`);
 
     const mid = target.start.replace(/-01$/, '-15');
-    const [created] = await database.query<{ name: string }>(
-      `SELECT fenta_create_month_partition('usage_records', $1::date) AS name`,
-      [mid],
-    );
+    const [created] = await database.query<{ name: string }>(`SELECT fenta_create_month_partition('usage_records', $1::date) AS name`, [mid]);
     expect(created!.name).toBe(`usage_records_${target.suffix}`);
-    const [createdAudit] = await database.query<{ name: string }>(
-      `SELECT fenta_create_month_partition('audit_logs'::regclass, $1::date) AS name`,
-      [target.start],
-    );
+    const [createdAudit] = await database.query<{ name: string }>(`SELECT fenta_create_month_partition('audit_logs'::regclass, $1::date) AS name`, [
+      target.start,
+    ]);
     expect(createdAudit!.name).toBe(`audit_logs_${target.suffix}`);
 
     for (const id of inMonth) {
@@ -158,9 +142,7 @@ describe('monthly partitions of usage_records and audit_logs', () => {
 
     // Nothing lost, nothing counted twice.
     expect(await database.query(`SELECT count(*)::int AS n FROM usage_records`)).toEqual(countBefore);
-    expect(await database.query(`SELECT kai_credits_used::int AS kai_credits_used FROM quota_limits WHERE org_id = $1`, [orgId])).toEqual(
-      quotaBefore,
-    );
+    expect(await database.query(`SELECT kai_credits_used::int AS kai_credits_used FROM quota_limits WHERE org_id = $1`, [orgId])).toEqual(quotaBefore);
     const moved = await database.query<{ kai_credits: number; user_id: string }>(
       `SELECT kai_credits, user_id FROM usage_records WHERE id = ANY ($1) ORDER BY kai_credits`,
       [inMonth],
@@ -191,12 +173,8 @@ describe('monthly partitions of usage_records and audit_logs', () => {
   it('fenta_create_month_partition creates an empty month directly and is idempotent', async () => {
     const target = await month(40);
     const before = await partitionsOf('usage_records');
-    const first = await database.query(`SELECT fenta_create_month_partition('usage_records', $1::date) AS name`, [
-      target.start,
-    ]);
-    const second = await database.query(`SELECT fenta_create_month_partition('usage_records', $1::date) AS name`, [
-      target.start,
-    ]);
+    const first = await database.query(`SELECT fenta_create_month_partition('usage_records', $1::date) AS name`, [target.start]);
+    const second = await database.query(`SELECT fenta_create_month_partition('usage_records', $1::date) AS name`, [target.start]);
     expect(first).toEqual([{ name: `usage_records_${target.suffix}` }]);
     expect(second).toEqual(first);
     expect(await partitionsOf('usage_records')).toEqual([...before, `usage_records_${target.suffix}`].sort());
@@ -207,10 +185,7 @@ describe('monthly partitions of usage_records and audit_logs', () => {
 
   it('fenta_ensure_partitions is idempotent', async () => {
     const months = await Promise.all([0, 1, 2, 3].map(month));
-    const expected = [
-      ...months.map((m) => `usage_records_${m.suffix}`),
-      ...months.map((m) => `audit_logs_${m.suffix}`),
-    ];
+    const expected = [...months.map((m) => `usage_records_${m.suffix}`), ...months.map((m) => `audit_logs_${m.suffix}`)];
     const usageBefore = await partitionsOf('usage_records');
     const auditBefore = await partitionsOf('audit_logs');
 
@@ -224,19 +199,12 @@ describe('monthly partitions of usage_records and audit_logs', () => {
     // Further ahead adds exactly the missing months.
     const extra = await Promise.all([4, 5].map(month));
     await database.query(`SELECT fenta_ensure_partitions(5)`);
-    expect(await partitionsOf('usage_records')).toEqual(
-      [...usageBefore, ...extra.map((m) => `usage_records_${m.suffix}`)].sort(),
-    );
-    expect(await partitionsOf('audit_logs')).toEqual(
-      [...auditBefore, ...extra.map((m) => `audit_logs_${m.suffix}`)].sort(),
-    );
+    expect(await partitionsOf('usage_records')).toEqual([...usageBefore, ...extra.map((m) => `usage_records_${m.suffix}`)].sort());
+    expect(await partitionsOf('audit_logs')).toEqual([...auditBefore, ...extra.map((m) => `audit_logs_${m.suffix}`)].sort());
   });
 
   it('mv_daily_usage refreshes concurrently with the sums per org and UTC day', async () => {
-    const [other] = await database.query<{ id: string }>(
-      `INSERT INTO orgs (name, slug, owner_id) VALUES ('Daily', 'daily', $1) RETURNING id`,
-      [userId],
-    );
+    const [other] = await database.query<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ('Daily', 'daily', $1) RETURNING id`, [userId]);
     const daily = other!.id;
     const usage = [
       ['2031-01-10T10:00:00Z', 'llm_tokens', { llm_tokens_prompt: 100, llm_tokens_output: 50 }, '0.0150'],

@@ -26,14 +26,13 @@ describe('quotas', () => {
   /** A fresh org (and owner) per case, so cases never share counters. */
   async function newOrg(): Promise<string> {
     orgCount += 1;
-    const [user] = await database.query<{ id: string }>(
-      `INSERT INTO users (email, password_hash, name) VALUES ($1, 'h', 'Q') RETURNING id`,
-      [`quota${orgCount}@example.com`],
-    );
-    const [org] = await database.query<{ id: string }>(
-      `INSERT INTO orgs (name, slug, owner_id) VALUES ('Q', $1, $2) RETURNING id`,
-      [`quota-${orgCount}`, user!.id],
-    );
+    const [user] = await database.query<{ id: string }>(`INSERT INTO users (email, password_hash, name) VALUES ($1, 'h', 'Q') RETURNING id`, [
+      `quota${orgCount}@example.com`,
+    ]);
+    const [org] = await database.query<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ('Q', $1, $2) RETURNING id`, [
+      `quota-${orgCount}`,
+      user!.id,
+    ]);
     return org!.id;
   }
 
@@ -51,10 +50,12 @@ describe('quotas', () => {
   }
 
   async function checkQuota(orgId: string, tokens: number | string = 0, kaiCredits: number | string = 0, renderSeconds: number | string = 0) {
-    const [row] = await database.query<{ allowed: boolean }>(
-      `SELECT check_quota($1, $2::bigint, $3::bigint, $4::numeric) AS allowed`,
-      [orgId, tokens, kaiCredits, renderSeconds],
-    );
+    const [row] = await database.query<{ allowed: boolean }>(`SELECT check_quota($1, $2::bigint, $3::bigint, $4::numeric) AS allowed`, [
+      orgId,
+      tokens,
+      kaiCredits,
+      renderSeconds,
+    ]);
     return row!.allowed;
   }
 
@@ -217,10 +218,7 @@ describe('quotas', () => {
         llm_tokens_output: 500_000_000,
         cost_usd: '1.00',
       });
-      const [row] = await database.query<{ tokens_used: string }>(
-        `SELECT tokens_used::text FROM quota_limits WHERE org_id = $1`,
-        [orgId],
-      );
+      const [row] = await database.query<{ tokens_used: string }>(`SELECT tokens_used::text FROM quota_limits WHERE org_id = $1`, [orgId]);
       expect(row!.tokens_used).toBe('11000000000');
       const [job] = await database.query<{ cost_tokens: string; cost_kai_credits: string }>(
         `INSERT INTO jobs (org_id, config, cost_tokens, cost_kai_credits) VALUES ($1, '{}', 4294967296, 3000000000)
@@ -231,9 +229,7 @@ describe('quotas', () => {
     });
 
     it('takes bigint amounts, under one signature', async () => {
-      const rows = await database.query<{ signature: string }>(
-        `SELECT oid::regprocedure::text AS signature FROM pg_proc WHERE proname = 'check_quota'`,
-      );
+      const rows = await database.query<{ signature: string }>(`SELECT oid::regprocedure::text AS signature FROM pg_proc WHERE proname = 'check_quota'`);
       expect(rows).toEqual([{ signature: 'check_quota(text,bigint,bigint,numeric)' }]);
       // Callers pass plain integer literals.
       const orgId = await newOrg();
@@ -242,9 +238,7 @@ describe('quotas', () => {
     });
 
     it('is STABLE', async () => {
-      const [row] = await database.query<{ volatility: string }>(
-        `SELECT provolatile AS volatility FROM pg_proc WHERE proname = 'check_quota'`,
-      );
+      const [row] = await database.query<{ volatility: string }>(`SELECT provolatile AS volatility FROM pg_proc WHERE proname = 'check_quota'`);
       expect(row!.volatility).toBe('s');
     });
   });
@@ -372,10 +366,7 @@ describe('quotas', () => {
       await recordUsage(orgId, { resource_type: 'kai_credits', kai_credits: 3, cost_usd: '0.3' });
       const rows = await database.query(`SELECT * FROM quota_limits WHERE org_id = $1`, [orgId]);
       expect(rows).toEqual([]);
-      const usage = await database.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM usage_records WHERE org_id = $1`,
-        [orgId],
-      );
+      const usage = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM usage_records WHERE org_id = $1`, [orgId]);
       expect(usage[0]!.n).toBe(1);
     });
 

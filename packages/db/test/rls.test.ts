@@ -17,18 +17,11 @@ describe('row-level security', () => {
     database = await createTestDatabase({ migrated: true });
     const q = database.query;
     for (const name of ['ownerA', 'adminA', 'editorA', 'viewerA', 'ownerB', 'loner']) {
-      const [row] = await q<{ id: string }>(
-        `INSERT INTO users (email, password_hash, name) VALUES ($1, 'h', $2) RETURNING id`,
-        [`${name}@example.com`, name],
-      );
+      const [row] = await q<{ id: string }>(`INSERT INTO users (email, password_hash, name) VALUES ($1, 'h', $2) RETURNING id`, [`${name}@example.com`, name]);
       user[name] = row!.id;
     }
-    const [a] = await q<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ('A', 'a', $1) RETURNING id`, [
-      user.ownerA,
-    ]);
-    const [b] = await q<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ('B', 'b', $1) RETURNING id`, [
-      user.ownerB,
-    ]);
+    const [a] = await q<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ('A', 'a', $1) RETURNING id`, [user.ownerA]);
+    const [b] = await q<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ('B', 'b', $1) RETURNING id`, [user.ownerB]);
     orgA = a!.id;
     orgB = b!.id;
     for (const [name, org, role] of [
@@ -38,10 +31,7 @@ describe('row-level security', () => {
       ['viewerA', orgA, 'viewer'],
       ['ownerB', orgB, 'owner'],
     ] as const) {
-      const [row] = await q<{ id: string }>(
-        `INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, $3) RETURNING id`,
-        [org, user[name], role],
-      );
+      const [row] = await q<{ id: string }>(`INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, $3) RETURNING id`, [org, user[name], role]);
       members[name] = row!.id;
     }
     rowsA = await fillOrg(q, orgA, user.ownerA!, 'a');
@@ -57,9 +47,7 @@ describe('row-level security', () => {
   });
 
   async function visibleIds(userId: string, table: string): Promise<string[]> {
-    return database.withUser(userId, async (q) =>
-      (await q<{ id: string }>(`SELECT id FROM ${table} ORDER BY id`)).map((r) => r.id),
-    );
+    return database.withUser(userId, async (q) => (await q<{ id: string }>(`SELECT id FROM ${table} ORDER BY id`)).map((r) => r.id));
   }
 
   it('is enabled on every table, partitions included', async () => {
@@ -79,12 +67,10 @@ describe('row-level security', () => {
         AND (c.relispartition OR NOT c.relrowsecurity)
         AND has_table_privilege('fenta_app', c.oid, 'SELECT, INSERT, UPDATE, DELETE')`);
     expect(rows).toEqual([]);
-    await expect(visibleIds(user.ownerA!, 'usage_records_default')).rejects.toThrow(
-      /permission denied for table usage_records_default/,
+    await expect(visibleIds(user.ownerA!, 'usage_records_default')).rejects.toThrow(/permission denied for table usage_records_default/);
+    await expect(database.withUser(user.ownerA!, (q) => q(`SELECT * FROM mv_daily_usage`))).rejects.toThrow(
+      /permission denied for materialized view mv_daily_usage/,
     );
-    await expect(
-      database.withUser(user.ownerA!, (q) => q(`SELECT * FROM mv_daily_usage`)),
-    ).rejects.toThrow(/permission denied for materialized view mv_daily_usage/);
   });
 
   it("shows a member of A none of B's rows, and all of A's", async () => {
@@ -98,9 +84,7 @@ describe('row-level security', () => {
         expect(seen).not.toContain(rowsB[table]);
       }
       expect(await visibleIds(user[name]!, 'orgs')).toEqual([orgA]);
-      expect(await visibleIds(user[name]!, 'org_members')).toEqual(
-        [members.ownerA!, members.adminA!, members.editorA!, members.viewerA!].sort(),
-      );
+      expect(await visibleIds(user[name]!, 'org_members')).toEqual([members.ownerA!, members.adminA!, members.editorA!, members.viewerA!].sort());
       expect(await visibleIds(user[name]!, 'users')).toEqual([user[name]]);
     }
   });
@@ -135,21 +119,19 @@ describe('row-level security', () => {
 
   it("refuses a member of A writing into B's tables", async () => {
     const ownerA = user.ownerA!;
+    await expect(database.withUser(ownerA, (q) => q(`INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'x', '{}')`, [orgB]))).rejects.toThrow(
+      /new row violates row-level security policy for table "workflows"/,
+    );
+    await expect(database.withUser(ownerA, (q) => q(`INSERT INTO jobs (org_id, config, created_by) VALUES ($1, '{}', $2)`, [orgB, ownerA]))).rejects.toThrow(
+      /new row violates row-level security policy for table "jobs"/,
+    );
     await expect(
-      database.withUser(ownerA, (q) => q(`INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'x', '{}')`, [orgB])),
-    ).rejects.toThrow(/new row violates row-level security policy for table "workflows"/);
-    await expect(
-      database.withUser(ownerA, (q) => q(`INSERT INTO jobs (org_id, config, created_by) VALUES ($1, '{}', $2)`, [orgB, ownerA])),
-    ).rejects.toThrow(/new row violates row-level security policy for table "jobs"/);
-    await expect(
-      database.withUser(ownerA, (q) =>
-        q(`INSERT INTO workflow_versions (workflow_id, version, graph) VALUES ($1, 2, '{}')`, [rowsB.workflows]),
-      ),
+      database.withUser(ownerA, (q) => q(`INSERT INTO workflow_versions (workflow_id, version, graph) VALUES ($1, 2, '{}')`, [rowsB.workflows])),
     ).rejects.toThrow(/new row violates row-level security policy for table "workflow_versions"/);
     // Moving an own row into B is refused too.
-    await expect(
-      database.withUser(ownerA, (q) => q(`UPDATE workflows SET org_id = $1 WHERE id = $2`, [orgB, rowsA.workflows])),
-    ).rejects.toThrow(/new row violates row-level security policy for table "workflows"/);
+    await expect(database.withUser(ownerA, (q) => q(`UPDATE workflows SET org_id = $1 WHERE id = $2`, [orgB, rowsA.workflows]))).rejects.toThrow(
+      /new row violates row-level security policy for table "workflows"/,
+    );
 
     const touched = await database.withUser(ownerA, async (q) => [
       ...(await q(`UPDATE workflows SET name = 'hacked' WHERE id = $1 RETURNING id`, [rowsB.workflows])),
@@ -164,12 +146,10 @@ describe('row-level security', () => {
   it('lets a viewer read but not write', async () => {
     const viewer = user.viewerA!;
     expect(await visibleIds(viewer, 'workflows')).toEqual([rowsA.workflows]);
-    await expect(
-      database.withUser(viewer, (q) => q(`INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'x', '{}')`, [orgA])),
-    ).rejects.toThrow(RLS_ERROR);
-    await expect(
-      database.withUser(viewer, (q) => q(`INSERT INTO jobs (org_id, config, created_by) VALUES ($1, '{}', $2)`, [orgA, viewer])),
-    ).rejects.toThrow(RLS_ERROR);
+    await expect(database.withUser(viewer, (q) => q(`INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'x', '{}')`, [orgA]))).rejects.toThrow(RLS_ERROR);
+    await expect(database.withUser(viewer, (q) => q(`INSERT INTO jobs (org_id, config, created_by) VALUES ($1, '{}', $2)`, [orgA, viewer]))).rejects.toThrow(
+      RLS_ERROR,
+    );
     const touched = await database.withUser(viewer, async (q) => [
       ...(await q(`UPDATE workflows SET name = 'v' WHERE id = $1 RETURNING id`, [rowsA.workflows])),
       ...(await q(`DELETE FROM assets WHERE id = $1 RETURNING id`, [rowsA.assets])),
@@ -181,17 +161,9 @@ describe('row-level security', () => {
   it('lets owners, admins and editors write content, and ask a job to stop', async () => {
     for (const name of ['ownerA', 'adminA', 'editorA']) {
       const result = await database.withUser(user[name]!, async (q) => {
-        const [wf] = await q<{ id: string }>(
-          `INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'new', '{}') RETURNING id`,
-          [orgA],
-        );
-        const versions = await q(`INSERT INTO workflow_versions (workflow_id, version, graph) VALUES ($1, 1, '{}') RETURNING id`, [
-          wf!.id,
-        ]);
-        const cancelled = await q(
-          `UPDATE jobs SET cancel_requested_at = now() WHERE id = $1 RETURNING cancel_requested_at IS NOT NULL AS asked`,
-          [rowsA.jobs],
-        );
+        const [wf] = await q<{ id: string }>(`INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'new', '{}') RETURNING id`, [orgA]);
+        const versions = await q(`INSERT INTO workflow_versions (workflow_id, version, graph) VALUES ($1, 1, '{}') RETURNING id`, [wf!.id]);
+        const cancelled = await q(`UPDATE jobs SET cancel_requested_at = now() WHERE id = $1 RETURNING cancel_requested_at IS NOT NULL AS asked`, [rowsA.jobs]);
         const deleted = await q(`DELETE FROM asset_versions WHERE id = $1 RETURNING id`, [rowsA.asset_versions]);
         return { versions: versions.length, cancelled, deleted: deleted.length };
       });
@@ -242,9 +214,7 @@ describe('row-level security', () => {
       expect(await visibleIds(who, 'templates')).toContain(publicTemplate);
     }
     expect(await visibleIds(user.ownerB!, 'templates')).not.toContain(rowsA.templates);
-    const touched = await database.withUser(user.ownerA!, (q) =>
-      q(`UPDATE templates SET name = 'mine' WHERE id = $1 RETURNING id`, [publicTemplate]),
-    );
+    const touched = await database.withUser(user.ownerA!, (q) => q(`UPDATE templates SET name = 'mine' WHERE id = $1 RETURNING id`, [publicTemplate]));
     expect(touched).toEqual([]);
     await expect(
       database.withUser(user.ownerA!, (q) =>
@@ -252,9 +222,7 @@ describe('row-level security', () => {
       ),
     ).rejects.toThrow(/^permission denied for table templates$/);
     await expect(
-      database.withUser(user.ownerA!, (q) =>
-        q(`INSERT INTO templates (org_id, name, aspect, resolution, spec) VALUES (NULL, 'x', '9:16', 'x', '{}')`),
-      ),
+      database.withUser(user.ownerA!, (q) => q(`INSERT INTO templates (org_id, name, aspect, resolution, spec) VALUES (NULL, 'x', '9:16', 'x', '{}')`)),
     ).rejects.toThrow(RLS_ERROR);
   });
 
@@ -264,128 +232,84 @@ describe('row-level security', () => {
       other: await q(`UPDATE users SET name = 'Eddie' WHERE id = $1 RETURNING name`, [user.ownerA]),
     }));
     expect(result).toEqual({ own: [{ name: 'Eddie' }], other: [] });
-    await expect(
-      database.withUser(user.editorA!, (q) => q(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.editorA])),
-    ).rejects.toThrow(/permission denied for table users/);
-    await expect(
-      database.withUser(user.editorA!, (q) => q(`DELETE FROM users WHERE id = $1 RETURNING id`, [user.editorA])),
-    ).resolves.toEqual([]);
+    await expect(database.withUser(user.editorA!, (q) => q(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.editorA]))).rejects.toThrow(
+      /permission denied for table users/,
+    );
+    await expect(database.withUser(user.editorA!, (q) => q(`DELETE FROM users WHERE id = $1 RETURNING id`, [user.editorA]))).resolves.toEqual([]);
   });
 
   it('lets any user create an org they own and become its owner, and nothing more', async () => {
     const loner = user.loner!;
     const created = await database.withUser(loner, async (q) => {
-      const [org] = await q<{ id: string; plan: string }>(
-        `INSERT INTO orgs (name, slug, owner_id) VALUES ('L', 'lonely', $1) RETURNING id, plan`,
-        [loner],
-      );
-      const [member] = await q<{ role: string }>(
-        `INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, 'owner') RETURNING role`,
-        [org!.id, loner],
-      );
-      const [workflow] = await q<{ org_id: string }>(
-        `INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'first', '{}') RETURNING org_id`,
-        [org!.id],
-      );
+      const [org] = await q<{ id: string; plan: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ('L', 'lonely', $1) RETURNING id, plan`, [loner]);
+      const [member] = await q<{ role: string }>(`INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, 'owner') RETURNING role`, [org!.id, loner]);
+      const [workflow] = await q<{ org_id: string }>(`INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'first', '{}') RETURNING org_id`, [org!.id]);
       return { plan: org!.plan, role: member!.role, same: workflow!.org_id === org!.id };
     });
     expect(created).toEqual({ plan: 'free', role: 'owner', same: true });
 
+    await expect(database.withUser(loner, (q) => q(`INSERT INTO orgs (name, slug, owner_id) VALUES ('X', 'x', $1)`, [user.ownerA]))).rejects.toThrow(RLS_ERROR);
     await expect(
-      database.withUser(loner, (q) =>
-        q(`INSERT INTO orgs (name, slug, owner_id) VALUES ('X', 'x', $1)`, [user.ownerA]),
-      ),
+      database.withUser(loner, (q) => q(`INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, 'viewer')`, [orgA, loner])),
     ).rejects.toThrow(RLS_ERROR);
     await expect(
-      database.withUser(loner, (q) =>
-        q(`INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, 'viewer')`, [orgA, loner]),
-      ),
-    ).rejects.toThrow(RLS_ERROR);
-    await expect(
-      database.withUser(loner, (q) =>
-        q(`INSERT INTO orgs (name, slug, owner_id, plan) VALUES ('P', 'paid', $1, 'enterprise')`, [loner]),
-      ),
+      database.withUser(loner, (q) => q(`INSERT INTO orgs (name, slug, owner_id, plan) VALUES ('P', 'paid', $1, 'enterprise')`, [loner])),
     ).rejects.toThrow(/permission denied for table orgs/);
   });
 
   it('lets owners and admins manage members, and only owners touch owners', async () => {
     const admin = user.adminA!;
+    await expect(database.withUser(admin, (q) => q(`UPDATE org_members SET role = 'owner' WHERE id = $1`, [members.adminA]))).rejects.toThrow(
+      /new row violates row-level security policy for table "org_members"/,
+    );
     await expect(
-      database.withUser(admin, (q) => q(`UPDATE org_members SET role = 'owner' WHERE id = $1`, [members.adminA])),
-    ).rejects.toThrow(/new row violates row-level security policy for table "org_members"/);
-    await expect(
-      database.withUser(admin, (q) =>
-        q(`INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, 'owner')`, [orgA, user.loner]),
-      ),
+      database.withUser(admin, (q) => q(`INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, 'owner')`, [orgA, user.loner])),
     ).rejects.toThrow(RLS_ERROR);
     const byAdmin = await database.withUser(admin, async (q) => ({
       demoted: await q(`UPDATE org_members SET role = 'viewer' WHERE id = $1 RETURNING role`, [members.editorA]),
-      invited: await q(
-        `INSERT INTO org_members (org_id, user_id, role, invited_by) VALUES ($1, $2, 'editor', $3) RETURNING role`,
-        [orgA, user.loner, admin],
-      ),
+      invited: await q(`INSERT INTO org_members (org_id, user_id, role, invited_by) VALUES ($1, $2, 'editor', $3) RETURNING role`, [orgA, user.loner, admin]),
       ownerRemoved: await q(`DELETE FROM org_members WHERE id = $1 RETURNING id`, [members.ownerA]),
     }));
     expect(byAdmin).toEqual({ demoted: [{ role: 'viewer' }], invited: [{ role: 'editor' }], ownerRemoved: [] });
 
-    const byOwner = await database.withUser(user.ownerA!, (q) =>
-      q(`UPDATE org_members SET role = 'owner' WHERE id = $1 RETURNING role`, [members.adminA]),
-    );
+    const byOwner = await database.withUser(user.ownerA!, (q) => q(`UPDATE org_members SET role = 'owner' WHERE id = $1 RETURNING role`, [members.adminA]));
     expect(byOwner).toEqual([{ role: 'owner' }]);
 
-    const byEditor = await database.withUser(user.editorA!, (q) =>
-      q(`UPDATE org_members SET role = 'admin' WHERE id = $1 RETURNING role`, [members.editorA]),
-    );
+    const byEditor = await database.withUser(user.editorA!, (q) => q(`UPDATE org_members SET role = 'admin' WHERE id = $1 RETURNING role`, [members.editorA]));
     expect(byEditor).toEqual([]);
   });
 
   it('lets owners and admins update their org, but not its plan or billing ids', async () => {
-    const renamed = await database.withUser(user.adminA!, (q) =>
-      q(`UPDATE orgs SET name = 'A renamed' WHERE id = $1 RETURNING name`, [orgA]),
-    );
+    const renamed = await database.withUser(user.adminA!, (q) => q(`UPDATE orgs SET name = 'A renamed' WHERE id = $1 RETURNING name`, [orgA]));
     expect(renamed).toEqual([{ name: 'A renamed' }]);
-    const byEditor = await database.withUser(user.editorA!, (q) =>
-      q(`UPDATE orgs SET name = 'nope' WHERE id = $1 RETURNING name`, [orgA]),
-    );
+    const byEditor = await database.withUser(user.editorA!, (q) => q(`UPDATE orgs SET name = 'nope' WHERE id = $1 RETURNING name`, [orgA]));
     expect(byEditor).toEqual([]);
     for (const column of ['plan', 'stripe_customer_id', 'billing_customer_id', 'owner_id']) {
-      await expect(
-        database.withUser(user.ownerA!, (q) => q(`UPDATE orgs SET ${column} = $2 WHERE id = $1`, [orgA, 'enterprise'])),
-      ).rejects.toThrow(/permission denied for table orgs/);
+      await expect(database.withUser(user.ownerA!, (q) => q(`UPDATE orgs SET ${column} = $2 WHERE id = $1`, [orgA, 'enterprise']))).rejects.toThrow(
+        /permission denied for table orgs/,
+      );
     }
   });
 
   it('lets owners and admins create their own keys, and each holder revoke only their own', async () => {
     const made = await database.withUser(user.adminA!, (q) =>
-      q(
-        `INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'mine', 'h-admin', 'fk_') RETURNING name`,
-        [user.adminA, orgA],
-      ),
+      q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'mine', 'h-admin', 'fk_') RETURNING name`, [user.adminA, orgA]),
     );
     expect(made).toEqual([{ name: 'mine' }]);
     const editor = user.editorA!;
     await expect(
       database.withUser(editor, (q) =>
-        q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'x', 'h-editor', 'fk_')`, [
-          editor,
-          orgA,
-        ]),
+        q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'x', 'h-editor', 'fk_')`, [editor, orgA]),
       ),
     ).rejects.toMatchObject(policyRefused('api_keys').error);
     await expect(
       database.withUser(user.adminA!, (q) =>
-        q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'x', 'h-x', 'fk_')`, [
-          user.ownerA,
-          orgA,
-        ]),
+        q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'x', 'h-x', 'fk_')`, [user.ownerA, orgA]),
       ),
     ).rejects.toThrow(RLS_ERROR);
     await expect(
       database.withUser(user.adminA!, (q) =>
-        q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'x', 'h-y', 'fk_')`, [
-          user.adminA,
-          orgB,
-        ]),
+        q(`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'x', 'h-y', 'fk_')`, [user.adminA, orgB]),
       ),
     ).rejects.toThrow(RLS_ERROR);
     const touched = await database.withUser(editor, async (q) => [
@@ -393,9 +317,7 @@ describe('row-level security', () => {
       ...(await q(`DELETE FROM api_keys WHERE id = $1 RETURNING id`, [rowsA.api_keys])),
     ]);
     expect(touched).toEqual([]);
-    const revoked = await database.withUser(user.ownerA!, (q) =>
-      q(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING id`, [rowsA.api_keys]),
-    );
+    const revoked = await database.withUser(user.ownerA!, (q) => q(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING id`, [rowsA.api_keys]));
     expect(revoked).toEqual([{ id: rowsA.api_keys }]);
   });
 });

@@ -22,10 +22,7 @@ describe('row integrity, for the system as for tenants', () => {
 
   describe('storage keys', () => {
     const insertAsset = (orgId: string, key: string) =>
-      database.query<{ id: string }>(
-        `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'video', 'generated', $2) RETURNING id`,
-        [orgId, key],
-      );
+      database.query<{ id: string }>(`INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'video', 'generated', $2) RETURNING id`, [orgId, key]);
 
     it("accepts keys under orgs/<the asset's org>/", async () => {
       const { orgA } = two;
@@ -65,22 +62,17 @@ describe('row integrity, for the system as for tenants', () => {
         await expect(insertAsset(orgA, key)).rejects.toMatchObject(rejection('23514', 'assets_storage_key_check'));
       }
       // Moving an existing asset's file is held to the same rule.
-      await expect(
-        database.query(`UPDATE assets SET storage_key = $2 WHERE id = $1`, [two.rowsA.assets, `orgs/${orgB}/assets/b.png`]),
-      ).rejects.toMatchObject(rejection('23514', 'assets_storage_key_check'));
+      await expect(database.query(`UPDATE assets SET storage_key = $2 WHERE id = $1`, [two.rowsA.assets, `orgs/${orgB}/assets/b.png`])).rejects.toMatchObject(
+        rejection('23514', 'assets_storage_key_check'),
+      );
       // A NUL never gets that far: text cannot hold one.
       await expect(insertAsset(orgA, `orgs/${orgA}/x\u0000.png`)).rejects.toMatchObject({ code: '22021' });
     });
 
     it("holds asset versions to their asset's org", async () => {
       const version = (key: string) =>
-        database.query(`INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 7, $2) RETURNING version`, [
-          two.rowsA.assets,
-          key,
-        ]);
-      await expect(version(`orgs/${two.orgB}/assets/b.png`)).rejects.toMatchObject(
-        rejection('23514', 'asset_versions_storage_key_check'),
-      );
+        database.query(`INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 7, $2) RETURNING version`, [two.rowsA.assets, key]);
+      await expect(version(`orgs/${two.orgB}/assets/b.png`)).rejects.toMatchObject(rejection('23514', 'asset_versions_storage_key_check'));
       await expect(version(`orgs/${two.orgA}/../x.png`)).rejects.toMatchObject(rejection('23514', 'asset_versions_storage_key_check'));
       expect(await version(`orgs/${two.orgA}/assets/a-7.png`)).toEqual([{ version: 7 }]);
       await expect(
@@ -103,7 +95,7 @@ describe('row integrity, for the system as for tenants', () => {
   });
 
   describe('references stay inside their org', () => {
-    it('refuses every reference to another org\'s row', async () => {
+    it("refuses every reference to another org's row", async () => {
       const { orgA, rowsA: a, rowsB: b } = two;
       const attempts: [string, string, unknown[]][] = [
         ['job_nodes_job_id_org_id_fkey', `INSERT INTO job_nodes (job_id, org_id, node_id) VALUES ($1, $2, 'across')`, [b.jobs, orgA]],
@@ -146,9 +138,7 @@ describe('row integrity, for the system as for tenants', () => {
     });
 
     it('refuses moving a row to another org while rows of its org point at it', async () => {
-      await expect(
-        database.query(`UPDATE workflows SET org_id = $2 WHERE id = $1`, [two.rowsA.workflows, two.orgB]),
-      ).rejects.toMatchObject({
+      await expect(database.query(`UPDATE workflows SET org_id = $2 WHERE id = $1`, [two.rowsA.workflows, two.orgB])).rejects.toMatchObject({
         code: '23503',
         message: 'update or delete on table "workflows" violates foreign key constraint "jobs_workflow_id_org_id_fkey" on table "jobs"',
       });
@@ -158,7 +148,7 @@ describe('row integrity, for the system as for tenants', () => {
       });
     });
 
-    it('lets a job name its own org\'s templates and public ones', async () => {
+    it("lets a job name its own org's templates and public ones", async () => {
       const [pub] = await database.query<{ id: string }>(
         `INSERT INTO templates (org_id, name, aspect, resolution, spec, is_public) VALUES (NULL, 'p', '9:16', '1080x1920', '{}', true) RETURNING id`,
       );
@@ -167,10 +157,7 @@ describe('row integrity, for the system as for tenants', () => {
         [two.orgB],
       );
       for (const templateId of [two.rowsA.templates, pub!.id, sharedByB!.id]) {
-        const rows = await database.query(`INSERT INTO jobs (org_id, template_id, config) VALUES ($1, $2, '{}') RETURNING template_id`, [
-          two.orgA,
-          templateId,
-        ]);
+        const rows = await database.query(`INSERT INTO jobs (org_id, template_id, config) VALUES ($1, $2, '{}') RETURNING template_id`, [two.orgA, templateId]);
         expect(rows).toEqual([{ template_id: templateId }]);
       }
     });
@@ -196,15 +183,15 @@ describe('row integrity, for the system as for tenants', () => {
       child = await one(`INSERT INTO jobs (org_id, parent_job_id, config) VALUES ($1, $2, '{}')`, [orgC, c.jobs]);
       scheduledJob = await one(`INSERT INTO jobs (org_id, schedule_id, scheduled_for, config) VALUES ($1, $2, now(), '{}')`, [orgC, c.schedules]);
       projectJob = await one(`INSERT INTO jobs (org_id, project_id, config) VALUES ($1, $2, '{}')`, [orgC, c.projects]);
-      projectAsset = await one(
-        `INSERT INTO assets (org_id, project_id, type, source, storage_key) VALUES ($1, $2, 'image', 'upload', $3)`,
-        [orgC, c.projects, `orgs/${orgC}/p.png`],
-      );
+      projectAsset = await one(`INSERT INTO assets (org_id, project_id, type, source, storage_key) VALUES ($1, $2, 'image', 'upload', $3)`, [
+        orgC,
+        c.projects,
+        `orgs/${orgC}/p.png`,
+      ]);
       projectWorkflow = await one(`INSERT INTO workflows (org_id, project_id, name, graph) VALUES ($1, $2, 'p', '{}')`, [orgC, c.projects]);
     });
 
-    const row = async (table: string, id: string, columns: string) =>
-      (await database.query(`SELECT ${columns} FROM ${table} WHERE id = $1`, [id]))[0] ?? null;
+    const row = async (table: string, id: string, columns: string) => (await database.query(`SELECT ${columns} FROM ${table} WHERE id = $1`, [id]))[0] ?? null;
 
     it('a deleted job takes its checkpoints, and leaves usage, generations and child jobs in the org', async () => {
       await database.query(`DELETE FROM jobs WHERE id = $1`, [c.jobs]);

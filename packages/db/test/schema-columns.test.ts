@@ -459,9 +459,7 @@ describe('schema: tables and columns', () => {
     expect(actual).toEqual(expectedColumns[table]);
 
     const dataTypes = Object.fromEntries(rows.map((r) => [r.column, r.data_type]));
-    const expectedDataTypes = Object.fromEntries(
-      Object.entries(expectedColumns[table]!).map(([column, type]) => [column, dataTypeOf(type)]),
-    );
+    const expectedDataTypes = Object.fromEntries(Object.entries(expectedColumns[table]!).map(([column, type]) => [column, dataTypeOf(type)]));
     expect(dataTypes).toEqual(expectedDataTypes);
   });
 
@@ -537,9 +535,7 @@ describe('schema: tables and columns', () => {
       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
       WHERE am.amname = 'gin'
       ORDER BY 1`);
-    expect(rows.map((r) => r.index)).toEqual(
-      expect.arrayContaining(['assets.metadata', 'jobs.config', 'templates.spec', 'workflows.graph']),
-    );
+    expect(rows.map((r) => r.index)).toEqual(expect.arrayContaining(['assets.metadata', 'jobs.config', 'templates.spec', 'workflows.graph']));
   });
 
   it('has exactly the expected foreign keys', async () => {
@@ -663,38 +659,19 @@ describe('schema: tables and columns', () => {
     const [user] = await database.query<{ id: string }>(
       `INSERT INTO users (email, password_hash, name) VALUES ('checks@example.com', 'h', 'Checks') RETURNING id`,
     );
-    const [org] = await database.query<{ id: string }>(
-      `INSERT INTO orgs (name, slug, owner_id) VALUES ('Checks', 'checks', $1) RETURNING id`,
-      [user!.id],
-    );
+    const [org] = await database.query<{ id: string }>(`INSERT INTO orgs (name, slug, owner_id) VALUES ('Checks', 'checks', $1) RETURNING id`, [user!.id]);
     const orgId = org!.id;
 
     const rejected: [string, string, unknown[]][] = [
       ['jobs_status_check', `INSERT INTO jobs (org_id, config, status) VALUES ($1, '{}', 'running')`, [orgId]],
       ['jobs_progress_check', `INSERT INTO jobs (org_id, config, progress) VALUES ($1, '{}', 101)`, [orgId]],
       ['jobs_progress_check', `INSERT INTO jobs (org_id, config, progress) VALUES ($1, '{}', -1)`, [orgId]],
-      [
-        'org_members_role_check',
-        `INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, 'guest')`,
-        [orgId, user!.id],
-      ],
+      ['org_members_role_check', `INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, 'guest')`, [orgId, user!.id]],
       ['orgs_plan_check', `UPDATE orgs SET plan = 'platinum' WHERE id = $1`, [orgId]],
       ['workflows_status_check', `INSERT INTO workflows (org_id, name, graph, status) VALUES ($1, 'w', '{}', 'live')`, [orgId]],
-      [
-        'assets_type_check',
-        `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'gif', 'upload', $2)`,
-        [orgId, `orgs/${orgId}/k.gif`],
-      ],
-      [
-        'kai_generations_type_check',
-        `INSERT INTO kai_generations (org_id, type, prompt) VALUES ($1, 'text', 'p')`,
-        [orgId],
-      ],
-      [
-        'usage_records_resource_type_check',
-        `INSERT INTO usage_records (org_id, resource_type, cost_usd) VALUES ($1, 'gpu_seconds', 0)`,
-        [orgId],
-      ],
+      ['assets_type_check', `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'gif', 'upload', $2)`, [orgId, `orgs/${orgId}/k.gif`]],
+      ['kai_generations_type_check', `INSERT INTO kai_generations (org_id, type, prompt) VALUES ($1, 'text', 'p')`, [orgId]],
+      ['usage_records_resource_type_check', `INSERT INTO usage_records (org_id, resource_type, cost_usd) VALUES ($1, 'gpu_seconds', 0)`, [orgId]],
       [
         'invoices_status_check',
         `INSERT INTO invoices (org_id, amount_usd, status, period_start, period_end)
@@ -711,10 +688,7 @@ describe('schema: tables and columns', () => {
       await database.query(`INSERT INTO kai_generations (org_id, type, prompt) VALUES ($1, $2, 'p')`, [orgId, type]);
     }
     for (const status of ['draft', 'confirmed', 'preview', 'production', 'archived']) {
-      await database.query(`INSERT INTO workflows (org_id, name, graph, status) VALUES ($1, 'w', '{}', $2)`, [
-        orgId,
-        status,
-      ]);
+      await database.query(`INSERT INTO workflows (org_id, name, graph, status) VALUES ($1, 'w', '{}', $2)`, [orgId, status]);
     }
   });
 });

@@ -23,10 +23,7 @@ const tables: { table: string; prefix: string; insert: (ids: Ids) => [string, un
   {
     table: 'api_keys',
     prefix: 'key',
-    insert: (ids) => [
-      `INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'k', 'hash-ids', 'fk_ids')`,
-      [ids.users, ids.orgs],
-    ],
+    insert: (ids) => [`INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix) VALUES ($1, $2, 'k', 'hash-ids', 'fk_ids')`, [ids.users, ids.orgs]],
   },
   {
     table: 'projects',
@@ -45,10 +42,7 @@ const tables: { table: string; prefix: string; insert: (ids: Ids) => [string, un
   {
     table: 'workflows',
     prefix: 'wf',
-    insert: (ids) => [
-      `INSERT INTO workflows (org_id, project_id, name, graph) VALUES ($1, $2, 'w', '{"nodes": [], "edges": []}')`,
-      [ids.orgs, ids.projects],
-    ],
+    insert: (ids) => [`INSERT INTO workflows (org_id, project_id, name, graph) VALUES ($1, $2, 'w', '{"nodes": [], "edges": []}')`, [ids.orgs, ids.projects]],
   },
   {
     table: 'workflow_versions',
@@ -58,26 +52,17 @@ const tables: { table: string; prefix: string; insert: (ids: Ids) => [string, un
   {
     table: 'assets',
     prefix: 'asset',
-    insert: (ids) => [
-      `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'video', 'upload', $2)`,
-      [ids.orgs, `orgs/${ids.orgs}/assets/v.mp4`],
-    ],
+    insert: (ids) => [`INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'video', 'upload', $2)`, [ids.orgs, `orgs/${ids.orgs}/assets/v.mp4`]],
   },
   {
     table: 'asset_versions',
     prefix: 'aver',
-    insert: (ids) => [
-      `INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 1, $2)`,
-      [ids.assets, `orgs/${ids.orgs}/assets/v1.mp4`],
-    ],
+    insert: (ids) => [`INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 1, $2)`, [ids.assets, `orgs/${ids.orgs}/assets/v1.mp4`]],
   },
   {
     table: 'schedules',
     prefix: 'sched',
-    insert: (ids) => [
-      `INSERT INTO schedules (org_id, workflow_id, cron) VALUES ($1, $2, '0 10 * * *')`,
-      [ids.orgs, ids.workflows],
-    ],
+    insert: (ids) => [`INSERT INTO schedules (org_id, workflow_id, cron) VALUES ($1, $2, '0 10 * * *')`, [ids.orgs, ids.workflows]],
   },
   {
     table: 'jobs',
@@ -96,10 +81,7 @@ const tables: { table: string; prefix: string; insert: (ids: Ids) => [string, un
   {
     table: 'job_nodes',
     prefix: 'jnode',
-    insert: (ids) => [
-      `INSERT INTO job_nodes (job_id, org_id, node_id, node_type) VALUES ($1, $2, 'n1', 'Input.Stock')`,
-      [ids.jobs, ids.orgs],
-    ],
+    insert: (ids) => [`INSERT INTO job_nodes (job_id, org_id, node_id, node_type) VALUES ($1, $2, 'n1', 'Input.Stock')`, [ids.jobs, ids.orgs]],
   },
   {
     table: 'renders',
@@ -109,18 +91,12 @@ const tables: { table: string; prefix: string; insert: (ids: Ids) => [string, un
   {
     table: 'webhooks',
     prefix: 'hook',
-    insert: (ids) => [
-      `INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://h', '{render.succeeded}', 's')`,
-      [ids.orgs],
-    ],
+    insert: (ids) => [`INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://h', '{render.succeeded}', 's')`, [ids.orgs]],
   },
   {
     table: 'webhook_deliveries',
     prefix: 'delivery',
-    insert: (ids) => [
-      `INSERT INTO webhook_deliveries (webhook_id, event, payload) VALUES ($1, 'render.succeeded', '{}')`,
-      [ids.webhooks],
-    ],
+    insert: (ids) => [`INSERT INTO webhook_deliveries (webhook_id, event, payload) VALUES ($1, 'render.succeeded', '{}')`, [ids.webhooks]],
   },
   {
     table: 'usage_records',
@@ -157,18 +133,12 @@ const tables: { table: string; prefix: string; insert: (ids: Ids) => [string, un
   {
     table: 'integrations',
     prefix: 'int',
-    insert: (ids) => [
-      `INSERT INTO integrations (org_id, provider, credentials) VALUES ($1, 'pexels', '{"key": "x"}')`,
-      [ids.orgs],
-    ],
+    insert: (ids) => [`INSERT INTO integrations (org_id, provider, credentials) VALUES ($1, 'pexels', '{"key": "x"}')`, [ids.orgs]],
   },
   {
     table: 'kai_generations',
     prefix: 'gen',
-    insert: (ids) => [
-      `INSERT INTO kai_generations (org_id, job_id, type, prompt) VALUES ($1, $2, 'image', 'a city at night')`,
-      [ids.orgs, ids.jobs],
-    ],
+    insert: (ids) => [`INSERT INTO kai_generations (org_id, job_id, type, prompt) VALUES ($1, $2, 'image', 'a city at night')`, [ids.orgs, ids.jobs]],
   },
   {
     table: 'audit_logs',
@@ -234,19 +204,16 @@ describe('schema: ids and timestamps', () => {
   it('makes ids that sort in creation order, as text and in the database', async () => {
     const made: string[] = [];
     for (let i = 0; i < 25; i += 1) {
-      const [row] = await database.query<{ id: string }>(
-        `INSERT INTO job_logs (job_id, level, message) VALUES ($1, 'debug', $2) RETURNING id`,
-        [ids.jobs, `line ${i}`],
-      );
+      const [row] = await database.query<{ id: string }>(`INSERT INTO job_logs (job_id, level, message) VALUES ($1, 'debug', $2) RETURNING id`, [
+        ids.jobs,
+        `line ${i}`,
+      ]);
       made.push(row!.id);
     }
     expect(new Set(made).size).toBe(made.length);
     expect([...made].sort()).toEqual(made);
 
-    const sorted = await database.query<{ id: string }>(
-      `SELECT id FROM job_logs WHERE id = ANY ($1) ORDER BY id`,
-      [made],
-    );
+    const sorted = await database.query<{ id: string }>(`SELECT id FROM job_logs WHERE id = ANY ($1) ORDER BY id`, [made]);
     expect(sorted.map((r) => r.id)).toEqual(made);
 
     const [first] = await database.query<{ id: string }>(`SELECT fenta_id('x') AS id`);
@@ -256,10 +223,9 @@ describe('schema: ids and timestamps', () => {
 
   it.each(tables.map((t) => [t.table]))('%s: updated_at advances on UPDATE, created_at stays', async (table) => {
     const id = ids[table]!;
-    const [before] = await database.query<{ created_at: string; updated_at: string }>(
-      `SELECT created_at::text, updated_at::text FROM ${table} WHERE id = $1`,
-      [id],
-    );
+    const [before] = await database.query<{ created_at: string; updated_at: string }>(`SELECT created_at::text, updated_at::text FROM ${table} WHERE id = $1`, [
+      id,
+    ]);
     // A separate statement outside any transaction: now() has moved on.
     await database.query(`UPDATE ${table} SET id = id WHERE id = $1`, [id]);
     const [after] = await database.query<{ advanced: boolean; created_same: boolean }>(
@@ -270,51 +236,47 @@ describe('schema: ids and timestamps', () => {
     expect(after).toEqual({ advanced: true, created_same: true });
   });
 
-  it.each(tables.map((t) => [t.table, t.prefix]))(
-    '%s refuses an id that is not %s_ and 1 to 100 of [A-Za-z0-9_-]',
-    async (table, prefix) => {
-      const [check] = await database.query<{ definition: string }>(
-        `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
-        [table, `${table}_id_check`],
-      );
-      expect(check!.definition).toBe(`CHECK (((id)::text ~ '^${prefix}_[A-Za-z0-9_-]{1,100}$'::text))`);
-      const refused = [
-        `${prefix}_`,
-        `${prefix}_${'a'.repeat(101)}`,
-        `${prefix}_a/b`,
-        `${prefix}_..`,
-        `${prefix}_a\\b`,
-        `${prefix}_a b`,
-        `${prefix}_a\nb`,
-        `${prefix}-a`,
-        `x${prefix}_a`,
-        `${prefix.toUpperCase()}_a`,
-      ];
-      for (const id of refused) {
-        await expect(database.query(`UPDATE ${table} SET id = $2 WHERE id = $1`, [ids[table], id])).rejects.toMatchObject({
-          code: '23514',
-          constraint: `${table}_id_check`,
-        });
-      }
-    },
-  );
+  it.each(tables.map((t) => [t.table, t.prefix]))('%s refuses an id that is not %s_ and 1 to 100 of [A-Za-z0-9_-]', async (table, prefix) => {
+    const [check] = await database.query<{ definition: string }>(
+      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
+      [table, `${table}_id_check`],
+    );
+    expect(check!.definition).toBe(`CHECK (((id)::text ~ '^${prefix}_[A-Za-z0-9_-]{1,100}$'::text))`);
+    const refused = [
+      `${prefix}_`,
+      `${prefix}_${'a'.repeat(101)}`,
+      `${prefix}_a/b`,
+      `${prefix}_..`,
+      `${prefix}_a\\b`,
+      `${prefix}_a b`,
+      `${prefix}_a\nb`,
+      `${prefix}-a`,
+      `x${prefix}_a`,
+      `${prefix.toUpperCase()}_a`,
+    ];
+    for (const id of refused) {
+      await expect(database.query(`UPDATE ${table} SET id = $2 WHERE id = $1`, [ids[table], id])).rejects.toMatchObject({
+        code: '23514',
+        constraint: `${table}_id_check`,
+      });
+    }
+  });
 
   it('accepts chosen ids of the seeds and ids of 100 characters', async () => {
     const accepted = ['log_given_01', 'log_a-b_C', `log_${'x'.repeat(100)}`];
     for (const id of accepted) {
-      const [row] = await database.query<{ id: string }>(
-        `INSERT INTO job_logs (id, job_id, level, message) VALUES ($1, $2, 'info', 'x') RETURNING id`,
-        [id, ids.jobs],
-      );
+      const [row] = await database.query<{ id: string }>(`INSERT INTO job_logs (id, job_id, level, message) VALUES ($1, $2, 'info', 'x') RETURNING id`, [
+        id,
+        ids.jobs,
+      ]);
       expect(row!.id).toBe(id);
     }
   });
 
   it('keeps an id given explicitly', async () => {
-    const [row] = await database.query<{ id: string }>(
-      `INSERT INTO job_logs (id, job_id, level, message) VALUES ('log_given', $1, 'info', 'x') RETURNING id`,
-      [ids.jobs],
-    );
+    const [row] = await database.query<{ id: string }>(`INSERT INTO job_logs (id, job_id, level, message) VALUES ('log_given', $1, 'info', 'x') RETURNING id`, [
+      ids.jobs,
+    ]);
     expect(row!.id).toBe('log_given');
   });
 });

@@ -114,10 +114,7 @@ describe('on Supabase, anon and authenticated', () => {
       await client.query(`SELECT set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: editor, role: 'authenticated' })]);
       const scoped: Query = async (text, params) => (await client.query(text, params as unknown[])).rows;
       expect({
-        checkpoint: await attempt(scoped, `INSERT INTO job_nodes (job_id, org_id, node_id, status) VALUES ($1, $2, 'n1', 'completed')`, [
-          job!.id,
-          orgId,
-        ]),
+        checkpoint: await attempt(scoped, `INSERT INTO job_nodes (job_id, org_id, node_id, status) VALUES ($1, $2, 'n1', 'completed')`, [job!.id, orgId]),
         state: await attempt(scoped, `UPDATE jobs SET status = 'completed' WHERE id = $1`, [job!.id]),
         truncate: await attempt(scoped, `TRUNCATE usage_records`),
         job: await attempt(scoped, `INSERT INTO jobs (org_id, config, created_by) VALUES ($1, '{}', $2) RETURNING status`, [orgId, editor]),

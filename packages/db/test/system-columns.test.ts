@@ -1,13 +1,4 @@
-import {
-  attemptAll,
-  checkRefused,
-  createTwoOrgs,
-  noPrivilege,
-  policyRefused,
-  untouched,
-  type Outcome,
-  type TwoOrgs,
-} from './org-fixture';
+import { attemptAll, checkRefused, createTwoOrgs, noPrivilege, policyRefused, untouched, type Outcome, type TwoOrgs } from './org-fixture';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 // Members of an org, in every role but owner, try to write what only the
@@ -128,12 +119,9 @@ describe('within an org: what only the system writes', () => {
       'update id': [`UPDATE jobs SET id = 'job_moved' WHERE id = $1`, [a.jobs]],
       'update config': [`UPDATE jobs SET config = '{}' WHERE id = $1`, [a.jobs]],
       'update created_by': [`UPDATE jobs SET created_by = $2 WHERE id = $1`, [a.jobs, me]],
-      'delete': [`DELETE FROM jobs WHERE id = $1`, [a.jobs]],
+      delete: [`DELETE FROM jobs WHERE id = $1`, [a.jobs]],
       // Allowed columns, but for someone else, or for nobody.
-      'insert for another user': [
-        `INSERT INTO jobs (org_id, config, created_by) VALUES ($1, '{}', $2)`,
-        [orgA, role === 'admin' ? users.editor : users.admin],
-      ],
+      'insert for another user': [`INSERT INTO jobs (org_id, config, created_by) VALUES ($1, '{}', $2)`, [orgA, role === 'admin' ? users.editor : users.admin]],
       'insert for nobody': [`INSERT INTO jobs (org_id, config) VALUES ($1, '{}')`, [orgA]],
       // A request to stop is not withdrawn, and a finished job is history.
       'withdraw a cancel request': [`UPDATE jobs SET cancel_requested_at = NULL WHERE id = $1 RETURNING id`, [cancellingJob]],
@@ -175,7 +163,7 @@ describe('within an org: what only the system writes', () => {
     expect(result.cancelled).toEqual([{ asked: true }]);
   });
 
-  it('refuses a job naming another org\'s workflow, project or private template, for members as for the system', async () => {
+  it("refuses a job naming another org's workflow, project or private template, for members as for the system", async () => {
     const { orgA, rowsB: b, users } = two;
     const statements: Statements = {
       workflow: [`INSERT INTO jobs (org_id, workflow_id, config, created_by) VALUES ($1, $2, '{}', $3)`, [orgA, b.workflows, users.editor]],
@@ -196,7 +184,7 @@ describe('within an org: what only the system writes', () => {
     }
   });
 
-  it.each(roles)("the %s neither publishes a template nor sets its id, org or usage count", async (role) => {
+  it.each(roles)('the %s neither publishes a template nor sets its id, org or usage count', async (role) => {
     const { orgA, rowsA: a } = two;
     const statements: Statements = {
       'insert published': [
@@ -212,7 +200,7 @@ describe('within an org: what only the system writes', () => {
         [orgA],
       ],
       'insert without an org': [`INSERT INTO templates (org_id, name, aspect, resolution, spec) VALUES (NULL, 'x', '9:16', '1080x1920', '{}')`],
-      'publish': [`UPDATE templates SET is_public = true WHERE id = $1`, [a.templates]],
+      publish: [`UPDATE templates SET is_public = true WHERE id = $1`, [a.templates]],
       'count uses': [`UPDATE templates SET usage_count = 1000 WHERE id = $1`, [a.templates]],
       'move to no org': [`UPDATE templates SET org_id = NULL WHERE id = $1`, [a.templates]],
       'change a public one': [`UPDATE templates SET name = 'mine' WHERE id = $1 RETURNING id`, [publicTemplate]],
@@ -222,7 +210,7 @@ describe('within an org: what only the system writes', () => {
       'insert with an id': noPrivilege('templates'),
       'insert with a usage count': noPrivilege('templates'),
       'insert without an org': policyRefused('templates'),
-      'publish': noPrivilege('templates'),
+      publish: noPrivilege('templates'),
       'count uses': noPrivilege('templates'),
       'move to no org': noPrivilege('templates'),
       'change a public one': untouched,
@@ -253,10 +241,7 @@ describe('within an org: what only the system writes', () => {
         `INSERT INTO assets (org_id, type, source, storage_key, created_by) VALUES ($1, 'video', 'upload', $2, $3)`,
         [orgA, ownKey, role === 'admin' ? users.editor : users.admin],
       ],
-      "a version in B's files": [
-        `INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 2, $2)`,
-        [a.assets, `orgs/${orgB}/assets/b.png`],
-      ],
+      "a version in B's files": [`INSERT INTO asset_versions (asset_id, version, storage_key) VALUES ($1, 2, $2)`, [a.assets, `orgs/${orgB}/assets/b.png`]],
     };
     const writer = role !== 'viewer';
     await expectRefused(role, statements, {
@@ -272,9 +257,7 @@ describe('within an org: what only the system writes', () => {
       "a key in B's files": writer ? checkRefused('assets', 'assets_storage_key_check') : policyRefused('assets'),
       'a key climbing out': writer ? checkRefused('assets', 'assets_storage_key_check') : policyRefused('assets'),
       'for another user': policyRefused('assets'),
-      "a version in B's files": writer
-        ? checkRefused('asset_versions', 'asset_versions_storage_key_check')
-        : policyRefused('asset_versions'),
+      "a version in B's files": writer ? checkRefused('asset_versions', 'asset_versions_storage_key_check') : policyRefused('asset_versions'),
     });
   });
 
@@ -286,9 +269,7 @@ describe('within an org: what only the system writes', () => {
          VALUES ($1, 'video', 'upload', $2, 'clip.mp4', 'video/mp4', '{"tags": ["city"]}', $3) RETURNING id, status`,
         [orgA, `orgs/${orgA}/uploads/clip.mp4`, users.editor],
       );
-      const tagged = await q(`UPDATE assets SET metadata = '{"tags": ["night"]}', filename = 'night.mp4' WHERE id = $1 RETURNING filename`, [
-        asset!.id,
-      ]);
+      const tagged = await q(`UPDATE assets SET metadata = '{"tags": ["night"]}', filename = 'night.mp4' WHERE id = $1 RETURNING filename`, [asset!.id]);
       return { status: asset!.status, tagged };
     });
     expect(made).toEqual({ status: 'processing', tagged: [{ filename: 'night.mp4' }] });

@@ -18,6 +18,10 @@ export function createNodeDefinitionRegistry<Definition extends NodeDefinition>(
   return {
     get: (type) => byType.get(type),
     types: () => [...byType.keys()].sort(),
-    outputTypes: () => [...byType.values()].filter((d) => d.output === 'render').map((d) => d.type).sort(),
+    outputTypes: () =>
+      [...byType.values()]
+        .filter((d) => d.output === 'render')
+        .map((d) => d.type)
+        .sort(),
   };
 }

@@ -81,7 +81,9 @@ export function validateGraph(input: unknown, registry: NodeDefinitionRegistry):
     }
     for (const issue of result.error.issues) {
       const path = formatPath([`nodes[${index}]`, 'params', ...issue.path]);
-      add('NODE_PARAM_INVALID', { node: node.id, type: node.type, path: formatPath(['params', ...issue.path]), reason: issue.message }, path, { node: node.id });
+      add('NODE_PARAM_INVALID', { node: node.id, type: node.type, path: formatPath(['params', ...issue.path]), reason: issue.message }, path, {
+        node: node.id,
+      });
     }
   });
 
@@ -103,7 +105,9 @@ export function validateGraph(input: unknown, registry: NodeDefinitionRegistry):
       return;
     }
     const incompatible = (reason: string, path: string) =>
-      add('GRAPH_PORT_INCOMPATIBLE', { edge: name, from: `${from.id}.${edge.fromPort ?? 'output'}`, to: `${to.id}.${edge.toPort ?? '?'}`, reason }, path, { edge: name });
+      add('GRAPH_PORT_INCOMPATIBLE', { edge: name, from: `${from.id}.${edge.fromPort ?? 'output'}`, to: `${to.id}.${edge.toPort ?? '?'}`, reason }, path, {
+        edge: name,
+      });
 
     if (edge.fromPort !== undefined && edge.fromPort !== 'output') {
       incompatible(`${from.type} has one output port, "output"`, `edges[${index}].fromPort`);
@@ -125,7 +129,9 @@ export function validateGraph(input: unknown, registry: NodeDefinitionRegistry):
       if (!port) {
         const taken = Object.values(toType.inputs).some((spec) => spec.kind === fromType.output);
         incompatible(
-          taken ? `every ${fromType.output} input of ${to.type} is already connected` : `${to.type} takes no ${fromType.output} input (inputs: ${describeInputs(toType.inputs)})`,
+          taken
+            ? `every ${fromType.output} input of ${to.type} is already connected`
+            : `${to.type} takes no ${fromType.output} input (inputs: ${describeInputs(toType.inputs)})`,
           `edges[${index}]`,
         );
         return;
@@ -144,12 +150,20 @@ export function validateGraph(input: unknown, registry: NodeDefinitionRegistry):
     if (!nodeType || unresolved.has(node.id)) return;
     for (const [port, spec] of Object.entries(nodeType.inputs)) {
       if (!spec.optional && !inputs[node.id]![port]) {
-        add('GRAPH_PORT_INCOMPATIBLE', { edge: '(none)', from: '(nothing)', to: `${node.id}.${port}`, reason: `required ${spec.kind} input is not connected` }, `nodes[${index}]`, { node: node.id });
+        add(
+          'GRAPH_PORT_INCOMPATIBLE',
+          { edge: '(none)', from: '(nothing)', to: `${node.id}.${port}`, reason: `required ${spec.kind} input is not connected` },
+          `nodes[${index}]`,
+          { node: node.id },
+        );
       }
     }
   });
 
-  const order = topologicalOrder(graph.nodes.map((node) => node.id), downstream);
+  const order = topologicalOrder(
+    graph.nodes.map((node) => node.id),
+    downstream,
+  );
   if (!order.ok) add('GRAPH_CYCLE', { cycle: order.cycle.join(' → ') }, 'edges', { node: order.cycle[0] });
 
   const outputTypes = registry.outputTypes();

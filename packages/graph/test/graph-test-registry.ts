@@ -6,19 +6,60 @@ const policy = { retry: { attempts: 1, backoffMs: 10 }, timeoutMs: 1_000 };
 
 /** Node definitions shaped like the built-in ones (same names, ports and kinds), for graph validation tests. */
 export const graphTestNodeTypes = [
-  defineNode({ type: 'Input.Stock', stage: 'ingest', description: 'footage', params: z.object({ query: z.string().min(1) }), inputs: {}, output: 'footage', ...policy }),
-  defineNode({ type: 'Script.Generate', stage: 'script', description: 'script', params: z.object({ prompt: z.string() }), inputs: {}, output: 'script', ...policy }),
   defineNode({
-    type: 'Voice.TTS', stage: 'tts', description: 'speech',
+    type: 'Input.Stock',
+    stage: 'ingest',
+    description: 'footage',
+    params: z.object({ query: z.string().min(1) }),
+    inputs: {},
+    output: 'footage',
+    ...policy,
+  }),
+  defineNode({
+    type: 'Script.Generate',
+    stage: 'script',
+    description: 'script',
+    params: z.object({ prompt: z.string() }),
+    inputs: {},
+    output: 'script',
+    ...policy,
+  }),
+  defineNode({
+    type: 'Voice.TTS',
+    stage: 'tts',
+    description: 'speech',
     params: z.object({ voice: z.string().default('alloy_en'), speed: z.number().min(0.5).max(2).default(1) }),
-    inputs: { script: { kind: 'script' } }, output: 'speech', ...policy,
+    inputs: { script: { kind: 'script' } },
+    output: 'speech',
+    ...policy,
   }),
-  defineNode({ type: 'Subtitle.Auto', stage: 'subtitle', description: 'captions', params: z.object({}), inputs: { speech: { kind: 'speech' } }, output: 'captions', ...policy }),
   defineNode({
-    type: 'Edit.Timeline', stage: 'edit', description: 'timeline', params: z.object({ template_id: z.string() }),
-    inputs: { footage: { kind: 'footage' }, captions: { kind: 'captions' } }, output: 'timeline', ...policy,
+    type: 'Subtitle.Auto',
+    stage: 'subtitle',
+    description: 'captions',
+    params: z.object({}),
+    inputs: { speech: { kind: 'speech' } },
+    output: 'captions',
+    ...policy,
   }),
-  defineNode({ type: 'Output.Render', stage: 'export', description: 'render', params: z.object({ profile: z.string().default('9x16_1080p') }), inputs: { timeline: { kind: 'timeline' } }, output: 'render', ...policy }),
+  defineNode({
+    type: 'Edit.Timeline',
+    stage: 'edit',
+    description: 'timeline',
+    params: z.object({ template_id: z.string() }),
+    inputs: { footage: { kind: 'footage' }, captions: { kind: 'captions' } },
+    output: 'timeline',
+    ...policy,
+  }),
+  defineNode({
+    type: 'Output.Render',
+    stage: 'export',
+    description: 'render',
+    params: z.object({ profile: z.string().default('9x16_1080p') }),
+    inputs: { timeline: { kind: 'timeline' } },
+    output: 'render',
+    ...policy,
+  }),
 ];
 
 export const graphTestRegistry = createNodeDefinitionRegistry(graphTestNodeTypes);
@@ -26,5 +67,13 @@ export const graphTestRegistry = createNodeDefinitionRegistry(graphTestNodeTypes
 /** With a type that takes and gives the same kind, which is what it takes to make a loop. */
 export const loopTestRegistry = createNodeDefinitionRegistry([
   ...graphTestNodeTypes,
-  defineNode({ type: 'Script.Rewrite', stage: 'script', description: 'script to script', params: z.object({}), inputs: { script: { kind: 'script' } }, output: 'script', ...policy }),
+  defineNode({
+    type: 'Script.Rewrite',
+    stage: 'script',
+    description: 'script to script',
+    params: z.object({}),
+    inputs: { script: { kind: 'script' } },
+    output: 'script',
+    ...policy,
+  }),
 ]);

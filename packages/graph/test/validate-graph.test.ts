@@ -11,7 +11,11 @@ function problemsOf(graph: unknown): Array<{ code: string; message: string; path
   try {
     validateGraph(graph, graphTestRegistry);
   } catch (error) {
-    return (error as { details: { problems: Array<{ code: string; message: string; path: string }> } }).details.problems.map(({ code, message, path }) => ({ code, message, path }));
+    return (error as { details: { problems: Array<{ code: string; message: string; path: string }> } }).details.problems.map(({ code, message, path }) => ({
+      code,
+      message,
+      path,
+    }));
   }
   throw new Error('the graph was accepted');
 }
@@ -59,7 +63,11 @@ describe('validateGraph', () => {
     const graph = clone(demoWorkflow.graph);
     graph.nodes[2].params.speed = 9;
     expect(problemsOf(graph)).toEqual([
-      { code: 'NODE_PARAM_INVALID', message: expect.stringMatching(/^Node n3 \(Voice\.TTS\) has invalid params at params\.speed: /), path: 'nodes[2].params.speed' },
+      {
+        code: 'NODE_PARAM_INVALID',
+        message: expect.stringMatching(/^Node n3 \(Voice\.TTS\) has invalid params at params\.speed: /),
+        path: 'nodes[2].params.speed',
+      },
     ]);
   });
 
@@ -72,7 +80,11 @@ describe('validateGraph', () => {
   it('GRAPH_EDGE_NODE_MISSING names the edge and the node', () => {
     const graph = clone(demoWorkflow.graph);
     graph.edges[4].to = 'n9';
-    expect(problemsOf(graph)).toContainEqual({ code: 'GRAPH_EDGE_NODE_MISSING', message: 'Edge e5 refers to node "n9", which is not in the graph', path: 'edges[4].to' });
+    expect(problemsOf(graph)).toContainEqual({
+      code: 'GRAPH_EDGE_NODE_MISSING',
+      message: 'Edge e5 refers to node "n9", which is not in the graph',
+      path: 'edges[4].to',
+    });
   });
 
   it('GRAPH_PORT_INCOMPATIBLE for a kind mismatch, an unknown port, and an unfed input', () => {
@@ -95,7 +107,11 @@ describe('validateGraph', () => {
     const unfed = clone(demoWorkflow.graph);
     unfed.edges.splice(0, 1);
     expect(problemsOf(unfed)).toEqual([
-      { code: 'GRAPH_PORT_INCOMPATIBLE', message: 'Edge (none) cannot connect (nothing) to n5.footage: required footage input is not connected', path: 'nodes[4]' },
+      {
+        code: 'GRAPH_PORT_INCOMPATIBLE',
+        message: 'Edge (none) cannot connect (nothing) to n5.footage: required footage input is not connected',
+        path: 'nodes[4]',
+      },
     ]);
   });
 
@@ -142,14 +158,20 @@ describe('validateGraph', () => {
       graph.edges[0].from = id;
       const problems = problemsOf(graph);
       expect(problems).toEqual([
-        { code: 'GRAPH_ID_INVALID', message: `Node id ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not allowed: ids are 1 to 64 letters, digits, "_" or "-"`, path: 'nodes[0].id' },
+        {
+          code: 'GRAPH_ID_INVALID',
+          message: `Node id ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not allowed: ids are 1 to 64 letters, digits, "_" or "-"`,
+          path: 'nodes[0].id',
+        },
       ]);
     });
 
     it('refuses edge ids outside the grammar too', () => {
       const graph = clone(demoWorkflow.graph);
       graph.edges[2].id = '../e3';
-      expect(problemsOf(graph)).toEqual([{ code: 'GRAPH_ID_INVALID', message: 'Edge id "../e3" is not allowed: ids are 1 to 64 letters, digits, "_" or "-"', path: 'edges[2].id' }]);
+      expect(problemsOf(graph)).toEqual([
+        { code: 'GRAPH_ID_INVALID', message: 'Edge id "../e3" is not allowed: ids are 1 to 64 letters, digits, "_" or "-"', path: 'edges[2].id' },
+      ]);
     });
 
     it('bounds ids before looking at them: a megabyte id is a shape error, not a message a megabyte long', () => {
@@ -181,8 +203,12 @@ describe('validateGraph', () => {
 
   it('GRAPH_TOO_LARGE refuses more nodes or edges than the limits allow, before reading them', () => {
     const nodes = Array.from({ length: graphLimits.nodes + 1 }, (_, index) => ({ id: `n${index}`, type: 'Input.Stock', params: { query: 'q' } }));
-    expect(problemsOf({ nodes, edges: [] })).toEqual([{ code: 'GRAPH_TOO_LARGE', message: `Workflow graph has ${graphLimits.nodes + 1} nodes; at most ${graphLimits.nodes} are allowed`, path: 'nodes' }]);
+    expect(problemsOf({ nodes, edges: [] })).toEqual([
+      { code: 'GRAPH_TOO_LARGE', message: `Workflow graph has ${graphLimits.nodes + 1} nodes; at most ${graphLimits.nodes} are allowed`, path: 'nodes' },
+    ]);
     const edges = Array.from({ length: graphLimits.edges + 1 }, () => 'not even an edge');
-    expect(problemsOf({ nodes: [], edges })).toEqual([{ code: 'GRAPH_TOO_LARGE', message: `Workflow graph has ${graphLimits.edges + 1} edges; at most ${graphLimits.edges} are allowed`, path: 'edges' }]);
+    expect(problemsOf({ nodes: [], edges })).toEqual([
+      { code: 'GRAPH_TOO_LARGE', message: `Workflow graph has ${graphLimits.edges + 1} edges; at most ${graphLimits.edges} are allowed`, path: 'edges' },
+    ]);
   });
 });

@@ -65,7 +65,12 @@ export async function createJob(deps: CreateJobDeps, input: CreateJobInput): Pro
   if (rows[0]?.allowed === false) throw new FentaError('QUOTA_EXCEEDED', { org: input.orgId });
 
   const templateId = Object.keys(templates)[0] ?? null;
-  const config: JobConfig = { graph: plan.graph, variables: { ...templateDefaults(templateId ? templates[templateId] : undefined), ...variables, ...input.variables }, templates, workflow };
+  const config: JobConfig = {
+    graph: plan.graph,
+    variables: { ...templateDefaults(templateId ? templates[templateId] : undefined), ...variables, ...input.variables },
+    templates,
+    workflow,
+  };
   const { job, created } = await insertJobOnce(db, {
     orgId: input.orgId,
     workflowId: workflow?.id ?? null,
@@ -77,7 +82,12 @@ export async function createJob(deps: CreateJobDeps, input: CreateJobInput): Pro
     config,
   });
   if (created && workflow) {
-    await db.updateTable('workflows').set({ run_count: sql`run_count + 1`, last_run_at: sql`now()` }).where('id', '=', workflow.id).where('org_id', '=', input.orgId).execute();
+    await db
+      .updateTable('workflows')
+      .set({ run_count: sql`run_count + 1`, last_run_at: sql`now()` })
+      .where('id', '=', workflow.id)
+      .where('org_id', '=', input.orgId)
+      .execute();
   }
   if (job.status === 'queued') {
     try {

@@ -19,9 +19,7 @@ export const jobConfigSchema = z.object({
   graph: z.unknown(),
   variables: z.record(z.string(), z.unknown()).default({}),
   /** The templates the graph names, as they were at creation. */
-  templates: z
-    .record(z.string(), z.object({ id: z.string(), name: z.string(), aspect: z.string(), resolution: z.string(), spec: z.unknown() }))
-    .default({}),
+  templates: z.record(z.string(), z.object({ id: z.string(), name: z.string(), aspect: z.string(), resolution: z.string(), spec: z.unknown() })).default({}),
   workflow: z.object({ id: z.string(), version: z.number().int().nullable() }).optional(),
 });
 

@@ -23,7 +23,9 @@ describe('requeueLostJobs', () => {
   });
 
   it('pages through a backlog of 2,000 lost jobs and adds every one back, once', async () => {
-    await database.query(`INSERT INTO jobs (org_id, config, status) SELECT 'org_x', '{}', CASE WHEN i % 2 = 0 THEN 'queued' ELSE 'processing' END FROM generate_series(1, 2000) AS i`);
+    await database.query(
+      `INSERT INTO jobs (org_id, config, status) SELECT 'org_x', '{}', CASE WHEN i % 2 = 0 THEN 'queued' ELSE 'processing' END FROM generate_series(1, 2000) AS i`,
+    );
     await database.query(`INSERT INTO jobs (org_id, config, status) SELECT 'org_x', '{}', s FROM unnest(ARRAY['completed', 'failed', 'cancelled']) AS s`);
     const ids = (await database.query<{ id: string }>(`SELECT id FROM jobs WHERE status IN ('queued', 'processing') ORDER BY id`)).map((row) => row.id);
 

@@ -24,7 +24,9 @@ export async function resolvePostgresBinaries(options: { runAsOtherUser: boolean
   try {
     entry = fromPackage.resolve(platformPackage);
   } catch {
-    throw new Error(`No PostgreSQL binaries for ${process.platform}-${process.arch}: ${platformPackage} is not installed. Set DATABASE_URL to use an existing PostgreSQL.`);
+    throw new Error(
+      `No PostgreSQL binaries for ${process.platform}-${process.arch}: ${platformPackage} is not installed. Set DATABASE_URL to use an existing PostgreSQL.`,
+    );
   }
   const native = path.join(path.dirname(entry), '..', 'native');
   if (!existsSync(path.join(native, 'bin', 'postgres'))) {

@@ -30,18 +30,31 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
   await assertPortFree({ host, port: options.port, service: 'redis-server', variable: 'FENTA_REDIS_PORT' });
   await mkdir(options.dataDir, { recursive: true });
   const args = [
-    '--port', String(options.port),
-    '--bind', host,
-    '--dir', options.dataDir,
-    '--appendonly', options.appendOnly === false ? 'no' : 'yes',
-    '--maxmemory-policy', options.maxmemoryPolicy ?? 'noeviction',
-    '--save', '',
-    '--daemonize', 'no',
-    '--protected-mode', 'yes',
+    '--port',
+    String(options.port),
+    '--bind',
+    host,
+    '--dir',
+    options.dataDir,
+    '--appendonly',
+    options.appendOnly === false ? 'no' : 'yes',
+    '--maxmemory-policy',
+    options.maxmemoryPolicy ?? 'noeviction',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   await waitForOutput(child, /Ready to accept connections/, { name: 'redis-server', timeoutMs: 30_000 });
-  const forward = (chunk: Buffer) => chunk.toString('utf8').split('\n').filter(Boolean).forEach((line) => options.onLog?.(line));
+  const forward = (chunk: Buffer) =>
+    chunk
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .forEach((line) => options.onLog?.(line));
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   return {

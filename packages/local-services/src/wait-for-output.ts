@@ -36,10 +36,7 @@ export function waitForOutput(
     const onError = (error: Error) => finish(new Error(`${options.name} could not start: ${error.message}`));
     const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
       finish(new Error(`${options.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${tail.join('\n')}`));
-    const timer = setTimeout(
-      () => finish(new Error(`${options.name} was not ready within ${options.timeoutMs} ms:\n${tail.join('\n')}`)),
-      options.timeoutMs,
-    );
+    const timer = setTimeout(() => finish(new Error(`${options.name} was not ready within ${options.timeoutMs} ms:\n${tail.join('\n')}`)), options.timeoutMs);
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', onExit);

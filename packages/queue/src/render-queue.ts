@@ -45,7 +45,11 @@ export interface RenderQueueLocation {
 
 /** Opens the render queue for adding and inspecting jobs. The caller closes it. */
 export function createRenderQueue(location: RenderQueueLocation): RenderQueue {
-  return new Queue<RenderJobData>(renderQueueName, { connection: location.connection, prefix: location.prefix ?? defaultQueuePrefix, defaultJobOptions: renderJobOptions });
+  return new Queue<RenderJobData>(renderQueueName, {
+    connection: location.connection,
+    prefix: location.prefix ?? defaultQueuePrefix,
+    defaultJobOptions: renderJobOptions,
+  });
 }
 
 /** Adds the run of `jobs` row `jobId`; adding an id that is already waiting or running does nothing. */

@@ -128,7 +128,10 @@ function isAbsent(error: unknown): boolean {
 }
 
 async function isRegularFile(file: string): Promise<boolean> {
-  return stat(file).then((info) => info.isFile(), () => false);
+  return stat(file).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 async function readContentType(file: string): Promise<string> {

@@ -11,7 +11,10 @@ const storageEnvShape = {
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3 to 63 lowercase letters, digits, ".", "-" or "_"')
     .optional(),
-  S3_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1').default('us-east-1'),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1')
+    .default('us-east-1'),
   S3_ENDPOINT: urlSchema('http:', 'https:').optional(),
   S3_FORCE_PATH_STYLE: z
     .enum(['true', 'false'], { message: 'must be "true" or "false"' })
@@ -32,38 +35,38 @@ const storageEnvSchema = z
   .object(storageEnvShape)
   // `when` runs this even after a field above failed, so one error lists every problem;
   // the checks below only test for presence, which holds for raw values too.
-  .superRefine((env, context) => {
-    if (chosenDriver(env) === 's3' && !env.S3_BUCKET) {
-      context.addIssue({
-        code: 'custom',
-        path: ['S3_BUCKET'],
-        message: 'is required when FENTA_STORAGE_DRIVER is "s3": set it to the name of the bucket',
-      });
-    }
-    const credentialPairs = [
-      ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'],
-      ['S3_SECRET_ACCESS_KEY', 'S3_ACCESS_KEY_ID'],
-    ] as const;
-    for (const [variable, other] of credentialPairs) {
-      if (env[other] && !env[variable]) {
+  .superRefine(
+    (env, context) => {
+      if (chosenDriver(env) === 's3' && !env.S3_BUCKET) {
         context.addIssue({
           code: 'custom',
-          path: [variable],
-          message: `is required when ${other} is set (or unset both to use the default AWS credential chain)`,
+          path: ['S3_BUCKET'],
+          message: 'is required when FENTA_STORAGE_DRIVER is "s3": set it to the name of the bucket',
         });
       }
-    }
-  }, { when: () => true });
+      const credentialPairs = [
+        ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'],
+        ['S3_SECRET_ACCESS_KEY', 'S3_ACCESS_KEY_ID'],
+      ] as const;
+      for (const [variable, other] of credentialPairs) {
+        if (env[other] && !env[variable]) {
+          context.addIssue({
+            code: 'custom',
+            path: [variable],
+            message: `is required when ${other} is set (or unset both to use the default AWS credential chain)`,
+          });
+        }
+      }
+    },
+    { when: () => true },
+  );
 
 /**
  * Reads the storage settings from an app's environment: FENTA_STORAGE_DRIVER
  * (`local` | `s3`; `s3` when S3_BUCKET is set), FENTA_STORAGE_DIR, and the
  * S3_* variables. Throws CONFIG_INVALID naming every wrong variable.
  */
-export function readStorageConfig(
-  env: Record<string, string | undefined>,
-  defaults: { localRoot: string },
-): StorageConfig {
+export function readStorageConfig(env: Record<string, string | undefined>, defaults: { localRoot: string }): StorageConfig {
   // A variable set to an empty string (`S3_BUCKET=` in a compose file) means "not set".
   const present = Object.fromEntries(
     Object.keys(storageEnvShape).flatMap((name) => {

@@ -20,12 +20,7 @@ export function isS3ObjectMissing(error: unknown): boolean {
  * a logger would print them. Only its name, status and message survive, with
  * every configured credential blanked out of the text.
  */
-export function s3StorageError(
-  operation: string,
-  key: string,
-  error: unknown,
-  credentials: readonly (string | undefined)[],
-): FentaError {
+export function s3StorageError(operation: string, key: string, error: unknown, credentials: readonly (string | undefined)[]): FentaError {
   const { name, message, $metadata } = error as S3ErrorShape;
   const status = $metadata?.httpStatusCode;
   const reason = redact(describeFailure(name, message, status), credentials);

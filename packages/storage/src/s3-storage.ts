@@ -71,9 +71,7 @@ export class S3Storage implements Storage {
       credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
       // Many S3-compatible servers mishandle the integrity checksums the SDK adds by default
       // (aws-chunked bodies with trailers get stored framing and all); AWS itself keeps them.
-      ...(config.endpoint === undefined
-        ? {}
-        : { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+      ...(config.endpoint === undefined ? {} : { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
     });
   }
 
@@ -213,9 +211,7 @@ function assertUsable(config: S3StorageConfig, partSize: number, partConcurrency
   const problems = [
     config.bucket ? undefined : 'bucket: must not be empty',
     config.region ? undefined : 'region: must not be empty',
-    Boolean(config.accessKeyId) === Boolean(config.secretAccessKey)
-      ? undefined
-      : 'accessKeyId and secretAccessKey: give both or neither',
+    Boolean(config.accessKeyId) === Boolean(config.secretAccessKey) ? undefined : 'accessKeyId and secretAccessKey: give both or neither',
     partSize >= minimumPartSize ? undefined : `partSizeBytes: must be at least ${minimumPartSize} (5 MiB, the S3 minimum)`,
     Number.isInteger(partConcurrency) && partConcurrency >= 1 ? undefined : 'partConcurrency: must be a whole number of at least 1',
   ].filter((problem): problem is string => problem !== undefined);

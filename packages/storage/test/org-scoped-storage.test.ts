@@ -24,28 +24,29 @@ describe('storage scoped to an org', () => {
     expect(scoped.localPath('orgs/org_a/jobs/job_1/n1/x.txt')).toBe(path.join(root, 'storage', 'orgs/org_a/jobs/job_1/n1/x.txt'));
   });
 
-  it.each([
-    'orgs/org_b/uploads/song.mp3',
-    'orgs/org_a_lookalike/uploads/song.mp3',
-    'orgs/org_a',
-    'uploads/song.mp3',
-  ])('refuses %s with STORAGE_KEY_NOT_OWNED, for every operation, before touching it', async (key) => {
-    const scoped = scopeStorageToOrg(storage, 'org_a');
-    const refused = expect.objectContaining({ code: 'STORAGE_KEY_NOT_OWNED', status: 403 });
-    await expect(scoped.getBytes(key)).rejects.toEqual(refused);
-    await expect(scoped.stat(key)).rejects.toEqual(refused);
-    await expect(scoped.getFile(key, path.join(root, 'out'))).rejects.toEqual(refused);
-    await expect(scoped.delete(key)).rejects.toEqual(refused);
-    const file = path.join(root, 'in');
-    await writeFile(file, 'z');
-    await expect(scoped.putFile(key, file, { contentType: 'text/plain' })).rejects.toEqual(refused);
-    expect(() => scoped.localPath(key)).toThrow(refused);
-    expect((await storage.getBytes('orgs/org_b/uploads/song.mp3')).toString()).toBe('b');
-  });
+  it.each(['orgs/org_b/uploads/song.mp3', 'orgs/org_a_lookalike/uploads/song.mp3', 'orgs/org_a', 'uploads/song.mp3'])(
+    'refuses %s with STORAGE_KEY_NOT_OWNED, for every operation, before touching it',
+    async (key) => {
+      const scoped = scopeStorageToOrg(storage, 'org_a');
+      const refused = expect.objectContaining({ code: 'STORAGE_KEY_NOT_OWNED', status: 403 });
+      await expect(scoped.getBytes(key)).rejects.toEqual(refused);
+      await expect(scoped.stat(key)).rejects.toEqual(refused);
+      await expect(scoped.getFile(key, path.join(root, 'out'))).rejects.toEqual(refused);
+      await expect(scoped.delete(key)).rejects.toEqual(refused);
+      const file = path.join(root, 'in');
+      await writeFile(file, 'z');
+      await expect(scoped.putFile(key, file, { contentType: 'text/plain' })).rejects.toEqual(refused);
+      expect(() => scoped.localPath(key)).toThrow(refused);
+      expect((await storage.getBytes('orgs/org_b/uploads/song.mp3')).toString()).toBe('b');
+    },
+  );
 
-  it.each(['orgs/org_a/../org_b/uploads/song.mp3', '/orgs/org_a/x', 'orgs/org_a/a\\b', 'orgs/org_a//x'])('refuses the malformed key %j with STORAGE_KEY_INVALID', async (key) => {
-    await expect(scopeStorageToOrg(storage, 'org_a').getBytes(key)).rejects.toMatchObject({ code: 'STORAGE_KEY_INVALID' });
-  });
+  it.each(['orgs/org_a/../org_b/uploads/song.mp3', '/orgs/org_a/x', 'orgs/org_a/a\\b', 'orgs/org_a//x'])(
+    'refuses the malformed key %j with STORAGE_KEY_INVALID',
+    async (key) => {
+      await expect(scopeStorageToOrg(storage, 'org_a').getBytes(key)).rejects.toMatchObject({ code: 'STORAGE_KEY_INVALID' });
+    },
+  );
 
   it('builds artifact keys only from ids of their grammar', () => {
     expect(artifactKey('org_a', 'job_0192-ab', 'n6', 'video.mp4')).toBe('orgs/org_a/jobs/job_0192-ab/n6/video.mp4');

@@ -47,9 +47,10 @@ describe('readStorageConfig', () => {
   });
 
   it('lets S3_FORCE_PATH_STYLE=false override the endpoint default', () => {
-    expect(
-      readStorageConfig({ S3_BUCKET: 'fenta-media', S3_ENDPOINT: 'https://s3.example.com', S3_FORCE_PATH_STYLE: 'false' }, defaults),
-    ).toMatchObject({ endpoint: 'https://s3.example.com', forcePathStyle: false });
+    expect(readStorageConfig({ S3_BUCKET: 'fenta-media', S3_ENDPOINT: 'https://s3.example.com', S3_FORCE_PATH_STYLE: 'false' }, defaults)).toMatchObject({
+      endpoint: 'https://s3.example.com',
+      forcePathStyle: false,
+    });
   });
 
   it('keeps local disk when FENTA_STORAGE_DRIVER=local even though S3_BUCKET is set', () => {
@@ -60,9 +61,10 @@ describe('readStorageConfig', () => {
   });
 
   it('treats variables set to an empty string as unset', () => {
-    expect(
-      readStorageConfig({ FENTA_STORAGE_DRIVER: '', FENTA_STORAGE_DIR: ' ', S3_BUCKET: '', S3_PREFIX: '', S3_ENDPOINT: '' }, defaults),
-    ).toEqual({ driver: 'local', root: 'var/fenta/storage' });
+    expect(readStorageConfig({ FENTA_STORAGE_DRIVER: '', FENTA_STORAGE_DIR: ' ', S3_BUCKET: '', S3_PREFIX: '', S3_ENDPOINT: '' }, defaults)).toEqual({
+      driver: 'local',
+      root: 'var/fenta/storage',
+    });
   });
 
   it('asks for S3_BUCKET when the driver is s3', () => {

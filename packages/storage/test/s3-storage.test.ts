@@ -203,8 +203,7 @@ describe('S3Storage against an S3-compatible server', () => {
     it('says why, in the words of the server', async () => {
       const storage = makeStorage({ accessKeyId, secretAccessKey });
       expect(await rejectionOf(storage.getBytes('a.txt'))).toMatchObject({
-        message:
-          'Storage get of a.txt failed: InvalidAccessKeyId (HTTP 403): The AWS Access Key Id you provided does not exist in our records.',
+        message: 'Storage get of a.txt failed: InvalidAccessKeyId (HTTP 403): The AWS Access Key Id you provided does not exist in our records.',
         details: { errorName: 'InvalidAccessKeyId', httpStatus: 403 },
       });
       expect((await rejectionOf(storage.stat('a.txt'))).message).toBe('Storage stat of a.txt failed: HTTP 403 Forbidden');

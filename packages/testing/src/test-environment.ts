@@ -12,9 +12,7 @@ export function testEnvironment(): TestEnvironment {
   const templateDatabase = process.env.FENTA_TEST_TEMPLATE_DATABASE;
   const redisUrl = process.env.FENTA_TEST_REDIS_URL;
   if (!adminDatabaseUrl || !templateDatabase || !redisUrl) {
-    throw new Error(
-      'Test services are not running: run the suite with ./fenta test (or pnpm jest from the repository root, whose global setup starts them).',
-    );
+    throw new Error('Test services are not running: run the suite with ./fenta test (or pnpm jest from the repository root, whose global setup starts them).');
   }
   return { adminDatabaseUrl, templateDatabase, redisUrl };
 }

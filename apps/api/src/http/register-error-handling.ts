@@ -17,7 +17,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply.header(requestIdHeader, request.id);
   });
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toFentaError(error, request), error));
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new FentaError('NOT_FOUND', { method: request.method, url: request.url.split('?')[0] ?? '' })));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new FentaError('NOT_FOUND', { method: request.method, url: request.url.split('?')[0] ?? '' })),
+  );
 }
 
 /** Fastify's `frameworkErrors` option: errors it raises before routing (a badly encoded URL, an overlong parameter) get the same body. */

@@ -26,7 +26,11 @@ function fromClientError(error: FastifyError, status: number, request: FastifyRe
     // No body and no content type reaches the schema as `undefined`: the body is missing, not wrong.
     if (location === 'body' && request.body === undefined) return new FentaError('REQUEST_BODY_EMPTY', { method: request.method, url }, { cause: error });
     const problems = validationProblems(location, error.validation);
-    return new FentaError('REQUEST_INVALID', { reason: problems.map((problem) => `${problem.path} ${problem.message}`).join('; ') }, { details: { problems }, cause: error });
+    return new FentaError(
+      'REQUEST_INVALID',
+      { reason: problems.map((problem) => `${problem.path} ${problem.message}`).join('; ') },
+      { details: { problems }, cause: error },
+    );
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -67,7 +71,9 @@ function statusOf(error: unknown): number | undefined {
 }
 
 function reasonOf(error: unknown): string {
-  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : String(error);
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
+    ? (error as { message: string }).message
+    : String(error);
 }
 
 // What a client sent is echoed back at most this long: a 414 or a junk header must not double in the answer.

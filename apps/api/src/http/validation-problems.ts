@@ -12,7 +12,10 @@ export interface ValidationProblem {
  */
 export function validationProblems(location: string, issues: FastifySchemaValidationError[]): ValidationProblem[] {
   return issues.map((issue) => {
-    const segments = issue.instancePath.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = issue.instancePath
+      .split('/')
+      .slice(1)
+      .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
     const missing = issue.params.missingProperty ?? issue.params.additionalProperty;
     if (typeof missing === 'string') segments.push(missing);
     return { path: formatPath([location, ...segments]), message: describe(issue) };

@@ -22,7 +22,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { db: Kysely<an
   app.get('/readyz', probeRoute, async (request, reply) => {
     const report = await runReadinessChecks(readiness);
     if (!report.ready) request.log.warn({ checks: report.body.checks }, 'not ready');
-    return reply.status(report.ready ? 200 : 503).header('cache-control', 'no-store').send(report.body);
+    return reply
+      .status(report.ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(report.body);
   });
 
   app.get('/health', async (_request, reply) => {

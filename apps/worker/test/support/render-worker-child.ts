@@ -16,5 +16,8 @@ const running = startRenderWorker({
 });
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => {
-  void running.shutdown(1_000).then(() => deps.db.destroy()).then(() => process.exit(0));
+  void running
+    .shutdown(1_000)
+    .then(() => deps.db.destroy())
+    .then(() => process.exit(0));
 });

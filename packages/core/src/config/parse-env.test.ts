@@ -24,8 +24,7 @@ describe('parseEnv', () => {
     }
     expect(caught).toMatchObject({
       code: 'CONFIG_INVALID',
-      message:
-        'Configuration is invalid: DATABASE_URL: must be a URL starting with postgres:// or postgresql://; FENTA_API_PORT: must be between 1 and 65535',
+      message: 'Configuration is invalid: DATABASE_URL: must be a URL starting with postgres:// or postgresql://; FENTA_API_PORT: must be between 1 and 65535',
     });
   });
 

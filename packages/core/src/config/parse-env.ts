@@ -6,10 +6,7 @@ import { FentaError } from '../errors/fenta-error';
  * every variable that is wrong and what is expected of it, so one run shows
  * everything to fix rather than one problem per restart.
  */
-export function parseEnv<Schema extends z.ZodType>(
-  schema: Schema,
-  env: Record<string, string | undefined>,
-): z.infer<Schema> {
+export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: Record<string, string | undefined>): z.infer<Schema> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
@@ -75,7 +72,8 @@ export function parseEnvParts<Parts extends Record<string, () => unknown>>(parts
     try {
       parsed[name] = parse();
     } catch (error) {
-      const listed = error instanceof FentaError && error.code === 'CONFIG_INVALID' ? (error.details as { problems?: string[] } | undefined)?.problems : undefined;
+      const listed =
+        error instanceof FentaError && error.code === 'CONFIG_INVALID' ? (error.details as { problems?: string[] } | undefined)?.problems : undefined;
       if (!listed) throw error;
       problems.push(...listed);
     }

@@ -58,7 +58,8 @@ export const errorCodes = {
     status: 400,
     retryable: false,
     message: '{reason}',
-    description: 'A `fenta` command was given arguments or options it does not take (or not those it needs); the fix says how to call it. The command exits with code 2.',
+    description:
+      'A `fenta` command was given arguments or options it does not take (or not those it needs); the fix says how to call it. The command exits with code 2.',
   },
   CLI_FILE_NOT_FOUND: {
     status: 404,
@@ -106,7 +107,7 @@ export const errorCodes = {
     status: 500,
     retryable: false,
     message: 'kysely-codegen exited with {exit}',
-    description: '`./fenta codegen` could not write the kysely types; kysely-codegen\'s own output says why.',
+    description: "`./fenta codegen` could not write the kysely types; kysely-codegen's own output says why.",
   },
   GRAPH_SHAPE_INVALID: {
     status: 400,
@@ -172,7 +173,7 @@ export const errorCodes = {
     status: 400,
     retryable: false,
     message: 'Node {node} ({type}) has invalid params at {path}: {reason}',
-    description: 'A node\'s params do not match its type\'s schema.',
+    description: "A node's params do not match its type's schema.",
   },
   NODE_INPUT_INVALID: {
     status: 422,
@@ -208,7 +209,7 @@ export const errorCodes = {
     status: 502,
     retryable: true,
     message: 'Provider {provider} answered {status}: {reason}',
-    description: 'A provider failed in a way that may pass (5xx, 408, a timeout, a lost connection); it is retried within the node\'s policy.',
+    description: "A provider failed in a way that may pass (5xx, 408, a timeout, a lost connection); it is retried within the node's policy.",
   },
   PROVIDER_REQUEST_REFUSED: {
     status: 502,
@@ -220,7 +221,7 @@ export const errorCodes = {
     status: 502,
     retryable: true,
     message: 'Provider {provider} answered with something Fenta cannot use: {reason}',
-    description: 'A provider\'s answer did not have the expected shape.',
+    description: "A provider's answer did not have the expected shape.",
   },
   STOCK_NO_RESULTS: {
     status: 422,
@@ -274,7 +275,7 @@ export const errorCodes = {
     status: 404,
     retryable: false,
     message: 'Template {template} does not exist or is not visible to this org',
-    description: 'A graph names a template that is neither the org\'s nor public.',
+    description: "A graph names a template that is neither the org's nor public.",
   },
   TEMPLATE_SPEC_INVALID: {
     status: 400,
@@ -310,7 +311,8 @@ export const errorCodes = {
     status: 500,
     retryable: false,
     message: 'Job {job} stopped its worker {times} times without finishing; it is not run again',
-    description: 'Every run of the job ended with its worker dying (killed, out of memory). The job is failed instead of being resurrected forever; see its log for the node that was running.',
+    description:
+      'Every run of the job ended with its worker dying (killed, out of memory). The job is failed instead of being resurrected forever; see its log for the node that was running.',
   },
   QUOTA_EXCEEDED: {
     status: 402,
@@ -322,13 +324,13 @@ export const errorCodes = {
     status: 404,
     retryable: false,
     message: 'Workflow {workflow} not found',
-    description: 'No workflow with this id exists for the caller\'s org.',
+    description: "No workflow with this id exists for the caller's org.",
   },
   JOB_NOT_FOUND: {
     status: 404,
     retryable: false,
     message: 'Job {job} not found',
-    description: 'No job with this id exists for the caller\'s org.',
+    description: "No job with this id exists for the caller's org.",
   },
   BOARD_UNAUTHORIZED: {
     status: 401,
@@ -340,7 +342,8 @@ export const errorCodes = {
     status: 400,
     retryable: false,
     message: 'Request is invalid: {reason}',
-    description: 'A field of the request does not match the route\'s schema (details.problems names each path and what is wrong), or the request is refused for a reason no other code names (the message says which).',
+    description:
+      "A field of the request does not match the route's schema (details.problems names each path and what is wrong), or the request is refused for a reason no other code names (the message says which).",
   },
   REQUEST_BODY_MALFORMED: {
     status: 400,
@@ -364,7 +367,7 @@ export const errorCodes = {
     status: 415,
     retryable: false,
     message: 'Content type {contentType} is not supported; send application/json',
-    description: 'The body\'s Content-Type is missing, malformed or not one the API reads.',
+    description: "The body's Content-Type is missing, malformed or not one the API reads.",
   },
   REQUEST_URL_INVALID: {
     status: 400,
@@ -382,13 +385,13 @@ export const errorCodes = {
     status: 431,
     retryable: false,
     message: 'Request headers are larger than the server accepts',
-    description: 'The request\'s headers together exceed the HTTP server\'s limit.',
+    description: "The request's headers together exceed the HTTP server's limit.",
   },
   REQUEST_TIMEOUT: {
     status: 408,
     retryable: true,
     message: 'The request did not arrive in time',
-    description: 'The client did not send the whole request within the server\'s time limit.',
+    description: "The client did not send the whole request within the server's time limit.",
   },
   NOT_FOUND: {
     status: 404,

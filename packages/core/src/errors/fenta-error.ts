@@ -39,7 +39,5 @@ export function isFentaError(error: unknown): error is FentaError {
 
 /** Replaces `{name}` placeholders; a placeholder without a param stays visible so the gap is noticed. */
 export function formatMessage(template: string, params: ErrorParams): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole));
 }

@@ -40,7 +40,13 @@ export async function startHealthServer(options: HealthServerOptions): Promise<R
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRINUSE') return reject(error);
-      reject(new FentaError('PORT_IN_USE', { port: options.port, host: options.host, service: `${options.service} health`, variable: options.portVariable ?? 'FENTA_HEALTH_PORT' }, { cause: error }));
+      reject(
+        new FentaError(
+          'PORT_IN_USE',
+          { port: options.port, host: options.host, service: `${options.service} health`, variable: options.portVariable ?? 'FENTA_HEALTH_PORT' },
+          { cause: error },
+        ),
+      );
     });
     server.listen(options.port, options.host, () => resolve());
   });

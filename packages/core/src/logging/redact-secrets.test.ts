@@ -37,7 +37,10 @@ describe('secrets in log lines', () => {
   it('strips passwords and secret query parameters from URLs in values and in the message', () => {
     const { lines, logger } = capture();
     logger.warn(
-      { url: 'https://pixabay.com/api/videos/?key=123-abc&q=city', nested: { link: 'download https://bucket.s3.amazonaws.com/v.mp4?X-Amz-Signature=deadbeef&X-Amz-Credential=AKIA1&X-Amz-Expires=60 now' } },
+      {
+        url: 'https://pixabay.com/api/videos/?key=123-abc&q=city',
+        nested: { link: 'download https://bucket.s3.amazonaws.com/v.mp4?X-Amz-Signature=deadbeef&X-Amz-Credential=AKIA1&X-Amz-Expires=60 now' },
+      },
       'could not reach postgres://fenta:hunter2@db.internal:5432/fenta?sslmode=require',
     );
     const line = JSON.stringify(lines[0]);

@@ -10,7 +10,8 @@ export const redactedValue = '[redacted]';
 
 // Keys whose values are secrets: passwords, tokens (`accessToken`, not `promptTokens`), API keys,
 // cookies, credentials, signatures, connection URLs.
-const secretKey = /pass(word|wd)|secret|token$|api[-_]?key|^(proxy-)?auth(orization)?$|cookie|credential|private[-_]?key|access[-_]?key|signature|database[-_]?url|redis[-_]?url/i;
+const secretKey =
+  /pass(word|wd)|secret|token$|api[-_]?key|^(proxy-)?auth(orization)?$|cookie|credential|private[-_]?key|access[-_]?key|signature|database[-_]?url|redis[-_]?url/i;
 // Query parameters that carry secrets besides those: Pixabay's `key`, presigned URLs' parts.
 const secretParam = /^(key|sig|x-amz-credential|x-amz-security-token|x-amz-signature|code)$/i;
 const urlPattern = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;

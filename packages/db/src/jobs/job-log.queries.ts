@@ -17,7 +17,15 @@ export async function insertJobLogs(db: Db, entries: JobLogEntry[]): Promise<voi
   if (entries.length === 0) return;
   await db
     .insertInto('job_logs')
-    .values(entries.map((entry) => ({ job_id: entry.jobId, level: entry.level, stage: entry.stage, message: entry.message, data: entry.data ? JSON.stringify(entry.data) : null })))
+    .values(
+      entries.map((entry) => ({
+        job_id: entry.jobId,
+        level: entry.level,
+        stage: entry.stage,
+        message: entry.message,
+        data: entry.data ? JSON.stringify(entry.data) : null,
+      })),
+    )
     .execute();
 }
 

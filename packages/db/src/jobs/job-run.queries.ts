@@ -104,7 +104,11 @@ export async function markJobFailed(db: Db, run: JobRunKey, error: unknown): Pro
 }
 
 export async function markJobCancelled(db: Db, run: JobRunKey): Promise<boolean> {
-  return settle(db, run, { status: 'cancelled', completed_at: sql`now()`, error: JSON.stringify({ code: 'JOB_CANCELLED', message: `Job ${run.jobId} was cancelled` }) });
+  return settle(db, run, {
+    status: 'cancelled',
+    completed_at: sql`now()`,
+    error: JSON.stringify({ code: 'JOB_CANCELLED', message: `Job ${run.jobId} was cancelled` }),
+  });
 }
 
 /**

@@ -15,7 +15,11 @@ export async function insertUsageOnce(db: Db, records: Array<NewUsageRecord & { 
     .selectFrom('usage_records')
     .select('idempotency_key')
     .where('org_id', 'in', [...new Set(records.map((record) => record.org_id))])
-    .where('idempotency_key', 'in', records.map((record) => record.idempotency_key))
+    .where(
+      'idempotency_key',
+      'in',
+      records.map((record) => record.idempotency_key),
+    )
     .execute();
   const seen = new Set(existing.map((row) => row.idempotency_key));
   const fresh = records.filter((record) => !seen.has(record.idempotency_key));

@@ -96,10 +96,7 @@ function findDrift(files: MigrationFile[], applied: { name: string; checksum: st
   return undefined;
 }
 
-async function applyOne(
-  conn: Kysely<any>,
-  file: MigrationFile,
-): Promise<{ result: MigrationResult; error?: FentaError }> {
+async function applyOne(conn: Kysely<any>, file: MigrationFile): Promise<{ result: MigrationResult; error?: FentaError }> {
   const started = performance.now();
   try {
     await conn.transaction().execute(async (trx) => {

@@ -25,9 +25,7 @@ export const builtInTemplates: BuiltInTemplate[] = [
         { type: 'subtitle', id: 'subs', z: 10, style: { font: 'Inter', size: 44, shadow: true, bg: 'box', position: 'bottom', margin: 120 } },
         { type: 'overlay', id: 'top_text', z: 20 },
       ],
-      overlays: [
-        { track: 'top_text', from: 0, to: 3, content: { type: 'text', text: 'BREAKING STORY', pos: 'top', anim: 'slide-down' } },
-      ],
+      overlays: [{ track: 'top_text', from: 0, to: 3, content: { type: 'text', text: 'BREAKING STORY', pos: 'top', anim: 'slide-down' } }],
       placeholders: standardPlaceholders,
       rules: speechCuts,
       subtitle_style_presets: ['karaoke_bounce', 'clean_box'],

@@ -22,7 +22,11 @@ export interface CheckpointInput {
  * (JOB_LEASE_LOST).
  */
 export async function recordNodeCheckpoint(db: Kysely<DB>, run: JobRunKey, input: CheckpointInput): Promise<{ costUsd: number }> {
-  const priced = input.usage.map((usage, index) => ({ usage, cost: priceUsage(input.prices, usage), key: `${run.jobId}:${input.nodeId}:${usage.resource}:${index}` }));
+  const priced = input.usage.map((usage, index) => ({
+    usage,
+    cost: priceUsage(input.prices, usage),
+    key: `${run.jobId}:${input.nodeId}:${usage.resource}:${index}`,
+  }));
   const costUsd = priced.reduce((sum, entry) => sum + entry.cost, 0);
   const totals = { tokens: 0, renderSeconds: 0, kaiCredits: 0, usd: 0 };
   const records = priced.map(({ usage, cost, key }) => {
@@ -60,7 +64,15 @@ export async function recordNodeCheckpoint(db: Kysely<DB>, run: JobRunKey, input
     // Costs are added only for usage not recorded before, so a replayed checkpoint adds nothing.
     const costs = inserted > 0 ? { ...totals, usd: costUsd } : { tokens: 0, renderSeconds: 0, kaiCredits: 0, usd: 0 };
     if (!(await addJobCosts(trx, run, costs, input.leaseMs))) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
-    await completeJobNode(trx, { jobId: run.jobId, orgId: run.orgId, nodeId: input.nodeId, output: input.output, costUsd, usage: input.usage, durationMs: input.durationMs });
+    await completeJobNode(trx, {
+      jobId: run.jobId,
+      orgId: run.orgId,
+      nodeId: input.nodeId,
+      output: input.output,
+      costUsd,
+      usage: input.usage,
+      durationMs: input.durationMs,
+    });
   });
   return { costUsd };
 }

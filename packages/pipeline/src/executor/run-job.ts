@@ -103,7 +103,12 @@ export async function runJob(deps: ExecutorDeps, options: RunJobOptions): Promis
     }
     if (refusal) throw refusal;
     if (claim.resurrected) {
-      logs.write({ jobId: run.jobId, level: 'warn', stage: null, message: `the previous run stopped without finishing; resuming (retry ${job.retry_count} of ${maxJobRetries})` });
+      logs.write({
+        jobId: run.jobId,
+        level: 'warn',
+        stage: null,
+        message: `the previous run stopped without finishing; resuming (retry ${job.retry_count} of ${maxJobRetries})`,
+      });
       // Written now: if this run dies the same way, the line must already be there.
       await logs.flush();
     }
@@ -131,8 +136,18 @@ export async function runJob(deps: ExecutorDeps, options: RunJobOptions): Promis
 async function refusalToRun(db: Kysely<DB>, job: Job, crashedTooOften: boolean): Promise<'cancelled' | FentaError | undefined> {
   if (job.cancel_requested_at) return 'cancelled';
   if (crashedTooOften) {
-    const running = await db.selectFrom('job_nodes').select(['node_id', 'node_type']).where('job_id', '=', job.id).where('org_id', '=', job.org_id).where('status', '=', 'running').execute();
-    return new FentaError('JOB_CRASHED_REPEATEDLY', { job: job.id, times: job.retry_count }, { details: { running: running.map((node) => `${node.node_id} (${node.node_type})`) } });
+    const running = await db
+      .selectFrom('job_nodes')
+      .select(['node_id', 'node_type'])
+      .where('job_id', '=', job.id)
+      .where('org_id', '=', job.org_id)
+      .where('status', '=', 'running')
+      .execute();
+    return new FentaError(
+      'JOB_CRASHED_REPEATEDLY',
+      { job: job.id, times: job.retry_count },
+      { details: { running: running.map((node) => `${node.node_id} (${node.node_type})`) } },
+    );
   }
   const { rows } = await sql<{ allowed: boolean }>`SELECT check_quota(${job.org_id}, 0, 0, 0) AS allowed`.execute(db);
   if (rows[0]?.allowed === false) return new FentaError('QUOTA_EXCEEDED', { org: job.org_id });
@@ -218,7 +233,15 @@ async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult>
         throw error;
       });
       const durationMs = Date.now() - started;
-      await recordNodeCheckpoint(db, run, { userId: job.created_by, nodeId, output, usage: record.usage, durationMs, prices: deps.prices, leaseMs: state.leaseMs });
+      await recordNodeCheckpoint(db, run, {
+        userId: job.created_by,
+        nodeId,
+        output,
+        usage: record.usage,
+        durationMs,
+        prices: deps.prices,
+        leaseMs: state.leaseMs,
+      });
       outputs[nodeId] = output;
       logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) done`, data: { durationMs } });
       state.inFlight.node = undefined;
@@ -229,7 +252,9 @@ async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult>
 
   const render = outputs[plan.outputs[0]!] as RenderResult;
   const expiresInSeconds = downloadUrlSeconds;
-  const [video, thumbnail, srt] = await Promise.all([render.video.key, render.thumbnail.key, render.srt.key].map((key) => deps.storage.downloadUrl(key, { expiresInSeconds })));
+  const [video, thumbnail, srt] = await Promise.all(
+    [render.video.key, render.thumbnail.key, render.srt.key].map((key) => deps.storage.downloadUrl(key, { expiresInSeconds })),
+  );
   return completeJob(db, run, { ...render, urls: { video: video!, thumbnail: thumbnail!, srt: srt! }, storageDriver: deps.storage.driver });
 }
 

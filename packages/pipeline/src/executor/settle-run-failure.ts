@@ -54,8 +54,17 @@ export async function settleRunFailure(input: {
 
   const error = isFentaError(thrown)
     ? thrown
-    : new FentaError('NODE_FAILED', { node: node?.id ?? '(job)', type: node?.type ?? '', reason: thrown instanceof Error ? thrown.message : String(thrown) }, { cause: thrown });
-  const body: JobErrorBody = { code: error.code, message: error.message, ...(node ? { node: node.id } : {}), ...(error.details === undefined ? {} : { details: error.details }) };
+    : new FentaError(
+        'NODE_FAILED',
+        { node: node?.id ?? '(job)', type: node?.type ?? '', reason: thrown instanceof Error ? thrown.message : String(thrown) },
+        { cause: thrown },
+      );
+  const body: JobErrorBody = {
+    code: error.code,
+    message: error.message,
+    ...(node ? { node: node.id } : {}),
+    ...(error.details === undefined ? {} : { details: error.details }),
+  };
   if (node) await failJobNode(db, run, { nodeId: node.id, error: body, durationMs });
   // A node's failure is final: its own policy retried it. Only a failure around the nodes goes back to the queue.
   const retryable = !node?.failed && !input.finalAttempt && !(isFentaError(thrown) && !thrown.retryable);

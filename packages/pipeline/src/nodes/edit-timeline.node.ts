@@ -68,7 +68,10 @@ export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefin
       music: Boolean(timeline.audio.music),
     });
     if (timeline.clips.length > sources.size) {
-      ctx.log.warn('not enough footage for every scene: some clips are shown twice (from other in-points)', { clips: inputs.footage.clips.length, pieces: timeline.clips.length });
+      ctx.log.warn('not enough footage for every scene: some clips are shown twice (from other in-points)', {
+        clips: inputs.footage.clips.length,
+        pieces: timeline.clips.length,
+      });
     }
     ctx.progress(1);
     return timeline;

@@ -67,7 +67,8 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
     const fontPatterns = timeline.overlays.flatMap((o) => (o.kind === 'text' ? [o.font] : []));
     const fontFiles = await resolveFontFiles(fontPatterns, { signal: ctx.signal });
     const unresolved = fontPatterns.filter((f) => !fontFiles[f]);
-    if (unresolved.length > 0) ctx.log.warn('fontconfig has no file for these fonts; their family is used at regular weight', { fonts: [...new Set(unresolved)] });
+    if (unresolved.length > 0)
+      ctx.log.warn('fontconfig has no file for these fonts; their family is used at regular weight', { fonts: [...new Set(unresolved)] });
     const render = compileTimeline(timeline, { inputs: await localInputs(ctx, timeline), output: videoPath, thumbnail: thumbnailPath, fontFiles });
     ctx.log.info('rendering', { profile: profile.name, preset: profile.preset, durationSeconds: timeline.durationSeconds });
     // Local paths are of no use to the org reading the job log, but help whoever debugs the worker.

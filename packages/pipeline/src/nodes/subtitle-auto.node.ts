@@ -47,9 +47,14 @@ export const subtitleAutoNode = defineNodeType<SubtitleAutoParams, { speech: Spe
     const sentences = await wordTimings(ctx, speech, params.transcribe);
     ctx.progress(0.3);
 
-    const fonts = await loadCaptionFonts(style.font, sentences.flatMap((s) => s.words.map((w) => w.word)), ctx.signal);
+    const fonts = await loadCaptionFonts(
+      style.font,
+      sentences.flatMap((s) => s.words.map((w) => w.word)),
+      ctx.signal,
+    );
     if (fonts.resolvedFamily !== style.font) ctx.log.warn(`font ${style.font} is not installed; captions are drawn with ${fonts.resolvedFamily}`);
-    if (fonts.fallbacks.size > 0) ctx.log.info('characters the caption font lacks are drawn with fallback fonts', { fallbacks: Object.fromEntries(fonts.fallbacks) });
+    if (fonts.fallbacks.size > 0)
+      ctx.log.info('characters the caption font lacks are drawn with fallback fonts', { fallbacks: Object.fromEntries(fonts.fallbacks) });
     if (fonts.missing.length > 0) ctx.log.warn('no installed font has some caption characters', { characters: fonts.missing.join('') });
 
     const geometry = captionGeometry(frame, style);
@@ -87,7 +92,10 @@ async function wordTimings(ctx: NodeContext, speech: Speech, transcribe: boolean
   const transcriber = ctx.providers.transcription;
   if (!transcriber) {
     if (ctx.providers.strict) {
-      throw new FentaError('PROVIDER_UNAVAILABLE', { provider: 'transcription', reason: 'no transcription provider is configured, and strict mode allows no substitute' });
+      throw new FentaError('PROVIDER_UNAVAILABLE', {
+        provider: 'transcription',
+        reason: 'no transcription provider is configured, and strict mode allows no substitute',
+      });
     }
     ctx.log.warn(`word timings from ${speech.provider} are used instead of a transcription: no transcription provider is configured`);
     return speech.sentences;

@@ -33,7 +33,8 @@ export const voiceTtsNode = defineNodeType<VoiceTtsParams, { script: Script }, S
     const result = await synthesizer
       .synthesize({ sentences, voice: params.voice, speed: params.speed, lang: script.lang }, { tempDir: ctx.tempDir, signal: ctx.signal })
       .catch((error: unknown) => {
-        if (error instanceof VoiceNotSupportedError) throw new FentaError('NODE_PARAM_INVALID', { node: ctx.nodeId, type, path: 'voice', reason: error.message });
+        if (error instanceof VoiceNotSupportedError)
+          throw new FentaError('NODE_PARAM_INVALID', { node: ctx.nodeId, type, path: 'voice', reason: error.message });
         throw error;
       });
     ctx.progress(0.9);

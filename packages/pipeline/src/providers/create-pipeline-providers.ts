@@ -27,7 +27,9 @@ export function createPipelineProviders(config: ProvidersConfig): PipelineProvid
     script: createScriptWriters({ openai: openai ? { apiKey: openai.apiKey, baseURL: openai.baseURL, model: openai.chatModel } : undefined }),
     tts: {
       espeak: new EspeakSpeechSynthesizer(),
-      ...(openai ? { openai: new OpenAISpeechSynthesizer({ apiKey: openai.apiKey, baseURL: openai.baseURL, model: openai.ttsModel, transcriber: transcription }) } : {}),
+      ...(openai
+        ? { openai: new OpenAISpeechSynthesizer({ apiKey: openai.apiKey, baseURL: openai.baseURL, model: openai.ttsModel, transcriber: transcription }) }
+        : {}),
     },
     transcription,
   };

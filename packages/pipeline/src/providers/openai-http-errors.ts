@@ -57,7 +57,11 @@ export function openAIFailure(error: unknown, provider: string, signal?: AbortSi
   }
   if (error instanceof APIError && typeof error.status === 'number') {
     if (error.status === 429) {
-      return new FentaError('PROVIDER_RATE_LIMITED', { provider }, { cause: error, details: { retryAfterMs: openAIRetryAfterMs(error), reason: bodyMessage(error) } });
+      return new FentaError(
+        'PROVIDER_RATE_LIMITED',
+        { provider },
+        { cause: error, details: { retryAfterMs: openAIRetryAfterMs(error), reason: bodyMessage(error) } },
+      );
     }
     const code = error.status >= 500 || error.status === 408 ? 'PROVIDER_ERROR' : 'PROVIDER_REQUEST_REFUSED';
     return new FentaError(code, { provider, status: error.status, reason: bodyMessage(error) }, { cause: error });

@@ -38,9 +38,7 @@ export function audioMixGraph(audio: TimelineAudio, inputs: { voice: number; mus
   if (!music || inputs.music === undefined) {
     return `[${inputs.voice}:a]${[...voice, loudnorm, `aresample=${rate}`].join(',')}[aout]`;
   }
-  const chains = [
-    `[${inputs.music}:a]${[...normalise, `atrim=duration=${duration}`, ...gain(music.gainDb)].join(',')}[music]`,
-  ];
+  const chains = [`[${inputs.music}:a]${[...normalise, `atrim=duration=${duration}`, ...gain(music.gainDb)].join(',')}[music]`];
   if (music.duck) {
     chains.unshift(`[${inputs.voice}:a]${[...voice, 'asplit=2'].join(',')}[voice][voicekey]`);
     chains.push(`[music][voicekey]${duck}[bed]`);

@@ -67,10 +67,7 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   const musicInput = timeline.audio.music ? addInput(local(timeline.audio.music.source), ['-stream_loop', '-1']) : undefined;
 
   const chains = [footageGraph(timeline.clips, clipInputs, profile)];
-  const layers: Layer[] = [
-    ...(timeline.subtitles ? [{ kind: 'subtitles' as const, ...timeline.subtitles }] : []),
-    ...timeline.overlays,
-  ];
+  const layers: Layer[] = [...(timeline.subtitles ? [{ kind: 'subtitles' as const, ...timeline.subtitles }] : []), ...timeline.overlays];
   // Array.prototype.sort is stable, so equal z keeps this order.
   layers.sort((a, b) => a.z - b.z);
   let current = 'base';
@@ -103,26 +100,44 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   const args = [
     ...commonArgs,
     ...inputArgs,
-    '-filter_complex', chains.join(';'),
-    '-map', `[${current}]`,
-    '-map', '[aout]',
-    '-c:v', 'libx264',
-    '-preset', profile.preset,
-    '-crf', String(profile.crf),
-    '-maxrate', `${profile.maxBitrateKbps}k`,
-    '-bufsize', `${profile.maxBitrateKbps * 2}k`,
-    '-profile:v', 'high',
+    '-filter_complex',
+    chains.join(';'),
+    '-map',
+    `[${current}]`,
+    '-map',
+    '[aout]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    profile.preset,
+    '-crf',
+    String(profile.crf),
+    '-maxrate',
+    `${profile.maxBitrateKbps}k`,
+    '-bufsize',
+    `${profile.maxBitrateKbps * 2}k`,
+    '-profile:v',
+    'high',
     // x264's ultrafast preset turns the 8x8 transform off, and without it the
     // stream is Baseline whatever -profile asks; the other presets have it on.
-    '-x264-params', '8x8dct=1',
-    '-pix_fmt', 'yuv420p',
-    '-r', String(profile.fps),
-    '-c:a', 'aac',
-    '-b:a', `${profile.audioBitrateKbps}k`,
-    '-ar', String(profile.audioSampleRate),
-    '-ac', '2',
-    '-t', formatSeconds(timeline.durationSeconds),
-    '-movflags', '+faststart',
+    '-x264-params',
+    '8x8dct=1',
+    '-pix_fmt',
+    'yuv420p',
+    '-r',
+    String(profile.fps),
+    '-c:a',
+    'aac',
+    '-b:a',
+    `${profile.audioBitrateKbps}k`,
+    '-ar',
+    String(profile.audioSampleRate),
+    '-ac',
+    '2',
+    '-t',
+    formatSeconds(timeline.durationSeconds),
+    '-movflags',
+    '+faststart',
     options.output,
     ...thumbnailArgs,
   ];

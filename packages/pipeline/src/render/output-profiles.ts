@@ -41,10 +41,7 @@ export const outputProfiles: Readonly<Record<string, OutputProfile>> = Object.fr
  * The named profile, optionally with another x264 preset. An unknown name or
  * preset is a bad param (NODE_PARAM_INVALID) whose message lists the valid values.
  */
-export function getOutputProfile(
-  name: string,
-  options: { preset?: string; node?: string; type?: string } = {},
-): OutputProfile {
+export function getOutputProfile(name: string, options: { preset?: string; node?: string; type?: string } = {}): OutputProfile {
   const where = { node: options.node ?? '-', type: options.type ?? 'Output.Render' };
   const found = outputProfiles[name];
   if (!found) {

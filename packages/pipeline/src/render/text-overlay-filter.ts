@@ -52,8 +52,16 @@ export function textOverlayFilter(overlay: TextOverlay, profile: OutputProfile, 
     ['fontsize', String(overlay.size)],
     ['fontcolor', ffmpegColor(overlay.color)],
     ...(overlay.box
-      ? ([['box', '1'], ['boxcolor', 'black@0.6'], ['boxborderw', String(border)]] as Array<[string, string]>)
-      : ([['shadowcolor', 'black@0.6'], ['shadowx', '2'], ['shadowy', '2']] as Array<[string, string]>)),
+      ? ([
+          ['box', '1'],
+          ['boxcolor', 'black@0.6'],
+          ['boxborderw', String(border)],
+        ] as Array<[string, string]>)
+      : ([
+          ['shadowcolor', 'black@0.6'],
+          ['shadowx', '2'],
+          ['shadowy', '2'],
+        ] as Array<[string, string]>)),
     ['x', '(w-text_w)/2'],
     ['y', y],
     ...(alpha ? ([['alpha', alpha]] as Array<[string, string]>) : []),

@@ -32,7 +32,10 @@ export function writeAss(input: AssInput): string {
   const { style, frame, geometry } = input;
   const font = assFontName(style.font);
   const runs = input.fontRuns ?? ((text: string) => [{ text, family: style.font }]);
-  const line = (text: string) => runs(text).map((run) => (run.family === style.font ? escapeAssText(run.text) : `{\\fn${assFontName(run.family)}}${escapeAssText(run.text)}{\\fn${font}}`)).join('');
+  const line = (text: string) =>
+    runs(text)
+      .map((run) => (run.family === style.font ? escapeAssText(run.text) : `{\\fn${assFontName(run.family)}}${escapeAssText(run.text)}{\\fn${font}}`))
+      .join('');
 
   const dialogue = (start: number, end: number, text: string) => `Dialogue: 0,${formatAssTime(start)},${formatAssTime(end)},${assStyleName},,0,0,0,,${text}`;
   const events: string[] = [];
@@ -96,8 +99,14 @@ export function assStyleLine(style: CaptionStyle, geometry: CaptionGeometry): st
     // translucent boxes would show darker seams where they overlap.
     '&H00000000',
     '&H80000000',
-    -1, 0, 0, 0,
-    100, 100, 0, 0,
+    -1,
+    0,
+    0,
+    0,
+    100,
+    100,
+    0,
+    0,
     geometry.borderStyle,
     geometry.outline,
     geometry.shadow,
@@ -143,7 +152,9 @@ function assColour(hex: string): string {
 
 /** A family name as the comma-separated Style line and `\fn` tags can hold it, on one line. */
 function assFontName(family: string): string {
-  return singleLineText(family).replace(/[,{}\\]/g, ' ').trim();
+  return singleLineText(family)
+    .replace(/[,{}\\]/g, ' ')
+    .trim();
 }
 
 /**

@@ -66,8 +66,7 @@ function pickClip(states: ClipState[]): ClipState {
 function chooseInPoint(state: ClipState, need: number, fps: number): number {
   if (state.lastUse === -1) return 0;
   const latest = Math.max(0, usable(state.clip) - need);
-  const candidates = [state.usedUntil, latest, latest / 2, 0]
-    .map((t) => Math.floor(Math.min(Math.max(t, 0), latest) * fps + 1e-6) / fps);
+  const candidates = [state.usedUntil, latest, latest / 2, 0].map((t) => Math.floor(Math.min(Math.max(t, 0), latest) * fps + 1e-6) / fps);
   const fresh = candidates.find((t) => state.inPoints.every((used) => Math.abs(used - t) >= 1 / fps));
   return fresh ?? candidates[0]!;
 }

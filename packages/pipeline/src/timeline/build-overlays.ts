@@ -80,7 +80,16 @@ export function buildOverlays(options: {
   const placesLogo = spec.overlays.some((o) => o.content.type === 'image' && o.content.placeholder === 'logo');
   if (logo && !placesLogo) {
     const top = Math.max(...spec.tracks.map((t) => t.z));
-    overlays.push({ kind: 'image', source: logo, start: 0, end: duration, position: 'top-right', animation: 'none', widthFraction: defaultLogoWidth, z: top + 1 });
+    overlays.push({
+      kind: 'image',
+      source: logo,
+      start: 0,
+      end: duration,
+      position: 'top-right',
+      animation: 'none',
+      widthFraction: defaultLogoWidth,
+      z: top + 1,
+    });
   }
   return overlays;
 }

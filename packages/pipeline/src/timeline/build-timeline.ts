@@ -42,8 +42,7 @@ export const targetLoudnessLufs = -14;
 export function buildTimeline(input: BuildTimelineInput): Timeline {
   const { footage, captions, spec, profile } = input;
   const speech = captions.speech;
-  const invalid = (reason: string) =>
-    new FentaError('NODE_INPUT_INVALID', { node: input.nodeId ?? '-', type: 'Edit.Timeline', reason });
+  const invalid = (reason: string) => new FentaError('NODE_INPUT_INVALID', { node: input.nodeId ?? '-', type: 'Edit.Timeline', reason });
   if (!(speech.durationSeconds > 0)) throw invalid(`the speech has no duration (${speech.durationSeconds} s)`);
   if (footage.clips.length === 0) throw invalid('there is no footage to cut');
 

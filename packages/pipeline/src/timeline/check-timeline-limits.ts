@@ -39,15 +39,22 @@ export function checkTimelineLimits(timeline: Timeline, cues: CaptionCue[] = [])
   }
   // The template's overlays, and the job's logo when the template does not place it.
   if (timeline.overlays.length > templateOverlays + 1) {
-    throw tooLarge('templateOverlays', 'overlays', timeline.overlays.length, `${timeline.overlays.length} overlays; one render draws at most ${templateOverlays + 1}`);
+    throw tooLarge(
+      'templateOverlays',
+      'overlays',
+      timeline.overlays.length,
+      `${timeline.overlays.length} overlays; one render draws at most ${templateOverlays + 1}`,
+    );
   }
   for (const overlay of timeline.overlays) {
     const length = overlay.kind === 'text' ? [...overlay.text].length : 0;
-    if (length > textCharacters) throw tooLarge('textCharacters', 'text characters', length, `an overlay text has ${length} characters; at most ${textCharacters}`);
+    if (length > textCharacters)
+      throw tooLarge('textCharacters', 'text characters', length, `an overlay text has ${length} characters; at most ${textCharacters}`);
   }
   cues.forEach((cue, i) => {
     const length = [...cue.lines.join(' ')].length;
-    if (length > textCharacters) throw tooLarge('textCharacters', 'text characters', length, `caption cue ${i + 1} has ${length} characters; at most ${textCharacters}`);
+    if (length > textCharacters)
+      throw tooLarge('textCharacters', 'text characters', length, `caption cue ${i + 1} has ${length} characters; at most ${textCharacters}`);
   });
   const bytes = plannedCommandLineBytes(timeline);
   if (bytes > ffmpegArgumentBytes) {

@@ -59,9 +59,7 @@ function splitLongSpan(start: number, end: number, rules: SceneRules, fps: numbe
       cut - from <= rules.maxScene &&
       end - cut >= remainingParts * rules.minScene &&
       end - cut <= remainingParts * rules.maxScene;
-    const nearestWord = wordStarts
-      .filter((w) => w > from && w < end && fits(w))
-      .sort((a, b) => Math.abs(a - even) - Math.abs(b - even))[0];
+    const nearestWord = wordStarts.filter((w) => w > from && w < end && fits(w)).sort((a, b) => Math.abs(a - even) - Math.abs(b - even))[0];
     // Only move to a word start close to the even split; far ones would make scene lengths lopsided.
     const cut = nearestWord !== undefined && Math.abs(nearestWord - even) <= length / parts / 3 ? nearestWord : even;
     scenes.push({ start: from, end: cut });

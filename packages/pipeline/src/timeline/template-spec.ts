@@ -95,16 +95,19 @@ const templateSpecSchema = z
     });
     const videos = spec.tracks.filter((t) => t.type === 'video');
     if (videos.length !== 1) issue.addIssue({ code: 'custom', path: ['tracks'], message: `needs exactly one video track, has ${videos.length}` });
-    if (spec.tracks.filter((t) => t.type === 'subtitle').length > 1) issue.addIssue({ code: 'custom', path: ['tracks'], message: 'has more than one subtitle track' });
+    if (spec.tracks.filter((t) => t.type === 'subtitle').length > 1)
+      issue.addIssue({ code: 'custom', path: ['tracks'], message: 'has more than one subtitle track' });
     // The footage is the bottom layer of the frame: everything else is drawn over it.
     const videoZ = videos[0]?.z ?? 0;
     spec.tracks.forEach((t, i) => {
-      if (t.type !== 'video' && t.z <= videoZ) issue.addIssue({ code: 'custom', path: ['tracks', i, 'z'], message: `z ${t.z} must be above the video track's z ${videoZ}` });
+      if (t.type !== 'video' && t.z <= videoZ)
+        issue.addIssue({ code: 'custom', path: ['tracks', i, 'z'], message: `z ${t.z} must be above the video track's z ${videoZ}` });
     });
     spec.overlays.forEach((o, i) => {
       const target = spec.tracks.find((t) => t.id === o.track);
       if (!target) issue.addIssue({ code: 'custom', path: ['overlays', i, 'track'], message: `no track "${o.track}"` });
-      else if (target.type !== 'overlay') issue.addIssue({ code: 'custom', path: ['overlays', i, 'track'], message: `track "${o.track}" is a ${target.type} track, not an overlay track` });
+      else if (target.type !== 'overlay')
+        issue.addIssue({ code: 'custom', path: ['overlays', i, 'track'], message: `track "${o.track}" is a ${target.type} track, not an overlay track` });
     });
   });
 

@@ -78,16 +78,24 @@ describe('the sample workflow, rendered', () => {
     expect(info).toMatchObject({ width: 1080, height: 1920, videoCodec: 'h264', audioCodec: 'aac', audioSampleRate: 48000, pixFmt: 'yuv420p' });
     expect(info.profile).toBe('High');
     expect(speech.durationSeconds).toBeGreaterThan(15);
-    const [timeline] = await database.query<{ output: { durationSeconds: number } }>(`SELECT output FROM job_nodes WHERE job_id = $1 AND node_id = 'n5'`, [jobId]);
+    const [timeline] = await database.query<{ output: { durationSeconds: number } }>(`SELECT output FROM job_nodes WHERE job_id = $1 AND node_id = 'n5'`, [
+      jobId,
+    ]);
     expect(timeline!.output.durationSeconds).toBeGreaterThan(speech.durationSeconds);
     expect(Math.abs(info.durationSeconds - timeline!.output.durationSeconds)).toBeLessThan(0.1);
   });
 
   it('writes the renders row and the job result from the rendered file', async () => {
     const info = await probeMedia(videoFile);
-    const [render] = await database.query<Record<string, unknown>>(`SELECT resolution, codec, duration_seconds::float AS duration, file_size_bytes FROM renders WHERE job_id = $1`, [jobId]);
+    const [render] = await database.query<Record<string, unknown>>(
+      `SELECT resolution, codec, duration_seconds::float AS duration, file_size_bytes FROM renders WHERE job_id = $1`,
+      [jobId],
+    );
     expect(render).toEqual({ resolution: '1080x1920', codec: 'h264', duration: Number(info.durationSeconds.toFixed(2)), file_size_bytes: info.sizeBytes });
-    const [job] = await database.query<{ status: string; result: Record<string, unknown>; cost_render_seconds: string }>(`SELECT status, result, cost_render_seconds FROM jobs WHERE id = $1`, [jobId]);
+    const [job] = await database.query<{ status: string; result: Record<string, unknown>; cost_render_seconds: string }>(
+      `SELECT status, result, cost_render_seconds FROM jobs WHERE id = $1`,
+      [jobId],
+    );
     expect(job!.status).toBe('completed');
     expect(job!.result).toMatchObject({ duration: info.durationSeconds });
     expect(Number(job!.cost_render_seconds)).toBeGreaterThan(0);
@@ -96,7 +104,10 @@ describe('the sample workflow, rendered', () => {
   });
 
   it("keeps this machine's paths and commands out of the job log the org reads", async () => {
-    const logs = await database.query<{ level: string; text: string }>(`SELECT level, message || ' ' || coalesce(data::text, '') AS text FROM job_logs WHERE job_id = $1`, [jobId]);
+    const logs = await database.query<{ level: string; text: string }>(
+      `SELECT level, message || ' ' || coalesce(data::text, '') AS text FROM job_logs WHERE job_id = $1`,
+      [jobId],
+    );
     expect(logs.length).toBeGreaterThan(10);
     expect(logs.filter((line) => line.level === 'debug')).toEqual([]);
     expect(logs.filter((line) => line.text.includes(root) || line.text.includes('ffmpeg -') || /"args"/.test(line.text))).toEqual([]);
@@ -105,7 +116,9 @@ describe('the sample workflow, rendered', () => {
   it('cues each sentence in the SRT within 150 ms of where its speech starts in the rendered audio', async () => {
     const [job] = await database.query<{ result: { srt_key: string } }>(`SELECT result FROM jobs WHERE id = $1`, [jobId]);
     const srt = await readFile(deps.storage.localPath(job!.result.srt_key)!, 'utf8');
-    const cueStarts = [...srt.matchAll(/^(\d\d):(\d\d):(\d\d),(\d\d\d) -->/gm)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1000);
+    const cueStarts = [...srt.matchAll(/^(\d\d):(\d\d):(\d\d),(\d\d\d) -->/gm)].map(
+      (m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1000,
+    );
     const onsets = await speechOnsets(videoFile);
     expect(speech.sentences.length).toBeGreaterThanOrEqual(4);
     for (const sentence of speech.sentences) {

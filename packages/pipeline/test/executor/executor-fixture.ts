@@ -46,14 +46,26 @@ export function executorTestRegistry(script: Script) {
 export function executorTestNodeTypes(script: Script): NodeType[] {
   return [
     defineNodeType({
-      type: 'Test.Footage', stage: 'ingest', description: '', params: z.object({}), inputs: {}, output: 'footage', ...policy,
+      type: 'Test.Footage',
+      stage: 'ingest',
+      description: '',
+      params: z.object({}),
+      inputs: {},
+      output: 'footage',
+      ...policy,
       async run() {
         enter(script, 'Test.Footage');
         return { kind: 'footage', clips: [] };
       },
     }),
     defineNodeType({
-      type: 'Test.Script', stage: 'script', description: 'a paid model call', params: z.object({}), inputs: {}, output: 'script', ...policy,
+      type: 'Test.Script',
+      stage: 'script',
+      description: 'a paid model call',
+      params: z.object({}),
+      inputs: {},
+      output: 'script',
+      ...policy,
       async run(ctx) {
         enter(script, 'Test.Script');
         ctx.recordUsage({ resource: 'llm_tokens', model: 'gpt-4o-mini', promptTokens: 1000, outputTokens: 500 });
@@ -62,8 +74,14 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       },
     }),
     defineNodeType({
-      type: 'Test.Block', stage: 'edit', description: 'blocks until stopped', params: z.object({ block: z.boolean().default(true) }),
-      inputs: { script: { kind: 'script' } }, output: 'timeline', ...policy, timeoutMs: 60_000,
+      type: 'Test.Block',
+      stage: 'edit',
+      description: 'blocks until stopped',
+      params: z.object({ block: z.boolean().default(true) }),
+      inputs: { script: { kind: 'script' } },
+      output: 'timeline',
+      ...policy,
+      timeoutMs: 60_000,
       async run(ctx, _inputs, params) {
         enter(script, 'Test.Block');
         if (!params.block) return { kind: 'timeline' };
@@ -72,8 +90,14 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       },
     }),
     defineNodeType({
-      type: 'Test.Gate', stage: 'edit', description: 'finishes when the test opens its gate', params: z.object({}),
-      inputs: { script: { kind: 'script' } }, output: 'timeline', ...policy, timeoutMs: 60_000,
+      type: 'Test.Gate',
+      stage: 'edit',
+      description: 'finishes when the test opens its gate',
+      params: z.object({}),
+      inputs: { script: { kind: 'script' } },
+      output: 'timeline',
+      ...policy,
+      timeoutMs: 60_000,
       async run() {
         enter(script, 'Test.Gate');
         script.blocked?.();
@@ -82,16 +106,27 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       },
     }),
     defineNodeType({
-      type: 'Test.Slow', stage: 'edit', description: 'ignores nothing but its timeout', params: z.object({}),
-      inputs: { script: { kind: 'script' } }, output: 'timeline', retry: { attempts: 2, backoffMs: 5 }, timeoutMs: 100,
+      type: 'Test.Slow',
+      stage: 'edit',
+      description: 'ignores nothing but its timeout',
+      params: z.object({}),
+      inputs: { script: { kind: 'script' } },
+      output: 'timeline',
+      retry: { attempts: 2, backoffMs: 5 },
+      timeoutMs: 100,
       async run(ctx) {
         enter(script, 'Test.Slow');
         return untilAborted(ctx);
       },
     }),
     defineNodeType({
-      type: 'Test.Render', stage: 'export', description: 'writes three small files', params: z.object({}),
-      inputs: { footage: { kind: 'footage' }, timeline: { kind: 'timeline' } }, output: 'render', ...policy,
+      type: 'Test.Render',
+      stage: 'export',
+      description: 'writes three small files',
+      params: z.object({}),
+      inputs: { footage: { kind: 'footage' }, timeline: { kind: 'timeline' } },
+      output: 'render',
+      ...policy,
       async run(ctx): Promise<RenderResult> {
         enter(script, 'Test.Render');
         const file = path.join(ctx.tempDir, 'f');
@@ -104,7 +139,20 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
         ctx.progress(0.5);
         ctx.recordUsage({ resource: 'render_seconds', seconds: 12.5, profile: '9x16_1080p' });
         ctx.recordUsage({ resource: 'storage', bytes: 300 });
-        return { kind: 'render', video, thumbnail, srt, durationSeconds: 30.04, width: 1080, height: 1920, fps: 30, videoCodec: 'h264', audioCodec: 'aac', bitrateKbps: 4500, profile: '9x16_1080p' };
+        return {
+          kind: 'render',
+          video,
+          thumbnail,
+          srt,
+          durationSeconds: 30.04,
+          width: 1080,
+          height: 1920,
+          fps: 30,
+          videoCodec: 'h264',
+          audioCodec: 'aac',
+          bitrateKbps: 4500,
+          profile: '9x16_1080p',
+        };
       },
     }),
   ] as NodeType[];
@@ -156,10 +204,9 @@ export async function createExecutorFixture(): Promise<ExecutorFixture> {
     deps,
     script,
     async insertJob(graph) {
-      const [row] = await database.query<{ id: string }>(
-        `INSERT INTO jobs (org_id, created_by, config) VALUES ('org_x', 'user_x', $1) RETURNING id`,
-        [JSON.stringify({ graph, variables: {} })],
-      );
+      const [row] = await database.query<{ id: string }>(`INSERT INTO jobs (org_id, created_by, config) VALUES ('org_x', 'user_x', $1) RETURNING id`, [
+        JSON.stringify({ graph, variables: {} }),
+      ]);
       return row!.id;
     },
     async cleanup() {

@@ -83,7 +83,9 @@ describe('a run leases its job', () => {
 
   it('claims a processing job whose lease ran out (its worker died), counts the resurrection, and says so in the log', async () => {
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
-    await fx.database.query(`UPDATE jobs SET status = 'processing', run_token = 'dead-run', lease_expires_at = now() - interval '1 second' WHERE id = $1`, [jobId]);
+    await fx.database.query(`UPDATE jobs SET status = 'processing', run_token = 'dead-run', lease_expires_at = now() - interval '1 second' WHERE id = $1`, [
+      jobId,
+    ]);
     expect((await runJob(fx.deps, { jobId, finalAttempt: true })).status).toBe('completed');
     expect((await job(jobId)).retry_count).toBe(1);
     const warns = await fx.database.query(`SELECT message FROM job_logs WHERE job_id = $1 AND level = 'warn'`, [jobId]);
@@ -93,7 +95,10 @@ describe('a run leases its job', () => {
   it('fails a job whose worker died on it for the third time with JOB_CRASHED_REPEATEDLY, a log line and a render.failed delivery', async () => {
     await fx.database.query(`INSERT INTO webhooks (org_id, url, events, secret) VALUES ('org_x', 'https://hooks.example/x', ARRAY['render.failed'], 's')`);
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
-    await fx.database.query(`UPDATE jobs SET status = 'processing', retry_count = 2, run_token = 'dead-run', lease_expires_at = now() - interval '1 second' WHERE id = $1`, [jobId]);
+    await fx.database.query(
+      `UPDATE jobs SET status = 'processing', retry_count = 2, run_token = 'dead-run', lease_expires_at = now() - interval '1 second' WHERE id = $1`,
+      [jobId],
+    );
     const outcome = await runJob(fx.deps, { jobId, finalAttempt: false });
     expect(outcome).toMatchObject({ status: 'failed', retryable: false, error: { code: 'JOB_CRASHED_REPEATEDLY' } });
     expect(await job(jobId)).toMatchObject({

@@ -13,9 +13,17 @@ describe('runJob', () => {
   afterEach(() => fx.cleanup());
 
   const jobRow = async (id: string) =>
-    (await fx.database.query<Record<string, any>>(`SELECT status, progress, result, error, cost_tokens, cost_render_seconds::text, cost_total_usd::text, started_at, completed_at FROM jobs WHERE id = $1`, [id]))[0]!;
+    (
+      await fx.database.query<Record<string, any>>(
+        `SELECT status, progress, result, error, cost_tokens, cost_render_seconds::text, cost_total_usd::text, started_at, completed_at FROM jobs WHERE id = $1`,
+        [id],
+      )
+    )[0]!;
   const usageRows = (id: string) =>
-    fx.database.query(`SELECT node_id, resource_type, llm_tokens_prompt, llm_tokens_output, render_seconds::text, storage_bytes, cost_usd::text, idempotency_key FROM usage_records WHERE job_id = $1 ORDER BY node_id, resource_type`, [id]);
+    fx.database.query(
+      `SELECT node_id, resource_type, llm_tokens_prompt, llm_tokens_output, render_seconds::text, storage_bytes, cost_usd::text, idempotency_key FROM usage_records WHERE job_id = $1 ORDER BY node_id, resource_type`,
+      [id],
+    );
 
   it('runs every node in order, checkpoints them, records usage and costs, and completes the job', async () => {
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
@@ -50,14 +58,54 @@ describe('runJob', () => {
       { node_id: 'd', node_type: 'Test.Render', status: 'completed', attempt: 1 },
     ]);
     expect(await usageRows(jobId)).toEqual([
-      { node_id: 'b', resource_type: 'llm_tokens', llm_tokens_prompt: 1000, llm_tokens_output: 500, render_seconds: null, storage_bytes: null, cost_usd: '0.0005', idempotency_key: `${jobId}:b:llm_tokens:0` },
-      { node_id: 'd', resource_type: 'render_seconds', llm_tokens_prompt: null, llm_tokens_output: null, render_seconds: '12.50', storage_bytes: null, cost_usd: '0.0063', idempotency_key: `${jobId}:d:render_seconds:0` },
-      { node_id: 'd', resource_type: 'storage', llm_tokens_prompt: null, llm_tokens_output: null, render_seconds: null, storage_bytes: 300, cost_usd: '0.0000', idempotency_key: `${jobId}:d:storage:1` },
+      {
+        node_id: 'b',
+        resource_type: 'llm_tokens',
+        llm_tokens_prompt: 1000,
+        llm_tokens_output: 500,
+        render_seconds: null,
+        storage_bytes: null,
+        cost_usd: '0.0005',
+        idempotency_key: `${jobId}:b:llm_tokens:0`,
+      },
+      {
+        node_id: 'd',
+        resource_type: 'render_seconds',
+        llm_tokens_prompt: null,
+        llm_tokens_output: null,
+        render_seconds: '12.50',
+        storage_bytes: null,
+        cost_usd: '0.0063',
+        idempotency_key: `${jobId}:d:render_seconds:0`,
+      },
+      {
+        node_id: 'd',
+        resource_type: 'storage',
+        llm_tokens_prompt: null,
+        llm_tokens_output: null,
+        render_seconds: null,
+        storage_bytes: 300,
+        cost_usd: '0.0000',
+        idempotency_key: `${jobId}:d:storage:1`,
+      },
     ]);
-    const [render] = await fx.database.query(`SELECT resolution, duration_seconds::text, codec, bitrate_kbps, file_size_bytes, video_storage_path FROM renders WHERE job_id = $1`, [jobId]);
-    expect(render).toEqual({ resolution: '1080x1920', duration_seconds: '30.04', codec: 'h264', bitrate_kbps: 4500, file_size_bytes: 100, video_storage_path: `orgs/org_x/jobs/${jobId}/d/video.mp4` });
+    const [render] = await fx.database.query(
+      `SELECT resolution, duration_seconds::text, codec, bitrate_kbps, file_size_bytes, video_storage_path FROM renders WHERE job_id = $1`,
+      [jobId],
+    );
+    expect(render).toEqual({
+      resolution: '1080x1920',
+      duration_seconds: '30.04',
+      codec: 'h264',
+      bitrate_kbps: 4500,
+      file_size_bytes: 100,
+      video_storage_path: `orgs/org_x/jobs/${jobId}/d/video.mp4`,
+    });
 
-    const logs = await fx.database.query<{ stage: string; level: string; message: string }>(`SELECT stage, level, message FROM job_logs WHERE job_id = $1 ORDER BY id`, [jobId]);
+    const logs = await fx.database.query<{ stage: string; level: string; message: string }>(
+      `SELECT stage, level, message FROM job_logs WHERE job_id = $1 ORDER BY id`,
+      [jobId],
+    );
     expect(logs.map((l) => `${l.stage}|${l.level}|${l.message}`)).toEqual([
       'ingest|info|a (Test.Footage) started',
       'ingest|info|a (Test.Footage) done',
@@ -141,7 +189,11 @@ describe('runJob', () => {
   it('does not retry a failure whose code is not retryable, such as a provider missing in strict mode', async () => {
     fx.script.failures['Test.Script'] = [new FentaError('PROVIDER_UNAVAILABLE', { provider: 'openai', reason: 'no key, strict mode' })];
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
-    expect(await runJob(fx.deps, { jobId, finalAttempt: false })).toMatchObject({ status: 'failed', retryable: false, error: { code: 'PROVIDER_UNAVAILABLE' } });
+    expect(await runJob(fx.deps, { jobId, finalAttempt: false })).toMatchObject({
+      status: 'failed',
+      retryable: false,
+      error: { code: 'PROVIDER_UNAVAILABLE' },
+    });
     expect(fx.script.calls['Test.Script']).toBe(1);
   });
 

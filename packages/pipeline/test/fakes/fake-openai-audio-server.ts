@@ -91,7 +91,25 @@ export async function startFakeOpenAIAudioServer(): Promise<FakeOpenAIAudioServe
     const wav = path.join(workDir, `clip-${number}.wav`);
     const wordsPerMinute = String(Math.round(175 * Number(fields.speed ?? 1)));
     await run('espeak-ng', ['-v', 'en-us', '-s', wordsPerMinute, '-z', '-w', raw, '--', String(fields.input)]);
-    await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-i', raw, '-ar', '24000', '-ac', '1', '-c:a', 'pcm_s16le', '-map_metadata', '-1', '-fflags', '+bitexact', wav]);
+    await run('ffmpeg', [
+      '-hide_banner',
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      raw,
+      '-ar',
+      '24000',
+      '-ac',
+      '1',
+      '-c:a',
+      'pcm_s16le',
+      '-map_metadata',
+      '-1',
+      '-fflags',
+      '+bitexact',
+      wav,
+    ]);
     const bytes = await readFile(wav);
     const samples = wavSamples(bytes);
     spoken.set(hash(samples.data), { text: String(fields.input), duration: samples.duration });
@@ -103,7 +121,10 @@ export async function startFakeOpenAIAudioServer(): Promise<FakeOpenAIAudioServe
     const samples = wavSamples(file);
     const source = spoken.get(hash(samples.data));
     if (!source) return { text: '', words: [] };
-    const words = source.text.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}'-]/gu, '')).filter(Boolean);
+    const words = source.text
+      .split(/\s+/)
+      .map((w) => w.replace(/[^\p{L}\p{N}'-]/gu, ''))
+      .filter(Boolean);
     const from = 0.1 * source.duration;
     const step = (0.8 * source.duration) / words.length;
     return {
@@ -115,7 +136,11 @@ export async function startFakeOpenAIAudioServer(): Promise<FakeOpenAIAudioServe
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readBody(request);
     const route: AudioRoute | undefined =
-      request.method === 'POST' && request.url === '/v1/audio/speech' ? 'speech' : request.method === 'POST' && request.url === '/v1/audio/transcriptions' ? 'transcriptions' : undefined;
+      request.method === 'POST' && request.url === '/v1/audio/speech'
+        ? 'speech'
+        : request.method === 'POST' && request.url === '/v1/audio/transcriptions'
+          ? 'transcriptions'
+          : undefined;
     if (!route) return sendJson(response, 404, openAIErrorBody(`Unknown request URL: ${request.method} ${request.url}`));
     const contentType = request.headers['content-type'];
     const fields = route === 'speech' ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : await formFields(body, contentType ?? '');
@@ -139,7 +164,9 @@ export async function startFakeOpenAIAudioServer(): Promise<FakeOpenAIAudioServe
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => sendJson(response, 500, openAIErrorBody(`fake server failed: ${(error as Error).message}`, 'server_error')));
+    handle(request, response).catch((error: unknown) =>
+      sendJson(response, 500, openAIErrorBody(`fake server failed: ${(error as Error).message}`, 'server_error')),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -166,7 +193,7 @@ export async function startFakeOpenAIAudioServer(): Promise<FakeOpenAIAudioServe
 function wavSamples(wav: Buffer): { data: Buffer; duration: number } {
   if (wav.length < 12 || wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE') return { data: Buffer.alloc(0), duration: 0 };
   let byteRate = 0;
-  for (let at = 12; at + 8 <= wav.length; ) {
+  for (let at = 12; at + 8 <= wav.length;) {
     const id = wav.toString('ascii', at, at + 4);
     const size = wav.readUInt32LE(at + 4);
     if (id === 'fmt ') byteRate = wav.readUInt32LE(at + 16);

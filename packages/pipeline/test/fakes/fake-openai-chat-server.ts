@@ -49,9 +49,11 @@ export async function startFakeOpenAIChatServer(options: { defaultAnswer: FakeCh
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (request.method !== 'POST' || request.url !== '/v1/chat/completions') {
-        return void response.writeHead(404, { 'content-type': 'application/json' }).end(
-          JSON.stringify({ error: { message: `Unknown request URL: ${request.method} ${request.url}`, type: 'invalid_request_error', code: 'unknown_url' } }),
-        );
+        return void response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({ error: { message: `Unknown request URL: ${request.method} ${request.url}`, type: 'invalid_request_error', code: 'unknown_url' } }),
+          );
       }
       const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, any>;
       requests.push({ path: request.url, authorization: request.headers.authorization, body, at: Date.now() });

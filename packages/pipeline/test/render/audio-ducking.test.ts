@@ -50,7 +50,10 @@ beforeAll(async () => {
     makeClip(inputs.clip, 'testsrc2', 7.5, '320x180'),
     speak(sentence, 'The city switched its streetlights to solar power.'),
     ffmpeg(['-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=12000:d=8:sample_rate=48000', '-ac', '2', inputs.music]),
-    writeFile(inputs.subs, '[Script Info]\nScriptType: v4.00+\nPlayResX: 720\nPlayResY: 1280\n\n[Events]\nFormat: Layer, Start, End, Style, Text\nDialogue: 0,0:00:02.00,0:00:04.80,Default,Solar streetlights\n'),
+    writeFile(
+      inputs.subs,
+      '[Script Info]\nScriptType: v4.00+\nPlayResX: 720\nPlayResY: 1280\n\n[Events]\nFormat: Layer, Start, End, Style, Text\nDialogue: 0,0:00:02.00,0:00:04.80,Default,Solar streetlights\n',
+    ),
   ]);
   // Silence, the sentence from 2 s, silence to 7 s.
   await ffmpeg(['-loglevel', 'error', '-i', sentence, '-af', `adelay=${speechStart * 1000},apad=whole_dur=7`, inputs.voice]);

@@ -15,7 +15,19 @@ const timeline: Timeline = {
     { source: 'clip/b', inPoint: 0, start: 2.5, end: 4 },
   ],
   overlays: [
-    { kind: 'text', text: 'BREAKING STORY', start: 0, end: 3, position: 'top', animation: 'slide-down', font: 'Inter:bold', size: 50, color: '#FFFFFF', box: true, z: 20 },
+    {
+      kind: 'text',
+      text: 'BREAKING STORY',
+      start: 0,
+      end: 3,
+      position: 'top',
+      animation: 'slide-down',
+      font: 'Inter:bold',
+      size: 50,
+      color: '#FFFFFF',
+      box: true,
+      z: 20,
+    },
     { kind: 'image', source: 'logo', start: 0, end: 4, position: 'top-right', animation: 'none', widthFraction: 0.2, z: 5 },
   ],
   subtitles: { source: 'subs', z: 10 },
@@ -38,9 +50,32 @@ const clipChain = (input: number, seconds: string, frames: number, label: string
   `tpad=stop_mode=clone:stop_duration=${seconds},trim=end_frame=${frames},scale=720:1280,setsar=1,format=yuv420p[${label}]`;
 
 const encoding = [
-  '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '20', '-maxrate', '5000k', '-bufsize', '10000k',
-  '-profile:v', 'high', '-x264-params', '8x8dct=1', '-pix_fmt', 'yuv420p', '-r', '30',
-  '-c:a', 'aac', '-b:a', '160k', '-ar', '48000', '-ac', '2',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-crf',
+  '20',
+  '-maxrate',
+  '5000k',
+  '-bufsize',
+  '10000k',
+  '-profile:v',
+  'high',
+  '-x264-params',
+  '8x8dct=1',
+  '-pix_fmt',
+  'yuv420p',
+  '-r',
+  '30',
+  '-c:a',
+  'aac',
+  '-b:a',
+  '160k',
+  '-ar',
+  '48000',
+  '-ac',
+  '2',
 ];
 
 describe('compileTimeline', () => {
@@ -64,22 +99,65 @@ describe('compileTimeline', () => {
       '[voice][bed]amix=inputs=2:duration=first:normalize=0,loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000[aout]',
     ].join(';');
     expect(compileTimeline(timeline, { inputs, output: '/out/video.mp4', fontFiles: { 'Inter:bold': '/fonts/Inter-Bold.otf' } }).args).toEqual([
-      '-hide_banner', '-nostdin', '-y', '-loglevel', 'warning',
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-loglevel',
+      'warning',
       // Every input, and whatever it names (an HLS upload's segments), is opened as a local file only.
-      '-ss', '1.5', '-t', '2.5', '-protocol_whitelist', 'file', '-i', '/media/a.mp4',
-      '-ss', '0', '-t', '1.5', '-protocol_whitelist', 'file', '-i', '/media/b.mp4',
-      '-protocol_whitelist', 'file', '-i', '/media/voice.wav',
-      '-stream_loop', '-1', '-protocol_whitelist', 'file', '-i', '/media/music.mp3',
-      '-protocol_whitelist', 'file', '-i', '/media/logo.png',
-      '-filter_complex', filter,
-      '-map', '[layer2]', '-map', '[aout]',
+      '-ss',
+      '1.5',
+      '-t',
+      '2.5',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/media/a.mp4',
+      '-ss',
+      '0',
+      '-t',
+      '1.5',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/media/b.mp4',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/media/voice.wav',
+      '-stream_loop',
+      '-1',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/media/music.mp3',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/media/logo.png',
+      '-filter_complex',
+      filter,
+      '-map',
+      '[layer2]',
+      '-map',
+      '[aout]',
       ...encoding,
-      '-t', '4', '-movflags', '+faststart', '/out/video.mp4',
+      '-t',
+      '4',
+      '-movflags',
+      '+faststart',
+      '/out/video.mp4',
     ]);
   });
 
   it('compiles a single clip without layers or music to the plainest graph', () => {
-    const plain: Timeline = { ...timeline, clips: [{ source: 'clip/a', inPoint: 0, start: 0, end: 4 }], overlays: [], subtitles: undefined, audio: { voice: { source: 'voice', gainDb: 3 }, loudnessLufs: -16 } };
+    const plain: Timeline = {
+      ...timeline,
+      clips: [{ source: 'clip/a', inPoint: 0, start: 0, end: 4 }],
+      overlays: [],
+      subtitles: undefined,
+      audio: { voice: { source: 'voice', gainDb: 3 }, loudnessLufs: -16 },
+    };
     const { args } = compileTimeline(plain, { inputs, output: '/out/video.mp4' });
     expect(args.slice(args.indexOf('-filter_complex') + 1, args.indexOf('-filter_complex') + 4)).toEqual([
       `${clipChain(0, '4', 120, 'v0').slice(0, -'[v0]'.length)}[base];` +
@@ -90,9 +168,20 @@ describe('compileTimeline', () => {
   });
 
   it('decodes a fading image once, repeats it for every frame of the video and fades its alpha', () => {
-    const fading: Timeline = { ...timeline, overlays: [{ kind: 'image', source: 'logo', start: 1, end: 3, position: 'bottom-left', animation: 'fade', widthFraction: 0.5, z: 30 }], subtitles: undefined };
+    const fading: Timeline = {
+      ...timeline,
+      overlays: [{ kind: 'image', source: 'logo', start: 1, end: 3, position: 'bottom-left', animation: 'fade', widthFraction: 0.5, z: 30 }],
+      subtitles: undefined,
+    };
     const { args } = compileTimeline(fading, { inputs, output: '/out/video.mp4' });
-    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/logo.png') + 1)).toEqual(['-framerate', '30', '-protocol_whitelist', 'file', '-i', '/media/logo.png']);
+    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/logo.png') + 1)).toEqual([
+      '-framerate',
+      '30',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/media/logo.png',
+    ]);
     const filter = args[args.indexOf('-filter_complex') + 1]!;
     expect(filter).toContain(
       '[4:v]scale=360:-2,format=rgba,loop=loop=119:size=1,fade=t=in:st=1:d=0.4:alpha=1,fade=t=out:st=2.6:d=0.4:alpha=1[image0];' +
@@ -100,14 +189,16 @@ describe('compileTimeline', () => {
     );
   });
 
-  it('falls back to the pattern\'s family when no font file was resolved', () => {
+  it("falls back to the pattern's family when no font file was resolved", () => {
     const { args } = compileTimeline(timeline, { inputs, output: '/out/video.mp4' });
     expect(args[args.indexOf('-filter_complex') + 1]).toContain('[layer1]drawtext=font=Inter:expansion=none:text=BREAKING STORY:');
   });
 
   it('passes a fonts directory to libass', () => {
     const { args } = compileTimeline({ ...timeline, overlays: [] }, { inputs, output: '/out/video.mp4', fontsDir: '/fonts/brand,1' });
-    expect(args[args.indexOf('-filter_complex') + 1]).toContain(String.raw`[base]ass=filename=/media/it\\\'s\\: here/subs.ass:fontsdir=/fonts/brand\,1[layer0]`);
+    expect(args[args.indexOf('-filter_complex') + 1]).toContain(
+      String.raw`[base]ass=filename=/media/it\\\'s\\: here/subs.ass:fontsdir=/fonts/brand\,1[layer0]`,
+    );
   });
 
   it('refuses a timeline whose media were not all given a local file', () => {
@@ -119,7 +210,12 @@ describe('compileTimeline', () => {
 
 describe('the thumbnail', () => {
   it('is split off the finished picture and written by the same command, one JPEG of the frame at thumbnailAt', () => {
-    const { args } = compileTimeline(timeline, { inputs, output: '/out/video.mp4', thumbnail: '/out/thumb.jpg', fontFiles: { 'Inter:bold': '/fonts/Inter-Bold.otf' } });
+    const { args } = compileTimeline(timeline, {
+      inputs,
+      output: '/out/video.mp4',
+      thumbnail: '/out/thumb.jpg',
+      fontFiles: { 'Inter:bold': '/fonts/Inter-Bold.otf' },
+    });
     const filter = args[args.indexOf('-filter_complex') + 1]!.split(';');
     expect(filter.slice(filter.findIndex((c) => c.startsWith('[layer2]')))).toEqual([
       '[layer2]split=2[video][still]',
@@ -130,7 +226,18 @@ describe('the thumbnail', () => {
       expect.stringMatching(/^\[voice\]\[bed\]/),
     ]);
     expect(args.slice(args.indexOf('-map'), args.indexOf('-map') + 4)).toEqual(['-map', '[video]', '-map', '[aout]']);
-    expect(args.slice(args.indexOf('/out/video.mp4'))).toEqual(['/out/video.mp4', '-map', '[thumbnail]', '-frames:v', '1', '-q:v', '3', '-update', '1', '/out/thumb.jpg']);
+    expect(args.slice(args.indexOf('/out/video.mp4'))).toEqual([
+      '/out/video.mp4',
+      '-map',
+      '[thumbnail]',
+      '-frames:v',
+      '1',
+      '-q:v',
+      '3',
+      '-update',
+      '1',
+      '/out/thumb.jpg',
+    ]);
   });
 
   it('shows the frame at thumbnailAt, kept inside the video', () => {

@@ -59,12 +59,15 @@ const readers: Array<[string, (input: string) => Promise<unknown>]> = [
   [
     'assembleSpeech (ffmpeg: speech)',
     (input) =>
-      assembleSpeech([{ text: 'x', beat: 0, audio: { path: input, sampleRate: 48_000, durationSeconds: 1, speechStart: 0, speechEnd: 1, silences: [] }, words: [] }], {
-        outputPath: file('speech.wav'),
-        pauseSeconds: 0.25,
-        signal,
-        provider: 'test',
-      }),
+      assembleSpeech(
+        [{ text: 'x', beat: 0, audio: { path: input, sampleRate: 48_000, durationSeconds: 1, speechStart: 0, speechEnd: 1, silences: [] }, words: [] }],
+        {
+          outputPath: file('speech.wav'),
+          pauseSeconds: 0.25,
+          signal,
+          provider: 'test',
+        },
+      ),
   ],
   [
     'the compiled render (ffmpeg: footage, music, images)',
@@ -85,7 +88,12 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await makeChord(file('voice.wav'), 1);
   // A tenant's "video" that is an HLS playlist: ffmpeg finds the format from the content, whatever the name.
-  await writeFile(file('upload.mp4'), ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:1', '#EXT-X-MEDIA-SEQUENCE:0', '#EXTINF:1.0,', `${base}/segment.ts`, '#EXT-X-ENDLIST', ''].join('\n'));
+  await writeFile(
+    file('upload.mp4'),
+    ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:1', '#EXT-X-MEDIA-SEQUENCE:0', '#EXTINF:1.0,', `${base}/segment.ts`, '#EXT-X-ENDLIST', ''].join(
+      '\n',
+    ),
+  );
   await writeFile(file('list.ffconcat'), `ffconcat version 1.0\nfile '${base}/clip.mp4'\n`);
 }, 30_000);
 

@@ -14,8 +14,15 @@ describe('output profiles', () => {
       '4x5_720p': '720x900',
     });
     expect(getOutputProfile('9x16_1080p')).toEqual({
-      name: '9x16_1080p', width: 1080, height: 1920, fps: 30, crf: 20, preset: 'veryfast',
-      maxBitrateKbps: 8000, audioBitrateKbps: 160, audioSampleRate: 48000,
+      name: '9x16_1080p',
+      width: 1080,
+      height: 1920,
+      fps: 30,
+      crf: 20,
+      preset: 'veryfast',
+      maxBitrateKbps: 8000,
+      audioBitrateKbps: 160,
+      audioSampleRate: 48000,
     });
     expect(getOutputProfile('4x5_720p').maxBitrateKbps).toBe(5000);
   });
@@ -29,7 +36,8 @@ describe('output profiles', () => {
     expect(() => getOutputProfile('9x16_4k', { node: 'n6' })).toThrow(
       expect.objectContaining({
         code: 'NODE_PARAM_INVALID',
-        message: 'Node n6 (Output.Render) has invalid params at profile: unknown profile "9x16_4k"; valid profiles: ' +
+        message:
+          'Node n6 (Output.Render) has invalid params at profile: unknown profile "9x16_4k"; valid profiles: ' +
           '9x16_1080p, 9x16_720p, 16x9_1080p, 16x9_720p, 1x1_1080p, 1x1_720p, 4x5_1080p, 4x5_720p',
       }),
     );
@@ -39,7 +47,8 @@ describe('output profiles', () => {
     expect(() => getOutputProfile('9x16_720p', { preset: 'warp', node: 'n6' })).toThrow(
       expect.objectContaining({
         code: 'NODE_PARAM_INVALID',
-        message: 'Node n6 (Output.Render) has invalid params at preset: unknown x264 preset "warp"; valid presets: ' +
+        message:
+          'Node n6 (Output.Render) has invalid params at preset: unknown x264 preset "warp"; valid presets: ' +
           'ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow',
       }),
     );

@@ -15,11 +15,16 @@ const musicKey = 'orgs/org_test/uploads/music.wav';
 const logoKey = 'orgs/org_test/uploads/logo.png';
 const sentences = ['The city switched its streetlights to solar power.', 'Residents say the nights feel brighter.'];
 
-const srtText = '1\n00:00:00,000 --> 00:00:02,800\nThe city switched its streetlights to solar power.\n\n2\n00:00:02,800 --> 00:00:05,200\nResidents say the nights feel brighter.\n';
+const srtText =
+  '1\n00:00:00,000 --> 00:00:02,800\nThe city switched its streetlights to solar power.\n\n2\n00:00:02,800 --> 00:00:05,200\nResidents say the nights feel brighter.\n';
 
 function assFile(cues: Array<[string, string, string]>): string {
   return [
-    '[Script Info]', 'ScriptType: v4.00+', 'PlayResX: 1080', 'PlayResY: 1920', '',
+    '[Script Info]',
+    'ScriptType: v4.00+',
+    'PlayResX: 1080',
+    'PlayResY: 1920',
+    '',
     '[V4+ Styles]',
     'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
     'Style: Default,Inter,44,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,3,6,0,2,60,60,120,1',
@@ -60,7 +65,13 @@ beforeAll(async () => {
   await ffmpeg(['-loglevel', 'error', '-i', file('s1.wav'), '-i', file('s2.wav'), '-filter_complex', '[0][1]concat=n=2:v=0:a=1', file('voice.wav')]);
   const [d1, d2] = await Promise.all([durationOf(file('s1.wav')), durationOf(file('s2.wav'))]);
   const at = (s: number) => `0:00:0${s.toFixed(2)}`;
-  await writeFile(file('captions.ass'), assFile([[at(0), at(d1), sentences[0]!], [at(d1), at(d1 + d2), sentences[1]!]]));
+  await writeFile(
+    file('captions.ass'),
+    assFile([
+      [at(0), at(d1), sentences[0]!],
+      [at(d1), at(d1 + d2), sentences[1]!],
+    ]),
+  );
   await writeFile(file('captions.srt'), srtText);
   const put = (key: string, name: string, type: string) => nt.storage.putFile(key, file(name), { contentType: type });
   await Promise.all([
@@ -97,12 +108,24 @@ describe('Edit.Timeline then Output.Render on real media', () => {
     expect(timeline.durationSeconds).toBeLessThan(7);
     const sources = timeline.clips.map((c) => c.source);
     expect(new Set(sources).size).toBe(sources.length);
-    expect(timeline.overlays.map((o) => [o.kind, o.z])).toEqual([['text', 20], ['image', 21]]);
+    expect(timeline.overlays.map((o) => [o.kind, o.z])).toEqual([
+      ['text', 20],
+      ['image', 21],
+    ]);
     expect(timeline.audio.music).toEqual({ source: musicKey, gainDb: -12, duck: true });
   });
 
   it('renders H.264 High yuv420p 720x1280 at 30 fps with AAC at 48 kHz, as long as the timeline', () => {
-    expect(info).toMatchObject({ width: 720, height: 1280, fps: 30, videoCodec: 'h264', profile: 'High', pixFmt: 'yuv420p', audioCodec: 'aac', audioSampleRate: 48000 });
+    expect(info).toMatchObject({
+      width: 720,
+      height: 1280,
+      fps: 30,
+      videoCodec: 'h264',
+      profile: 'High',
+      pixFmt: 'yuv420p',
+      audioCodec: 'aac',
+      audioSampleRate: 48000,
+    });
     expect(Math.abs(info.durationSeconds - timeline.durationSeconds)).toBeLessThanOrEqual(0.1);
     expect(result).toMatchObject({ kind: 'render', width: 720, height: 1280, fps: 30, videoCodec: 'h264', audioCodec: 'aac', profile: '9x16_720p' });
     expect(result.durationSeconds).toBe(info.durationSeconds);
@@ -121,7 +144,7 @@ describe('Edit.Timeline then Output.Render on real media', () => {
     expect(Math.abs(loudness - -14)).toBeLessThanOrEqual(1.5);
   });
 
-  it('stores the video, a JPEG thumbnail of the frame size, and the timeline\'s SRT under the node\'s keys', async () => {
+  it("stores the video, a JPEG thumbnail of the frame size, and the timeline's SRT under the node's keys", async () => {
     expect([result.video.key, result.thumbnail.key, result.srt.key]).toEqual([`${job}/n6/video.mp4`, `${job}/n6/thumbnail.jpg`, `${job}/n6/captions.srt`]);
     expect([result.video.contentType, result.thumbnail.contentType, result.srt.contentType]).toEqual(['video/mp4', 'image/jpeg', 'application/x-subrip']);
     const thumbnail = await probeMedia(nt.storage.localPath(result.thumbnail.key)!);

@@ -12,7 +12,23 @@ export async function ffmpeg(args: string[]): Promise<string> {
 
 /** A short H.264 clip from one of ffmpeg's test sources (`testsrc2`, `mandelbrot`, `smptehdbars`). */
 export async function makeClip(file: string, source: string, seconds: number, size = '640x360'): Promise<void> {
-  await ffmpeg(['-loglevel', 'error', '-f', 'lavfi', '-i', `${source}=s=${size}:r=30`, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file]);
+  await ffmpeg([
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `${source}=s=${size}:r=30`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
 }
 
 /** Real speech: espeak-ng saying the sentence into a WAV (22.05 kHz mono). */
@@ -23,7 +39,18 @@ export async function speak(file: string, text: string): Promise<void> {
 /** A soft A-major chord (A3, C#4, E4) of `seconds`, stereo 48 kHz: stand-in background music. */
 export async function makeChord(file: string, seconds: number): Promise<void> {
   const tone = (f: number) => ['-f', 'lavfi', '-i', `sine=f=${f}:d=${seconds}:sample_rate=48000`];
-  await ffmpeg(['-loglevel', 'error', ...tone(220), ...tone(277.18), ...tone(329.63), '-filter_complex', '[0][1][2]amix=inputs=3:normalize=0,volume=0.25', '-ac', '2', file]);
+  await ffmpeg([
+    '-loglevel',
+    'error',
+    ...tone(220),
+    ...tone(277.18),
+    ...tone(329.63),
+    '-filter_complex',
+    '[0][1][2]amix=inputs=3:normalize=0,volume=0.25',
+    '-ac',
+    '2',
+    file,
+  ]);
 }
 
 /** One frame at `seconds` (an image's only frame when undefined), filtered (e.g. cropped), as 8-bit gray pixels. */

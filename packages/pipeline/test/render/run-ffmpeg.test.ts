@@ -16,12 +16,15 @@ describe('progressOf', () => {
 describe('runFfmpeg', () => {
   it('reports rising progress ending at 1', async () => {
     const seen: number[] = [];
-    await runFfmpeg(['-hide_banner', '-nostdin', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=30:d=2', '-f', 'null', '-'], { durationSeconds: 2, onProgress: (f) => seen.push(f) });
+    await runFfmpeg(['-hide_banner', '-nostdin', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=30:d=2', '-f', 'null', '-'], {
+      durationSeconds: 2,
+      onProgress: (f) => seen.push(f),
+    });
     expect(seen[seen.length - 1]).toBe(1);
     seen.forEach((f, i) => expect(f).toBeGreaterThan(i > 0 ? seen[i - 1]! : 0));
   });
 
-  it('fails with RENDER_FAILED carrying ffmpeg\'s own explanation', async () => {
+  it("fails with RENDER_FAILED carrying ffmpeg's own explanation", async () => {
     await expect(runFfmpeg(['-hide_banner', '-nostdin', '-i', '/nonexistent/clip.mp4', '-f', 'null', '-'])).rejects.toMatchObject({
       code: 'RENDER_FAILED',
       message: 'Rendering failed: ffmpeg exited with code 1: /nonexistent/clip.mp4: No such file or directory',
@@ -29,7 +32,20 @@ describe('runFfmpeg', () => {
   });
 
   it('keeps only the last 40 lines of a long stderr', async () => {
-    const failure = await runFfmpeg(['-nostdin', '-loglevel', 'debug', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:d=0.1', '-c:v', 'no_such_encoder', '-f', 'null', '-']).catch((e: unknown) => e);
+    const failure = await runFfmpeg([
+      '-nostdin',
+      '-loglevel',
+      'debug',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=160x90:d=0.1',
+      '-c:v',
+      'no_such_encoder',
+      '-f',
+      'null',
+      '-',
+    ]).catch((e: unknown) => e);
     const stderr = (failure as { details: { stderr: string[] } }).details.stderr;
     expect(stderr).toHaveLength(40);
     expect(stderr.some((line) => line.includes("Unknown encoder 'no_such_encoder'"))).toBe(true);

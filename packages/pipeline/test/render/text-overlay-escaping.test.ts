@@ -11,7 +11,19 @@ import type { TextOverlay } from '../../src/timeline/timeline-ir';
 
 const run = promisify(execFile);
 const profile = getOutputProfile('9x16_720p');
-const overlay = (text: string): TextOverlay => ({ kind: 'text', text, start: 0, end: 2, position: 'center', animation: 'none', font: 'Inter:bold', size: 40, color: '#FFFFFF', box: true, z: 1 });
+const overlay = (text: string): TextOverlay => ({
+  kind: 'text',
+  text,
+  start: 0,
+  end: 2,
+  position: 'center',
+  animation: 'none',
+  font: 'Inter:bold',
+  size: 40,
+  color: '#FFFFFF',
+  box: true,
+  z: 1,
+});
 
 /** Template headlines that try to close the option, the filter or the graph, or to expand. */
 const hostile = [
@@ -29,8 +41,20 @@ let fontFile: string;
 /** The MD5 of the frame at 1 s with the graph's drawtext over black. */
 async function frameMd5(drawtext: string): Promise<string> {
   const { stdout } = await run('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=black:s=720x1280:r=10:d=2',
-    '-filter_complex', `[0:v]${drawtext},trim=start_frame=10:end_frame=11[out]`, '-map', '[out]', '-f', 'md5', '-',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=black:s=720x1280:r=10:d=2',
+    '-filter_complex',
+    `[0:v]${drawtext},trim=start_frame=10:end_frame=11[out]`,
+    '-map',
+    '[out]',
+    '-f',
+    'md5',
+    '-',
   ]);
   return stdout.trim();
 }

@@ -8,7 +8,11 @@ const apiKey = 'sk-test-chat-1234';
 const reply = {
   title: 'City goes solar',
   beats: [
-    { text: 'The lights changed overnight. Every one of them.', sentences: ['The lights changed overnight.', 'Every one of them.'], search_terms: ['solar streetlight', 'city night'] },
+    {
+      text: 'The lights changed overnight. Every one of them.',
+      sentences: ['The lights changed overnight.', 'Every one of them.'],
+      search_terms: ['solar streetlight', 'city night'],
+    },
     { text: 'Bills fell by half.', sentences: ['Bills fell by half.'], search_terms: ['electricity bill'] },
     { text: 'Other towns are watching. Closely.', sentences: ['Other towns are watching.', 'Closely.'], search_terms: ['town hall meeting'] },
   ],
@@ -35,7 +39,10 @@ const request: ScriptRequest = {
 };
 
 async function failure(promise: Promise<unknown>): Promise<FentaError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof FentaError)) throw new Error(`expected a FentaError, got ${String(error)}`);
   return error;
 }
@@ -70,7 +77,11 @@ describe('OpenAIScriptWriter', () => {
         title: 'City goes solar',
         lang: 'en',
         beats: [
-          { text: 'The lights changed overnight. Every one of them.', sentences: ['The lights changed overnight.', 'Every one of them.'], searchTerms: ['solar streetlight', 'city night'] },
+          {
+            text: 'The lights changed overnight. Every one of them.',
+            sentences: ['The lights changed overnight.', 'Every one of them.'],
+            searchTerms: ['solar streetlight', 'city night'],
+          },
           { text: 'Bills fell by half.', sentences: ['Bills fell by half.'], searchTerms: ['electricity bill'] },
           { text: 'Other towns are watching. Closely.', sentences: ['Other towns are watching.', 'Closely.'], searchTerms: ['town hall meeting'] },
         ],
@@ -119,7 +130,11 @@ describe('OpenAIScriptWriter', () => {
   // One call per write: whether another try may help is the error's code, and only the node's policy retries.
   it('makes one call: a 429 fails with PROVIDER_RATE_LIMITED carrying the wait the answer asked for', async () => {
     const writer = await setUp();
-    fake.scriptAnswers({ status: 429, error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' }, headers: { 'retry-after-ms': '20' } });
+    fake.scriptAnswers({
+      status: 429,
+      error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' },
+      headers: { 'retry-after-ms': '20' },
+    });
     const error = await failure(writer.write(request, new AbortController().signal));
     expect(error.code).toBe('PROVIDER_RATE_LIMITED');
     expect(error.retryable).toBe(true);

@@ -59,7 +59,11 @@ describe('Script.Generate', () => {
       title: 'City goes solar',
       lang: 'en',
       beats: [
-        { text: 'The lights changed overnight. Every one of them.', sentences: ['The lights changed overnight.', 'Every one of them.'], searchTerms: ['solar streetlight'] },
+        {
+          text: 'The lights changed overnight. Every one of them.',
+          sentences: ['The lights changed overnight.', 'Every one of them.'],
+          searchTerms: ['solar streetlight'],
+        },
         { text: 'Bills fell by half. Nobody expected that.', sentences: ['Bills fell by half.', 'Nobody expected that.'], searchTerms: ['electricity bill'] },
         { text: 'Other towns are watching. Closely.', sentences: ['Other towns are watching.', 'Closely.'], searchTerms: ['town hall'] },
       ],
@@ -174,9 +178,15 @@ describe('Script.Generate', () => {
 
     it('fails at once with PROVIDER_REQUEST_REFUSED after exactly 1 request when the key is refused', async () => {
       const nt = await withOpenAI();
-      fake!.scriptAnswers({ status: 401, error: { message: 'Incorrect API key provided: sk-node****test.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+      fake!.scriptAnswers({
+        status: 401,
+        error: { message: 'Incorrect API key provided: sk-node****test.', type: 'invalid_request_error', code: 'invalid_api_key' },
+      });
       const { run, started } = runWithPolicy(nt);
-      const error = await run.then(() => undefined, (caught: unknown) => caught);
+      const error = await run.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(FentaError);
       expect(error).toMatchObject({ code: 'PROVIDER_REQUEST_REFUSED', retryable: false, params: { provider: 'openai', status: 401 } });
       expect((error as FentaError).message).not.toContain('sk-node-test');
@@ -190,7 +200,10 @@ describe('Script.Generate', () => {
       // One answer more than the attempts: a try too many would be seen, not succeed.
       fake!.scriptAnswers(...Array.from({ length: attempts + 1 }, () => outage));
       const { run, started } = runWithPolicy(nt);
-      const error = await run.then(() => undefined, (caught: unknown) => caught);
+      const error = await run.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(FentaError);
       expect(error).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true, message: 'Provider openai answered 503: The server is overloaded' });
       expect(fake!.requests).toHaveLength(attempts);

@@ -40,33 +40,42 @@ beforeAll(async () => {
   test = await createNodeTestContext();
   provider = new OrgAssetsStockProvider(database.db as Kysely<DB>);
   const db = database.db;
-  await db.insertInto('users').values([
-    { id: 'user_a', email: 'a@example.com', password_hash: 'x', name: 'A' },
-    { id: 'user_b', email: 'b@example.com', password_hash: 'x', name: 'B' },
-  ]).execute();
-  await db.insertInto('orgs').values([
-    { id: 'org_test', name: 'Test', slug: 'test', owner_id: 'user_a' },
-    { id: 'org_other', name: 'Other', slug: 'other', owner_id: 'user_b' },
-  ]).execute();
+  await db
+    .insertInto('users')
+    .values([
+      { id: 'user_a', email: 'a@example.com', password_hash: 'x', name: 'A' },
+      { id: 'user_b', email: 'b@example.com', password_hash: 'x', name: 'B' },
+    ])
+    .execute();
+  await db
+    .insertInto('orgs')
+    .values([
+      { id: 'org_test', name: 'Test', slug: 'test', owner_id: 'user_a' },
+      { id: 'org_other', name: 'Other', slug: 'other', owner_id: 'user_b' },
+    ])
+    .execute();
   const videoPath = path.join(test.root, 'asset.mp4');
   await makeTestVideo(videoPath, { width: 96, height: 160, seconds: 2, fps: 12 });
   for (const [index, asset] of assets.entries()) {
     const key = `orgs/${asset.org ?? 'org_test'}/assets/${asset.id}.mp4`;
     if (asset.stored !== false) await test.storage.putFile(key, videoPath, { contentType: 'video/mp4' });
-    await db.insertInto('assets').values({
-      id: asset.id,
-      org_id: asset.org ?? 'org_test',
-      type: asset.type ?? 'video',
-      source: 'upload',
-      storage_key: key,
-      content_type: 'video/mp4',
-      status: asset.status ?? 'ready',
-      metadata: JSON.stringify({ tags: asset.tags }),
-      ...(asset.dims === false ? {} : { width: 1080, height: 1920, fps: 30, duration_seconds: 8.5 }),
-      deleted_at: asset.deleted ? new Date() : null,
-      // Older rows first, so "newest first" is visible in the order.
-      created_at: new Date(Date.UTC(2026, 0, 1 + index)),
-    }).execute();
+    await db
+      .insertInto('assets')
+      .values({
+        id: asset.id,
+        org_id: asset.org ?? 'org_test',
+        type: asset.type ?? 'video',
+        source: 'upload',
+        storage_key: key,
+        content_type: 'video/mp4',
+        status: asset.status ?? 'ready',
+        metadata: JSON.stringify({ tags: asset.tags }),
+        ...(asset.dims === false ? {} : { width: 1080, height: 1920, fps: 30, duration_seconds: 8.5 }),
+        deleted_at: asset.deleted ? new Date() : null,
+        // Older rows first, so "newest first" is visible in the order.
+        created_at: new Date(Date.UTC(2026, 0, 1 + index)),
+      })
+      .execute();
   }
 });
 

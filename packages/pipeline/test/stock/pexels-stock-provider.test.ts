@@ -62,7 +62,10 @@ function request(overrides: Partial<StockRequest> = {}): StockRequest {
 }
 
 async function failure(promise: Promise<unknown>): Promise<FentaError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof FentaError)) throw new Error(`expected a FentaError, got ${String(error)}`);
   return error;
 }

@@ -23,10 +23,10 @@ const monospace: Omit<CueLayout, 'maxLineWidth'> = {
 
 describe('buildCaptionCues', () => {
   it('breaks cues at sentence ends and balances two lines', () => {
-    const cues = buildCaptionCues(
-      [sentence('Breaking news from the city tonight.', 0, 0.3), sentence('Crowds gathered.', 2, 0.4)],
-      { ...monospace, maxLineWidth: 400 },
-    );
+    const cues = buildCaptionCues([sentence('Breaking news from the city tonight.', 0, 0.3), sentence('Crowds gathered.', 2, 0.4)], {
+      ...monospace,
+      maxLineWidth: 400,
+    });
     expect(cues.map(({ start, end, lines }) => ({ start, end, lines }))).toEqual([
       { start: 0, end: 1.8, lines: ['Breaking news from', 'the city tonight.'] },
       { start: 2, end: 2.8, lines: ['Crowds gathered.'] },
@@ -38,8 +38,14 @@ describe('buildCaptionCues', () => {
   });
 
   it('ends a full cue at a comma in its second half rather than mid-clause', () => {
-    const cues = buildCaptionCues([sentence('Breaking news from the city tonight, as thousands of commuters waited', 0, 0.25)], { ...monospace, maxLineWidth: 560 });
-    expect(cues.map((c) => c.lines)).toEqual([['Breaking news from', 'the city tonight,'], ['as thousands of', 'commuters waited']]);
+    const cues = buildCaptionCues([sentence('Breaking news from the city tonight, as thousands of commuters waited', 0, 0.25)], {
+      ...monospace,
+      maxLineWidth: 560,
+    });
+    expect(cues.map((c) => c.lines)).toEqual([
+      ['Breaking news from', 'the city tonight,'],
+      ['as thousands of', 'commuters waited'],
+    ]);
   });
 
   it('starts a new cue before one would last longer than 3 s', () => {
@@ -52,7 +58,10 @@ describe('buildCaptionCues', () => {
 
   it('keeps each line within the character limit, the shorter line on top when both break equally well', () => {
     const cues = buildCaptionCues([sentence('aaaa bbbb cccc dddd eeee ffff gggg', 0, 0.1)], { ...monospace, maxCharsPerLine: 10, maxLineWidth: 5000 });
-    expect(cues.map((c) => c.lines)).toEqual([['aaaa bbbb', 'cccc dddd'], ['eeee', 'ffff gggg']]);
+    expect(cues.map((c) => c.lines)).toEqual([
+      ['aaaa bbbb', 'cccc dddd'],
+      ['eeee', 'ffff gggg'],
+    ]);
   });
 
   it('does not leave a one-word stub at the end of a sentence', () => {
@@ -75,11 +84,18 @@ describe('buildCaptionCues', () => {
       sentence('Authorities confirmed tonight that the international transportation summit will reconvene tomorrow morning.', 0, 0.35),
       sentence('Meanwhile, extraordinarily unseasonable thunderstorms swept across the metropolitan waterfront.', 6, 0.3),
     ];
-    const fonts = await loadCaptionFonts(style.font, sentences.flatMap((s) => s.words.map((w) => w.word)), new AbortController().signal);
+    const fonts = await loadCaptionFonts(
+      style.font,
+      sentences.flatMap((s) => s.words.map((w) => w.word)),
+      new AbortController().signal,
+    );
     const layout = { maxLineWidth: geometry.maxLineWidth, maxLines: 2, maxCueSeconds: 3, lineWidth: (w: string[]) => fonts.width(w.join(' '), style.size) };
     const cues = buildCaptionCues(sentences, { ...layout, maxCharsPerLine: 42 });
     // Spoken fast and with no character limit, the line width is what breaks the lines.
-    const fast = buildCaptionCues(sentences.map((s) => sentence(s.text, s.start, 0.1)), { ...layout, maxCharsPerLine: 80 });
+    const fast = buildCaptionCues(
+      sentences.map((s) => sentence(s.text, s.start, 0.1)),
+      { ...layout, maxCharsPerLine: 80 },
+    );
 
     expect(geometry.maxLineWidth).toBe(1080 - 2 * 108 - 2 * 11 - 3);
     expect(cues.map((c) => c.lines)).toEqual([

@@ -40,7 +40,20 @@ async function renderedWidth(dir: string, fonts: CaptionFonts, text: string, siz
   ].join('\n');
   const file = path.join(dir, 'line.ass');
   await writeFile(file, script);
-  const { stderr } = await run('ffmpeg', ['-hide_banner', '-f', 'lavfi', '-i', 'color=black:s=1080x1920:d=0.1', '-vf', `subtitles=${file},bbox=min_val=40`, '-frames:v', '1', '-f', 'null', '-']);
+  const { stderr } = await run('ffmpeg', [
+    '-hide_banner',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=black:s=1080x1920:d=0.1',
+    '-vf',
+    `subtitles=${file},bbox=min_val=40`,
+    '-frames:v',
+    '1',
+    '-f',
+    'null',
+    '-',
+  ]);
   const match = /\bw:(\d+)/.exec(stderr);
   if (!match) throw new Error(`bbox reported nothing:\n${stderr}`);
   return Number(match[1]);

@@ -54,8 +54,18 @@ describe('caption text from a script', () => {
     /** The box around what libass draws at `seconds`, or undefined when it draws nothing. */
     async function drawn(seconds: number): Promise<{ w: number; h: number } | undefined> {
       const { stderr } = await run('ffmpeg', [
-        '-hide_banner', '-f', 'lavfi', '-i', 'color=black:s=1080x1920:d=0.1',
-        '-vf', `setpts=PTS+${seconds}/TB,subtitles=${file},bbox=min_val=40`, '-frames:v', '1', '-f', 'null', '-',
+        '-hide_banner',
+        '-f',
+        'lavfi',
+        '-i',
+        'color=black:s=1080x1920:d=0.1',
+        '-vf',
+        `setpts=PTS+${seconds}/TB,subtitles=${file},bbox=min_val=40`,
+        '-frames:v',
+        '1',
+        '-f',
+        'null',
+        '-',
       ]);
       const match = /\bw:(\d+) h:(\d+)/.exec(stderr);
       return match ? { w: Number(match[1]), h: Number(match[2]) } : undefined;
@@ -76,7 +86,7 @@ describe('caption text from a script', () => {
       expect(await drawn(3.5)).toBeUndefined();
     });
 
-    it('draws override tags and \\N as text: one line of the style\'s size, like plain words', async () => {
+    it("draws override tags and \\N as text: one line of the style's size, like plain words", async () => {
       const plain = (await drawn(5.5))!;
       const tagged = (await drawn(0.5))!;
       // A \fs400 or a line break would make it several times as tall; the braces reach a little lower than capitals.

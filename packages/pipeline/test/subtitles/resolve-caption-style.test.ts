@@ -25,7 +25,12 @@ describe('readCaptionTemplate and resolveCaptionStyle', () => {
 
   it("keeps the template's look under the karaoke preset; the preset only fills what the template leaves out", () => {
     const template = readCaptionTemplate(sample);
-    expect(resolveCaptionStyle('karaoke_bounce', template.style, template.frame)).toMatchObject({ preset: 'karaoke_bounce', size: 44, box: true, position: 'bottom' });
+    expect(resolveCaptionStyle('karaoke_bounce', template.style, template.frame)).toMatchObject({
+      preset: 'karaoke_bounce',
+      size: 44,
+      box: true,
+      position: 'bottom',
+    });
     expect(resolveCaptionStyle('karaoke_bounce', { bg: 'none', color: '#00ff00' }, template.frame)).toEqual({
       preset: 'karaoke_bounce',
       font: 'Inter',
@@ -44,8 +49,23 @@ describe('readCaptionTemplate and resolveCaptionStyle', () => {
   });
 
   it('refuses a bad subtitle style with TEMPLATE_SPEC_INVALID naming its path', () => {
-    const broken: TemplateRecord = { ...sample, spec: { tracks: [{ type: 'video', id: 'main' }, { type: 'subtitle', id: 'subs', style: { font: 'Inter', size: 'large' } }] } };
-    expect(() => readCaptionTemplate(broken)).toThrow(expect.objectContaining({ code: 'TEMPLATE_SPEC_INVALID', params: expect.objectContaining({ template: 'tmpl_shorts_v1', path: 'spec.tracks[1].style.size' }) }));
-    expect(() => readCaptionTemplate({ ...sample, resolution: '1080p' })).toThrow(expect.objectContaining({ code: 'TEMPLATE_SPEC_INVALID', params: expect.objectContaining({ path: 'resolution' }) }));
+    const broken: TemplateRecord = {
+      ...sample,
+      spec: {
+        tracks: [
+          { type: 'video', id: 'main' },
+          { type: 'subtitle', id: 'subs', style: { font: 'Inter', size: 'large' } },
+        ],
+      },
+    };
+    expect(() => readCaptionTemplate(broken)).toThrow(
+      expect.objectContaining({
+        code: 'TEMPLATE_SPEC_INVALID',
+        params: expect.objectContaining({ template: 'tmpl_shorts_v1', path: 'spec.tracks[1].style.size' }),
+      }),
+    );
+    expect(() => readCaptionTemplate({ ...sample, resolution: '1080p' })).toThrow(
+      expect.objectContaining({ code: 'TEMPLATE_SPEC_INVALID', params: expect.objectContaining({ path: 'resolution' }) }),
+    );
   });
 });

@@ -65,7 +65,15 @@ describe('Voice.TTS then Subtitle.Auto, with espeak-ng', () => {
     expect(speech.voice).toBe('alloy_en');
     expect(speech.audio).toEqual({ key: 'orgs/org_test/jobs/job_test/n3/voice.wav', contentType: 'audio/wav', bytes: expect.any(Number) });
     expect(await voice.storage.stat(speech.audio.key)).toEqual({ key: speech.audio.key, contentType: 'audio/wav', bytes: speech.audio.bytes });
-    const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-show_entries', 'stream=duration', '-of', 'csv=p=0', voice.storage.localPath(speech.audio.key)!]);
+    const { stdout } = await promisify(execFile)('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=duration',
+      '-of',
+      'csv=p=0',
+      voice.storage.localPath(speech.audio.key)!,
+    ]);
     expect(Number(stdout)).toBeCloseTo(speech.durationSeconds, 3);
     expect(speech.sentences.map((s) => [s.beat, s.text])).toEqual([
       [0, 'Breaking news from the city tonight.'],
@@ -78,7 +86,11 @@ describe('Voice.TTS then Subtitle.Auto, with espeak-ng', () => {
 
   it('writes SRT, VTT and ASS captions for the sample template, cued from the first sentence', async () => {
     const subtitle = await context({ providers: testProviders({ tts: { espeak } }), templates, nodeId: 'n4' });
-    const captions: Captions = await subtitleAutoNode.run(subtitle.ctx, { speech }, subtitleAutoNode.params.parse({ style: 'clean_box', template_id: 'tmpl_shorts_v1' }));
+    const captions: Captions = await subtitleAutoNode.run(
+      subtitle.ctx,
+      { speech },
+      subtitleAutoNode.params.parse({ style: 'clean_box', template_id: 'tmpl_shorts_v1' }),
+    );
 
     expect(captions.frame).toEqual({ width: 1080, height: 1920 });
     expect(captions.style).toMatchObject({ font: 'Inter', size: 44, box: true, position: 'bottom', margin: 120 });

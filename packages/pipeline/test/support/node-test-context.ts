@@ -31,11 +31,13 @@ function missing(name: string): never {
 }
 
 /** Providers for a test: the ones given, and for the rest placeholders that fail loudly when used. */
-export function testProviders(overrides: Partial<Omit<PipelineProviders, 'stock' | 'script' | 'tts'>> & {
-  stock?: Partial<PipelineProviders['stock']>;
-  script?: Partial<PipelineProviders['script']>;
-  tts?: Partial<PipelineProviders['tts']>;
-} = {}): PipelineProviders {
+export function testProviders(
+  overrides: Partial<Omit<PipelineProviders, 'stock' | 'script' | 'tts'>> & {
+    stock?: Partial<PipelineProviders['stock']>;
+    script?: Partial<PipelineProviders['script']>;
+    tts?: Partial<PipelineProviders['tts']>;
+  } = {},
+): PipelineProviders {
   return {
     strict: overrides.strict ?? false,
     stock: { offline: { name: 'offline', fetchClips: () => missing('stock.offline') }, ...overrides.stock },
@@ -49,16 +51,18 @@ export function testProviders(overrides: Partial<Omit<PipelineProviders, 'stock'
  * The executor's own NodeContext on local storage in a temp folder, recording what the node
  * logs, uses and reports, for running one node for real in a test.
  */
-export async function createNodeTestContext(options: {
-  providers?: PipelineProviders;
-  variables?: Record<string, unknown>;
-  templates?: TemplateRecord[];
-  nodeId?: string;
-  /** The job's org; `org_test` unless told. */
-  orgId?: string;
-  /** Another test context's storage, to see the same files as another org would. */
-  storage?: Storage;
-} = {}): Promise<NodeTestContext> {
+export async function createNodeTestContext(
+  options: {
+    providers?: PipelineProviders;
+    variables?: Record<string, unknown>;
+    templates?: TemplateRecord[];
+    nodeId?: string;
+    /** The job's org; `org_test` unless told. */
+    orgId?: string;
+    /** Another test context's storage, to see the same files as another org would. */
+    storage?: Storage;
+  } = {},
+): Promise<NodeTestContext> {
   const root = await mkdtemp(path.join(tmpdir(), 'fenta-node-'));
   const storage = options.storage ?? new LocalStorage(path.join(root, 'storage'));
   const tempDir = path.join(root, 'tmp');

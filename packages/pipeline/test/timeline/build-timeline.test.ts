@@ -59,7 +59,7 @@ describe('buildTimeline', () => {
     ]);
   });
 
-  it('keeps the sample template\'s overlay, subtitle layer and z-order', () => {
+  it("keeps the sample template's overlay, subtitle layer and z-order", () => {
     const timeline = buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec: shortsSpec, profile });
     expect(timeline.overlays).toEqual([
       {
@@ -88,12 +88,24 @@ describe('buildTimeline', () => {
     const logo = 'orgs/org_test/uploads/logo.png';
     const timeline = buildTimeline({ footage: sampleFootage([10, 10, 10, 10]), captions, spec: shortsSpec, profile, placeholders: { music, logo } });
     expect(timeline.audio.music).toEqual({ source: music, gainDb: -12, duck: true });
-    expect(timeline.overlays[1]).toEqual({ kind: 'image', source: logo, start: 0, end: 12, position: 'top-right', animation: 'none', widthFraction: 0.18, z: 21 });
+    expect(timeline.overlays[1]).toEqual({
+      kind: 'image',
+      source: logo,
+      start: 0,
+      end: 12,
+      position: 'top-right',
+      animation: 'none',
+      widthFraction: 0.18,
+      z: 21,
+    });
   });
 
   it('scales a headline down until it fits the frame width', () => {
     const spec = parseTemplateSpec('t', {
-      tracks: [{ type: 'video', id: 'main', z: 0 }, { type: 'overlay', id: 'o', z: 5 }],
+      tracks: [
+        { type: 'video', id: 'main', z: 0 },
+        { type: 'overlay', id: 'o', z: 5 },
+      ],
       overlays: [{ track: 'o', from: 0, to: 2, content: { type: 'text', text: 'A HEADLINE THAT IS FAR TOO LONG FOR ONE LINE' } }],
     });
     const timeline = buildTimeline({ footage: sampleFootage([20]), captions, spec, profile: getOutputProfile('9x16_720p') });

@@ -6,8 +6,20 @@ import { sampleCaptions, sampleFootage, sampleSentences, sentence } from './samp
 
 const templates: TemplateRecord[] = [
   ...builtInTemplates.map((t) => ({ id: t.id, name: t.name, aspect: t.aspect, resolution: t.resolution, spec: t.spec })),
-  { id: 'tmpl_broken', name: 'Broken', aspect: '9:16', resolution: '1080x1920', spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { min_scene: 5, max_scene: 2 } } },
-  { id: 'tmpl_choppy', name: 'Choppy', aspect: '9:16', resolution: '1080x1920', spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { min_scene: 0.2, max_scene: 0.5 } } },
+  {
+    id: 'tmpl_broken',
+    name: 'Broken',
+    aspect: '9:16',
+    resolution: '1080x1920',
+    spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { min_scene: 5, max_scene: 2 } },
+  },
+  {
+    id: 'tmpl_choppy',
+    name: 'Choppy',
+    aspect: '9:16',
+    resolution: '1080x1920',
+    spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { min_scene: 0.2, max_scene: 0.5 } },
+  },
 ];
 const inputs = { footage: sampleFootage([10, 10, 10, 10]), captions: sampleCaptions(sampleSentences, 11.5) };
 const musicKey = 'orgs/org_test/uploads/music.mp3';
@@ -28,10 +40,15 @@ const params = (p: Record<string, unknown>) => editTimelineNode.params.parse(p);
 
 describe('Edit.Timeline', () => {
   it('declares its ports and stage', () => {
-    expect(editTimelineNode).toMatchObject({ type: 'Edit.Timeline', stage: 'edit', output: 'timeline', inputs: { footage: { kind: 'footage' }, captions: { kind: 'captions' } } });
+    expect(editTimelineNode).toMatchObject({
+      type: 'Edit.Timeline',
+      stage: 'edit',
+      output: 'timeline',
+      inputs: { footage: { kind: 'footage' }, captions: { kind: 'captions' } },
+    });
   });
 
-  it('uses the profile of the template\'s aspect and resolution unless one is given', async () => {
+  it("uses the profile of the template's aspect and resolution unless one is given", async () => {
     const nt = await context();
     expect((await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }))).profile.name).toBe('9x16_1080p');
     expect((await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_landscape_v1' }))).profile.name).toBe('16x9_1080p');
@@ -39,17 +56,23 @@ describe('Edit.Timeline', () => {
     expect(nt.record.progress).toEqual([1, 1, 1]);
   });
 
-  it('takes music from the job\'s variables when it is a stored key of the org', async () => {
+  it("takes music from the job's variables when it is a stored key of the org", async () => {
     const nt = await context({ music: musicKey });
     await nt.storage.putBytes(musicKey, 'not really audio', { contentType: 'audio/mpeg' });
     const timeline = await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }));
     expect(timeline.audio.music).toEqual({ source: musicKey, gainDb: -12, duck: true });
     expect(nt.record.logs.find((l) => l.message === 'timeline built')?.data).toEqual({
-      template: 'tmpl_shorts_v1', profile: '9x16_1080p', durationSeconds: 12, pieces: 4, distinctClips: 4, overlays: 1, music: true,
+      template: 'tmpl_shorts_v1',
+      profile: '9x16_1080p',
+      durationSeconds: 12,
+      pieces: 4,
+      distinctClips: 4,
+      overlays: 1,
+      music: true,
     });
   });
 
-  it('refuses a variable naming another org\'s file', async () => {
+  it("refuses a variable naming another org's file", async () => {
     const nt = await context({ logo: 'orgs/org_other/uploads/logo.png' });
     await expect(editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }))).rejects.toMatchObject({
       code: 'NODE_INPUT_INVALID',

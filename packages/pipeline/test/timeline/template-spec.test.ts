@@ -26,8 +26,17 @@ describe('parseTemplateSpec', () => {
   });
 
   it('reads the sample spec exactly, keeping keys it does not know', () => {
-    const spec = parseTemplateSpec(sample.id, variant((s) => { s.brand = { color: '#ff0000' }; }));
-    expect(spec.tracks.map((t) => [t.type, t.id, t.z])).toEqual([['video', 'main', 0], ['subtitle', 'subs', 10], ['overlay', 'top_text', 20]]);
+    const spec = parseTemplateSpec(
+      sample.id,
+      variant((s) => {
+        s.brand = { color: '#ff0000' };
+      }),
+    );
+    expect(spec.tracks.map((t) => [t.type, t.id, t.z])).toEqual([
+      ['video', 'main', 0],
+      ['subtitle', 'subs', 10],
+      ['overlay', 'top_text', 20],
+    ]);
     expect(spec.overlays).toEqual([{ track: 'top_text', from: 0, to: 3, content: { type: 'text', text: 'BREAKING STORY', pos: 'top', anim: 'slide-down' } }]);
     expect(spec.placeholders).toEqual({ cover: 'image', logo: 'image_optional', music: 'audio_optional' });
     expect(spec.rules).toEqual({ cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 });
@@ -47,35 +56,126 @@ describe('parseTemplateSpec', () => {
   });
 
   it.each([
-    ['an overlay on a missing track', (s: any) => { s.overlays[0].track = 'nope'; }, 'overlays[0].track: no track "nope"'],
-    ['an overlay on a subtitle track', (s: any) => { s.overlays[0].track = 'subs'; }, 'overlays[0].track: track "subs" is a subtitle track, not an overlay track'],
-    ['an unknown animation', (s: any) => { s.overlays[0].content.anim = 'spin'; }, 'overlays[0].content.anim: Invalid option: expected one of "none"|"fade"|"slide-down"|"slide-up"'],
-    ['an overlay ending before it starts', (s: any) => { s.overlays[0].from = 3; s.overlays[0].to = 1; }, 'overlays[0].to: "to" must be after "from"'],
-    ['max_scene under min_scene', (s: any) => { s.rules.max_scene = 1; }, 'rules.max_scene: max_scene must be at least min_scene'],
-    ['a z that is not a number', (s: any) => { s.tracks[1].z = 'top'; }, 'tracks[1].z: Invalid input: expected number, received string'],
-    ['a subtitle under the footage', (s: any) => { s.tracks[1].z = -1; }, "tracks[1].z: z -1 must be above the video track's z 0"],
-    ['two video tracks', (s: any) => { s.tracks.push({ type: 'video', id: 'b', z: 1 }); }, 'tracks: needs exactly one video track, has 2'],
-    ['a duplicate track id', (s: any) => { s.tracks[2].id = 'subs'; }, 'tracks[2].id: track id "subs" is used twice'],
-    ['an unknown placeholder kind', (s: any) => { s.placeholders.music = 'song'; }, 'placeholders.music: a placeholder is image, audio, video or text, optionally with _optional'],
+    [
+      'an overlay on a missing track',
+      (s: any) => {
+        s.overlays[0].track = 'nope';
+      },
+      'overlays[0].track: no track "nope"',
+    ],
+    [
+      'an overlay on a subtitle track',
+      (s: any) => {
+        s.overlays[0].track = 'subs';
+      },
+      'overlays[0].track: track "subs" is a subtitle track, not an overlay track',
+    ],
+    [
+      'an unknown animation',
+      (s: any) => {
+        s.overlays[0].content.anim = 'spin';
+      },
+      'overlays[0].content.anim: Invalid option: expected one of "none"|"fade"|"slide-down"|"slide-up"',
+    ],
+    [
+      'an overlay ending before it starts',
+      (s: any) => {
+        s.overlays[0].from = 3;
+        s.overlays[0].to = 1;
+      },
+      'overlays[0].to: "to" must be after "from"',
+    ],
+    [
+      'max_scene under min_scene',
+      (s: any) => {
+        s.rules.max_scene = 1;
+      },
+      'rules.max_scene: max_scene must be at least min_scene',
+    ],
+    [
+      'a z that is not a number',
+      (s: any) => {
+        s.tracks[1].z = 'top';
+      },
+      'tracks[1].z: Invalid input: expected number, received string',
+    ],
+    [
+      'a subtitle under the footage',
+      (s: any) => {
+        s.tracks[1].z = -1;
+      },
+      "tracks[1].z: z -1 must be above the video track's z 0",
+    ],
+    [
+      'two video tracks',
+      (s: any) => {
+        s.tracks.push({ type: 'video', id: 'b', z: 1 });
+      },
+      'tracks: needs exactly one video track, has 2',
+    ],
+    [
+      'a duplicate track id',
+      (s: any) => {
+        s.tracks[2].id = 'subs';
+      },
+      'tracks[2].id: track id "subs" is used twice',
+    ],
+    [
+      'an unknown placeholder kind',
+      (s: any) => {
+        s.placeholders.music = 'song';
+      },
+      'placeholders.music: a placeholder is image, audio, video or text, optionally with _optional',
+    ],
     // The render limits (timelineLimits): one ffmpeg filter per overlay, and text that fits a command line.
-    ['17 overlays', (s: any) => { s.overlays = Array.from({ length: 17 }, () => s.overlays[0]); }, 'overlays: a template has at most 16 overlays'],
-    ['an overlay text of 201 characters', (s: any) => { s.overlays[0].content.text = 'x'.repeat(201); }, 'overlays[0].content.text: an overlay text has at most 200 characters'],
-    ['a font name of 101 characters', (s: any) => { s.overlays[0].content.font = 'F'.repeat(101); }, 'overlays[0].content.font: a font name has at most 100 characters'],
-    ['a subtitle font name of 101 characters', (s: any) => { s.tracks[1].style = { font: 'F'.repeat(101) }; }, 'tracks[1].style.font: a font name has at most 100 characters'],
+    [
+      '17 overlays',
+      (s: any) => {
+        s.overlays = Array.from({ length: 17 }, () => s.overlays[0]);
+      },
+      'overlays: a template has at most 16 overlays',
+    ],
+    [
+      'an overlay text of 201 characters',
+      (s: any) => {
+        s.overlays[0].content.text = 'x'.repeat(201);
+      },
+      'overlays[0].content.text: an overlay text has at most 200 characters',
+    ],
+    [
+      'a font name of 101 characters',
+      (s: any) => {
+        s.overlays[0].content.font = 'F'.repeat(101);
+      },
+      'overlays[0].content.font: a font name has at most 100 characters',
+    ],
+    [
+      'a subtitle font name of 101 characters',
+      (s: any) => {
+        s.tracks[1].style = { font: 'F'.repeat(101) };
+      },
+      'tracks[1].style.font: a font name has at most 100 characters',
+    ],
   ])('refuses %s with TEMPLATE_SPEC_INVALID and the path', (_name, change, pathAndReason) => {
     const [path, reason] = pathAndReason.split(/: (.*)/s);
     expect(problem(variant(change))).toEqual({ code: 'TEMPLATE_SPEC_INVALID', message: `Template tmpl_x has an invalid spec at ${path}: ${reason}` });
   });
 
   it('takes 16 overlays, and texts of 200 characters as people count them', () => {
-    const spec = parseTemplateSpec('t', variant((s) => {
-      s.overlays = Array.from({ length: 16 }, () => ({ ...s.overlays[0], content: { ...s.overlays[0].content, text: '\u{1F31E}'.repeat(200) } }));
-    }));
+    const spec = parseTemplateSpec(
+      't',
+      variant((s) => {
+        s.overlays = Array.from({ length: 16 }, () => ({ ...s.overlays[0], content: { ...s.overlays[0].content, text: '\u{1F31E}'.repeat(200) } }));
+      }),
+    );
     expect(spec.overlays).toHaveLength(16);
     expect(spec.overlays[0]!.content).toMatchObject({ type: 'text', text: '\u{1F31E}'.repeat(200) });
   });
 
   it('refuses a spec that is not an object', () => {
-    expect(problem('tracks')).toEqual({ code: 'TEMPLATE_SPEC_INVALID', message: 'Template tmpl_x has an invalid spec at spec: Invalid input: expected object, received string' });
+    expect(problem('tracks')).toEqual({
+      code: 'TEMPLATE_SPEC_INVALID',
+      message: 'Template tmpl_x has an invalid spec at spec: Invalid input: expected object, received string',
+    });
   });
 });

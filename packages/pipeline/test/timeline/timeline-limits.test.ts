@@ -34,7 +34,7 @@ describe('the render limits, at Edit.Timeline', () => {
     expect(refusal(() => timelineFor(60))).toEqual({
       code: 'TIMELINE_TOO_LARGE',
       message:
-        'The timeline exceeds the render limit on pieces of footage: 121 pieces of footage; one render takes at most 120 (longer scenes, from the template\'s min_scene and max_scene, make fewer)',
+        "The timeline exceeds the render limit on pieces of footage: 121 pieces of footage; one render takes at most 120 (longer scenes, from the template's min_scene and max_scene, make fewer)",
       details: { limit: 'clips', value: 121, max: 120 },
     });
   });
@@ -56,12 +56,26 @@ describe('the ffmpeg command line', () => {
     kind: 'timeline',
     profile,
     durationSeconds: 180.5,
-    clips: Array.from({ length: timelineLimits.clips }, (_, i) => ({ source: `clip-${i}`, inPoint: 123.456789, start: i * 1.5, end: (i + 1) * 1.5 + 0.033333 })),
+    clips: Array.from({ length: timelineLimits.clips }, (_, i) => ({
+      source: `clip-${i}`,
+      inPoint: 123.456789,
+      start: i * 1.5,
+      end: (i + 1) * 1.5 + 0.033333,
+    })),
     overlays: [
       ...Array.from({ length: timelineLimits.templateOverlays }, (): TimelineOverlay => ({
         // A quote costs four bytes once escaped twice, as much as the longest UTF-8 character.
-        kind: 'text', text: "'".repeat(timelineLimits.textCharacters), start: 100.033333, end: 170.066667,
-        position: 'bottom', animation: 'slide-up', font: 'F'.repeat(timelineLimits.fontNameCharacters), size: 400, color: '#FFFFFF', box: false, z: 999,
+        kind: 'text',
+        text: "'".repeat(timelineLimits.textCharacters),
+        start: 100.033333,
+        end: 170.066667,
+        position: 'bottom',
+        animation: 'slide-up',
+        font: 'F'.repeat(timelineLimits.fontNameCharacters),
+        size: 400,
+        color: '#FFFFFF',
+        box: false,
+        z: 999,
       })),
       { kind: 'image', source: 'logo', start: 0, end: 180.5, position: 'bottom-right', animation: 'fade', widthFraction: 0.18, z: 1000 },
     ],
@@ -89,6 +103,8 @@ describe('the ffmpeg command line', () => {
     const everyKey = new Proxy<Record<string, string>>({}, { get: () => path });
     const failure = refusal(() => compileTimeline(largest, { inputs: everyKey, output: path, fontFiles: everyKey }));
     expect(failure).toMatchObject({ code: 'TIMELINE_TOO_LARGE', details: { limit: 'ffmpegArgumentBytes', max: 96 * 1024 } });
-    expect((failure as { message: string }).message).toMatch(/^The timeline exceeds the render limit on ffmpeg arguments: the ffmpeg command line would be \d+ bytes; it may be at most 98304$/);
+    expect((failure as { message: string }).message).toMatch(
+      /^The timeline exceeds the render limit on ffmpeg arguments: the ffmpeg command line would be \d+ bytes; it may be at most 98304$/,
+    );
   });
 });

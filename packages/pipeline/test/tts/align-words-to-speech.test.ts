@@ -38,7 +38,10 @@ describe('alignWordsToSpeech', () => {
       speechStart: 0,
       speechEnd: 3,
       // 0.95–1.0 is near the one/two boundary (1.0); 1.45–1.5 is in the middle of "two".
-      silences: [{ start: 0.95, end: 1.0 }, { start: 1.45, end: 1.5 }],
+      silences: [
+        { start: 0.95, end: 1.0 },
+        { start: 1.45, end: 1.5 },
+      ],
       pauseMinSeconds: 0.1,
     });
     expect(timings).toEqual([
@@ -49,7 +52,14 @@ describe('alignWordsToSpeech', () => {
   });
 
   it('ignores a pause that fits no boundary better than leaving it inside a word', () => {
-    const timings = alignWordsToSpeech({ words: ['alone'], weights: [1], speechStart: 0.1, speechEnd: 0.9, silences: [{ start: 0.4, end: 0.6 }], pauseMinSeconds: 0.1 });
+    const timings = alignWordsToSpeech({
+      words: ['alone'],
+      weights: [1],
+      speechStart: 0.1,
+      speechEnd: 0.9,
+      silences: [{ start: 0.4, end: 0.6 }],
+      pauseMinSeconds: 0.1,
+    });
     expect(timings).toEqual([{ word: 'alone', start: 0.1, end: 0.9 }]);
   });
 });

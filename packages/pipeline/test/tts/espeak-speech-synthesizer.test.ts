@@ -101,7 +101,10 @@ describe('EspeakSpeechSynthesizer', () => {
     const pidFile = path.join(dir, 'pid');
     const fakeEspeak = path.join(dir, 'espeak-ng');
     // Lists the real voices, then hangs on synthesis, as a stuck engine would.
-    await writeFile(fakeEspeak, `#!/bin/sh\nif [ "$1" = "--voices" ]; then exec espeak-ng --voices; fi\necho $$ > "${pidFile}.tmp"\nmv "${pidFile}.tmp" "${pidFile}"\nexec sleep 600\n`);
+    await writeFile(
+      fakeEspeak,
+      `#!/bin/sh\nif [ "$1" = "--voices" ]; then exec espeak-ng --voices; fi\necho $$ > "${pidFile}.tmp"\nmv "${pidFile}.tmp" "${pidFile}"\nexec sleep 600\n`,
+    );
     await chmod(fakeEspeak, 0o755);
     const work = path.join(dir, 'work');
     await mkdir(work);
@@ -130,7 +133,9 @@ describe('EspeakSpeechSynthesizer', () => {
 
   it('fails with PROVIDER_UNAVAILABLE when espeak-ng is not installed', async () => {
     const missing = new EspeakSpeechSynthesizer({ command: path.join(tempDir, 'no-such-espeak') });
-    await expect(missing.synthesize({ sentences: script, voice: 'en', speed: 1, lang: 'en' }, { tempDir, signal: new AbortController().signal })).rejects.toMatchObject({
+    await expect(
+      missing.synthesize({ sentences: script, voice: 'en', speed: 1, lang: 'en' }, { tempDir, signal: new AbortController().signal }),
+    ).rejects.toMatchObject({
       code: 'PROVIDER_UNAVAILABLE',
       params: { provider: 'espeak-ng' },
     });

@@ -61,7 +61,13 @@ describe('OpenAISpeechSynthesizer', () => {
     const speech = server.requests.filter((r) => r.route === 'speech');
     expect(speech.map((r) => r.fields).sort((a, b) => String(a.input).localeCompare(String(b.input)))).toEqual([
       { model: 'gpt-4o-mini-tts', voice: 'alloy', input: 'Breaking news from the city tonight.', speed: 1.25, response_format: 'wav' },
-      { model: 'gpt-4o-mini-tts', voice: 'alloy', input: 'Crowds gathered at the old station, waiting for the last train.', speed: 1.25, response_format: 'wav' },
+      {
+        model: 'gpt-4o-mini-tts',
+        voice: 'alloy',
+        input: 'Crowds gathered at the old station, waiting for the last train.',
+        speed: 1.25,
+        response_format: 'wav',
+      },
     ]);
     expect(speech.map((r) => r.authorization)).toEqual(['Bearer sk-test-key', 'Bearer sk-test-key']);
     expect(speech.map((r) => r.contentType)).toEqual(['application/json', 'application/json']);
@@ -112,7 +118,10 @@ describe('OpenAISpeechSynthesizer', () => {
   it('makes one call: a 429 fails with PROVIDER_RATE_LIMITED carrying the wait the answer asked for', async () => {
     server.queue('speech', [{ status: 429, body: openAIErrorBody('Rate limit reached', 'requests'), headers: { 'retry-after-ms': '20' } }]);
     const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL });
-    const error = await synthesizer.synthesize(one, { tempDir, signal }).then(() => undefined, (caught: unknown) => caught);
+    const error = await synthesizer.synthesize(one, { tempDir, signal }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(FentaError);
     expect(error).toMatchObject({
       code: 'PROVIDER_RATE_LIMITED',
@@ -151,7 +160,10 @@ describe('OpenAISpeechSynthesizer', () => {
     const apiKey = 'sk-wrong-speech-9876';
     server.always('speech', { status: 401, body: openAIErrorBody('Incorrect API key provided: sk-wrong-****9876.', 'invalid_request_error') });
     const synthesizer = new OpenAISpeechSynthesizer({ apiKey, baseURL: server.baseURL });
-    const error = await synthesizer.synthesize(one, { tempDir, signal }).then(() => undefined, (caught: unknown) => caught);
+    const error = await synthesizer.synthesize(one, { tempDir, signal }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(FentaError);
     expect(error).toMatchObject({
       code: 'PROVIDER_REQUEST_REFUSED',

@@ -53,14 +53,20 @@ describe('OpenAITranscriber', () => {
   it('fails with PROVIDER_RESPONSE_INVALID when the answer has no word timestamps', async () => {
     server.queue('transcriptions', [{ status: 200, body: { task: 'transcribe', language: 'english', duration: 1.5, text: 'Crowds gathered' } }]);
     const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
-    await expect(transcriber.transcribe(clip, { lang: 'en', signal })).rejects.toMatchObject({ code: 'PROVIDER_RESPONSE_INVALID', params: { provider: 'openai' } });
+    await expect(transcriber.transcribe(clip, { lang: 'en', signal })).rejects.toMatchObject({
+      code: 'PROVIDER_RESPONSE_INVALID',
+      params: { provider: 'openai' },
+    });
   });
 
   // One call per clip: whether another try may help is the error's code, and only the node's policy retries.
   it('fails with PROVIDER_REQUEST_REFUSED, not retryable, when the key is refused, after one call, never showing the key', async () => {
     server.always('transcriptions', { status: 401, body: openAIErrorBody('Incorrect API key provided: sk-wrong-****5555.', 'invalid_request_error') });
     const transcriber = new OpenAITranscriber({ apiKey: 'sk-wrong-key-5555', baseURL: server.baseURL });
-    const error = await transcriber.transcribe(clip, { lang: 'en', signal }).then(() => undefined, (caught: unknown) => caught);
+    const error = await transcriber.transcribe(clip, { lang: 'en', signal }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(FentaError);
     expect(error).toMatchObject({
       code: 'PROVIDER_REQUEST_REFUSED',

@@ -33,8 +33,7 @@ export interface AddressPolicy {
 
 /** The verdict on one address: the address to connect to (IPv4-mapped IPv6 unwrapped) and its class. */
 export type AddressVerdict =
-  | { allowed: true; address: string; family: 4 | 6; addressClass: AddressClass }
-  | { allowed: false; address: string; addressClass: AddressClass };
+  { allowed: true; address: string; family: 4 | 6; addressClass: AddressClass } | { allowed: false; address: string; addressClass: AddressClass };
 
 const ipv4Classes: Record<string, AddressClass> = {
   unicast: 'public',

@@ -23,7 +23,10 @@ export function normalizeScript(draft: DraftScript, lang: string): Omit<Script, 
     })
     .filter((beat) => beat.sentences.length > 0);
   const hashtags = distinct(
-    draft.hashtags.map((tag) => tag.replace(/^#+/, '').replace(/[^\p{L}\p{N}_]+/gu, '')).filter((tag) => tag.length > 0).map((tag) => `#${tag}`),
+    draft.hashtags
+      .map((tag) => tag.replace(/^#+/, '').replace(/[^\p{L}\p{N}_]+/gu, ''))
+      .filter((tag) => tag.length > 0)
+      .map((tag) => `#${tag}`),
   );
   return { title: draft.title.replace(/\s+/g, ' ').trim(), lang, beats, hashtags };
 }

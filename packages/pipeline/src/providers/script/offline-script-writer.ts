@@ -37,9 +37,7 @@ export class OfflineScriptWriter implements ScriptWriter {
     const family = genreFamilyOf(request.genre);
     const set = templates.genres[family] ?? templates.genres.news;
     const topic =
-      scriptTopic(fillPromptVariables(request.prompt, request.variables), request.variables) ??
-      templates.fallbackTopic[family] ??
-      templates.fallbackTopic.news;
+      scriptTopic(fillPromptVariables(request.prompt, request.variables), request.variables) ?? templates.fallbackTopic[family] ?? templates.fallbackTopic.news;
     const keywords = topicKeywords(topic);
     const random = seededRandom(JSON.stringify([request.genre, request.lang, request.prompt, topic, request.beats, request.targetSeconds]));
     const pools = {

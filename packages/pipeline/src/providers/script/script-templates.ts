@@ -26,11 +26,31 @@ export interface LanguageScriptTemplates {
 export type GenreFamily = 'news' | 'explainer' | 'story' | 'motivation';
 
 const genreFamilies: Record<string, GenreFamily> = {
-  news: 'news', breaking: 'news', politics: 'news', sports: 'news', business: 'news', finance: 'news',
-  facts: 'explainer', education: 'explainer', science: 'explainer', tech: 'explainer', technology: 'explainer',
-  howto: 'explainer', 'how-to': 'explainer', explainer: 'explainer', tips: 'explainer',
-  story: 'story', history: 'story', drama: 'story', mystery: 'story', storytelling: 'story',
-  motivation: 'motivation', inspiration: 'motivation', fitness: 'motivation', quotes: 'motivation', selfhelp: 'motivation',
+  news: 'news',
+  breaking: 'news',
+  politics: 'news',
+  sports: 'news',
+  business: 'news',
+  finance: 'news',
+  facts: 'explainer',
+  education: 'explainer',
+  science: 'explainer',
+  tech: 'explainer',
+  technology: 'explainer',
+  howto: 'explainer',
+  'how-to': 'explainer',
+  explainer: 'explainer',
+  tips: 'explainer',
+  story: 'story',
+  history: 'story',
+  drama: 'story',
+  mystery: 'story',
+  storytelling: 'story',
+  motivation: 'motivation',
+  inspiration: 'motivation',
+  fitness: 'motivation',
+  quotes: 'motivation',
+  selfhelp: 'motivation',
 };
 
 /** The family a genre belongs to; unknown genres are explained like facts. */

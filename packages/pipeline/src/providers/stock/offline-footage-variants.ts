@@ -42,8 +42,7 @@ export const offlineFootageVariants: readonly OfflineFootageVariant[] = [
   },
   {
     id: 'life-teal',
-    filter: (s) =>
-      blocky(s, 6, (sz) => `life=s=${sz}:r=${s.fps}:mold=10:ratio=0.12:seed=7:life_color=#4ecdc4:death_color=#1a535c:mold_color=#0b2027`),
+    filter: (s) => blocky(s, 6, (sz) => `life=s=${sz}:r=${s.fps}:mold=10:ratio=0.12:seed=7:life_color=#4ecdc4:death_color=#1a535c:mold_color=#0b2027`),
   },
   { id: 'testsrc2', filter: (s) => `testsrc2=s=${size(s.width, s.height)}:r=${s.fps},hue=h=t*20` },
   {
@@ -64,8 +63,7 @@ export const offlineFootageVariants: readonly OfflineFootageVariant[] = [
   },
   {
     id: 'life-amber',
-    filter: (s) =>
-      blocky(s, 5, (sz) => `life=s=${sz}:r=${s.fps}:mold=25:ratio=0.2:seed=42:life_color=#ffb400:death_color=#6b2d00:mold_color=#1c0b00`),
+    filter: (s) => blocky(s, 5, (sz) => `life=s=${sz}:r=${s.fps}:mold=25:ratio=0.2:seed=42:life_color=#ffb400:death_color=#6b2d00:mold_color=#1c0b00`),
   },
   {
     id: 'cellauto-30',
@@ -85,8 +83,7 @@ export const offlineFootageVariants: readonly OfflineFootageVariant[] = [
   },
   {
     id: 'life-violet',
-    filter: (s) =>
-      blocky(s, 8, (sz) => `life=s=${sz}:r=${s.fps}:mold=5:ratio=0.3:seed=99:life_color=#c77dff:death_color=#3c096c:mold_color=#10002b`),
+    filter: (s) => blocky(s, 8, (sz) => `life=s=${sz}:r=${s.fps}:mold=5:ratio=0.3:seed=99:life_color=#c77dff:death_color=#3c096c:mold_color=#10002b`),
   },
   {
     id: 'cellauto-90',

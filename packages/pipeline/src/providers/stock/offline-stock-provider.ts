@@ -44,7 +44,9 @@ export class OfflineStockProvider implements StockProvider {
     const label = labelFor(query);
     const shape = this.shapeFor(request);
     const excluded = new Set(request.excludeIds);
-    const variants = rotateFor(query, offlineFootageVariants).filter((variant) => !excluded.has(variant.id)).slice(0, request.count);
+    const variants = rotateFor(query, offlineFootageVariants)
+      .filter((variant) => !excluded.has(variant.id))
+      .slice(0, request.count);
     if (variants.length === 0) throw new FentaError('STOCK_NO_RESULTS', { query: request.queries.join(' / '), provider: this.name });
     const clips: FootageClip[] = [];
     for (const variant of variants) {
@@ -89,7 +91,12 @@ export class OfflineStockProvider implements StockProvider {
 
 /** The storage key of one offline clip: everything that changes its pixels is in it. */
 export function libraryKey(variant: OfflineFootageVariant, shape: OfflineClipShape, label: string): string {
-  const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 32) || 'untitled';
+  const slug =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 32) || 'untitled';
   // The slug loses case and non-Latin letters; the hash keeps labels that share a slug apart.
   const labelHash = createHash('sha256').update(label).digest('hex').slice(0, 8);
   return `library/offline/${libraryVersion}/${variant.id}-${shape.width}x${shape.height}-${shape.seconds}s-${shape.fps}fps-${slug}-${labelHash}.mp4`;

@@ -73,15 +73,15 @@ export class PexelsStockProvider implements StockProvider {
     return {
       candidates: videos
         .map((video) => ({
-        id: String(video.id),
-        durationSeconds: video.duration,
-        renditions: video.video_files
-          .filter((file) => file.file_type === 'video/mp4' && file.width && file.height)
-          .map((file) => ({ url: file.link, width: file.width ?? 0, height: file.height ?? 0 })),
-        ...(video.url ? { pageUrl: video.url } : {}),
-        ...(video.user?.name ? { author: video.user.name } : {}),
-        query,
-      }))
+          id: String(video.id),
+          durationSeconds: video.duration,
+          renditions: video.video_files
+            .filter((file) => file.file_type === 'video/mp4' && file.width && file.height)
+            .map((file) => ({ url: file.link, width: file.width ?? 0, height: file.height ?? 0 })),
+          ...(video.url ? { pageUrl: video.url } : {}),
+          ...(video.user?.name ? { author: video.user.name } : {}),
+          query,
+        }))
         .filter((candidate) => candidate.renditions.length > 0),
       hasMore: videos.length > 0 && page * perPage < total,
     };

@@ -17,8 +17,9 @@ export function pickRendition(renditions: StockRendition[], frame: { width: numb
   // The scale a file needs to cover the frame: ≤ 1 means no upscaling.
   const scaleOf = (r: StockRendition) => Math.max(frame.width / r.width, frame.height / r.height);
   const covering = pool.filter((r) => scaleOf(r) <= 1);
-  const ranked = covering.length > 0
-    ? [...covering].sort((a, b) => scaleOf(b) - scaleOf(a) || a.width * a.height - b.width * b.height)
-    : [...pool].sort((a, b) => scaleOf(a) - scaleOf(b) || b.width * b.height - a.width * a.height);
+  const ranked =
+    covering.length > 0
+      ? [...covering].sort((a, b) => scaleOf(b) - scaleOf(a) || a.width * a.height - b.width * b.height)
+      : [...pool].sort((a, b) => scaleOf(a) - scaleOf(b) || b.width * b.height - a.width * a.height);
   return ranked[0];
 }

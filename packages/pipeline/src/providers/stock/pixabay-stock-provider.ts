@@ -39,11 +39,7 @@ export class PixabayStockProvider implements StockProvider {
 
   async fetchClips(ctx: NodeContext, request: StockRequest): Promise<FootageClip[]> {
     const perPage = Math.min(maxPerPage, Math.max(minPerPage, 20, request.count * 3));
-    const candidates = await searchStockCandidates(
-      request,
-      (query, page) => this.searchPage(query, page, perPage, ctx.signal),
-      this.settings.maxPagesPerQuery,
-    );
+    const candidates = await searchStockCandidates(request, (query, page) => this.searchPage(query, page, perPage, ctx.signal), this.settings.maxPagesPerQuery);
     const chosen = selectCandidates(candidates, request);
     if (chosen.length === 0) throw new FentaError('STOCK_NO_RESULTS', { query: request.queries.join(' / '), provider: this.name });
     return downloadStockClips(ctx, chosen, request.frame, request.excludeIds.length + 1, {
@@ -73,15 +69,15 @@ export class PixabayStockProvider implements StockProvider {
     return {
       candidates: hits
         .map((hit) => ({
-        id: String(hit.id),
-        durationSeconds: hit.duration,
-        renditions: [hit.videos.large, hit.videos.medium, hit.videos.small, hit.videos.tiny].filter(
-          (rendition): rendition is StockRendition => Boolean(rendition?.url && rendition.width > 0 && rendition.height > 0),
-        ),
-        ...(hit.pageURL ? { pageUrl: hit.pageURL } : {}),
-        ...(hit.user ? { author: hit.user } : {}),
-        query,
-      }))
+          id: String(hit.id),
+          durationSeconds: hit.duration,
+          renditions: [hit.videos.large, hit.videos.medium, hit.videos.small, hit.videos.tiny].filter((rendition): rendition is StockRendition =>
+            Boolean(rendition?.url && rendition.width > 0 && rendition.height > 0),
+          ),
+          ...(hit.pageURL ? { pageUrl: hit.pageURL } : {}),
+          ...(hit.user ? { author: hit.user } : {}),
+          query,
+        }))
         .filter((candidate) => candidate.renditions.length > 0),
       hasMore: hits.length > 0 && page * perPage < totalHits,
     };

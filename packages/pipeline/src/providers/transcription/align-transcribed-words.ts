@@ -2,7 +2,10 @@ import type { WordTiming } from '../../artifacts/artifact-types';
 
 /** Lowercase letters and digits only: how a heard word is compared with a written one. */
 function comparable(word: string): string {
-  return word.normalize('NFKD').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return word
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /**
@@ -17,7 +20,10 @@ function comparable(word: string): string {
 export function alignTranscribedWords(written: string[], heard: WordTiming[], span: { start: number; end: number }): WordTiming[] | undefined {
   const spoken = heard.filter((w) => comparable(w.word) && w.end >= w.start);
   if (written.length === 0 || spoken.length === 0) return undefined;
-  const pairs = matchInOrder(written.map(comparable), spoken.map((w) => comparable(w.word)));
+  const pairs = matchInOrder(
+    written.map(comparable),
+    spoken.map((w) => comparable(w.word)),
+  );
 
   const times: Array<{ start: number; end: number } | undefined> = written.map(() => undefined);
   let lastWritten = -1;
@@ -39,7 +45,7 @@ export function alignTranscribedWords(written: string[], heard: WordTiming[], sp
 
   const clamp = (t: number) => Math.min(span.end, Math.max(span.start, t));
   const result: WordTiming[] = [];
-  for (let i = 0; i < written.length; ) {
+  for (let i = 0; i < written.length;) {
     const known = times[i];
     const floor = result.length > 0 ? result[result.length - 1]!.end : span.start;
     if (known) {

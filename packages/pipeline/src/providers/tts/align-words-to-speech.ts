@@ -44,7 +44,11 @@ export function alignWordsToSpeech(input: WordAlignmentInput): WordTiming[] {
     segmentStart = pause ? pause.end : speechEnd;
   }
   const anchored = new Set(anchors.values());
-  snapToShortSilences(timings, input.silences.filter((s) => !anchored.has(s)), anchors);
+  snapToShortSilences(
+    timings,
+    input.silences.filter((s) => !anchored.has(s)),
+    anchors,
+  );
   return timings;
 }
 

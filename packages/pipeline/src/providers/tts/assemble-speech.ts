@@ -59,7 +59,22 @@ export async function assembleSpeech(
   filters.push(`${labels.join('')}concat=n=${labels.length}:v=0:a=1[speech]`);
   await runChildProcess(
     'ffmpeg',
-    ['-hide_banner', '-nostats', '-nostdin', '-y', ...inputs, '-filter_complex', filters.join(';'), '-map', '[speech]', '-c:a', 'pcm_s16le', '-f', 'wav', options.outputPath],
+    [
+      '-hide_banner',
+      '-nostats',
+      '-nostdin',
+      '-y',
+      ...inputs,
+      '-filter_complex',
+      filters.join(';'),
+      '-map',
+      '[speech]',
+      '-c:a',
+      'pcm_s16le',
+      '-f',
+      'wav',
+      options.outputPath,
+    ],
     { signal: options.signal },
   );
   const probe = await probeAudio(options.outputPath, options);

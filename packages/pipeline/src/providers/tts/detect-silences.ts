@@ -21,7 +21,9 @@ export interface SilenceThreshold {
  */
 export async function detectSilences(path: string, threshold: SilenceThreshold, durationSeconds: number, signal: AbortSignal): Promise<Silence[]> {
   const filter = `silencedetect=noise=${threshold.noiseDb}dB:duration=${threshold.minSeconds}`;
-  const { stderr } = await runChildProcess('ffmpeg', ['-hide_banner', '-nostats', '-nostdin', ...localMediaInput(path), '-af', filter, '-f', 'null', '-'], { signal });
+  const { stderr } = await runChildProcess('ffmpeg', ['-hide_banner', '-nostats', '-nostdin', ...localMediaInput(path), '-af', filter, '-f', 'null', '-'], {
+    signal,
+  });
   return parseSilenceLog(stderr, durationSeconds);
 }
 

@@ -57,7 +57,14 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
         await runEspeak(sentenceSettings, ['-w', file, '--', sentence.text]);
         const audio = await analyzeSentenceAudio(file, { signal: sentenceSignal, provider: this.name });
         const weights = await measureEspeakWordDurations(words, sentenceSettings, `sentence-${i}`);
-        const timings = alignWordsToSpeech({ words, weights, speechStart: audio.speechStart, speechEnd: audio.speechEnd, silences: audio.silences, pauseMinSeconds });
+        const timings = alignWordsToSpeech({
+          words,
+          weights,
+          speechStart: audio.speechStart,
+          speechEnd: audio.speechEnd,
+          silences: audio.silences,
+          pauseMinSeconds,
+        });
         return { text: sentence.text.trim(), beat: sentence.beat, audio, words: timings };
       });
       // The joined file lives in the caller's temp dir: the work files go, the result stays.

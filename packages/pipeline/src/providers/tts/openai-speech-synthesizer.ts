@@ -82,17 +82,22 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
   /** Requests one sentence and stores it as PCM WAV (a streamed WAV's header may not carry its length). */
   private async speak(text: string, voice: string, speed: number, base: string, signal: AbortSignal): Promise<SentenceAudio> {
     const bytes = await callOpenAI(this.name, this.timeoutMs, signal, async (attemptSignal) => {
-      const response = await this.client.audio.speech.create({ model: this.model, voice, input: text, speed, response_format: 'wav' }, { signal: attemptSignal });
+      const response = await this.client.audio.speech.create(
+        { model: this.model, voice, input: text, speed, response_format: 'wav' },
+        { signal: attemptSignal },
+      );
       return Buffer.from(await response.arrayBuffer());
     });
     if (bytes.length === 0) throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: this.name, reason: 'the speech answer has no audio' });
     await writeFile(`${base}.answer`, bytes);
-    await runChildProcess('ffmpeg', ['-hide_banner', '-nostats', '-nostdin', '-y', ...localMediaInput(`${base}.answer`), '-ac', '1', '-c:a', 'pcm_s16le', '-f', 'wav', `${base}.wav`], { signal }).catch(
-      (error: unknown) => {
-        if (signal.aborted || (error instanceof ChildProcessFailure && error.notInstalled)) throw error;
-        throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: this.name, reason: 'the speech answer is not audio ffmpeg can decode' }, { cause: error });
-      },
-    );
+    await runChildProcess(
+      'ffmpeg',
+      ['-hide_banner', '-nostats', '-nostdin', '-y', ...localMediaInput(`${base}.answer`), '-ac', '1', '-c:a', 'pcm_s16le', '-f', 'wav', `${base}.wav`],
+      { signal },
+    ).catch((error: unknown) => {
+      if (signal.aborted || (error instanceof ChildProcessFailure && error.notInstalled)) throw error;
+      throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: this.name, reason: 'the speech answer is not audio ffmpeg can decode' }, { cause: error });
+    });
     return analyzeSentenceAudio(`${base}.wav`, { signal, provider: this.name });
   }
 

@@ -17,7 +17,11 @@ export async function probeAudio(path: string, options: { signal: AbortSignal; p
     { signal: options.signal },
   ).catch((error: unknown) => {
     if (options.signal.aborted || (error instanceof ChildProcessFailure && error.notInstalled)) throw error;
-    throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: options.provider, reason: `the audio cannot be read: ${(error as Error).message}` }, { cause: error });
+    throw new FentaError(
+      'PROVIDER_RESPONSE_INVALID',
+      { provider: options.provider, reason: `the audio cannot be read: ${(error as Error).message}` },
+      { cause: error },
+    );
   });
   const parsed = JSON.parse(stdout) as { streams?: Array<Record<string, unknown>>; format?: Record<string, unknown> };
   const stream = parsed.streams?.[0];
