@@ -67,22 +67,22 @@ describe('one run per job, across worker processes', () => {
   const count = async (text: string, params: unknown[] = []) => (await database.query<{ n: number }>(text, params))[0]!.n;
 
   it('two processes running the same job at the same moment: each node runs once, one render row, one delivery', async () => {
-    const jobId = await insertJob(testGraph('Test.Block', { block: false }));
+    const jobId = await insertJob(testGraph('Test.Gate'));
     const env = { DATABASE_URL: database.url, FENTA_TEST_DIR: dir, JOB_ID: jobId };
     const children = await Promise.all([startChild('run-job-child.ts', env), startChild('run-job-child.ts', env)]);
+    const next = children.map((child) => child.lines.next());
     for (const child of children) child.process.stdin!.write('go\n');
-    const reports = await Promise.all(
-      children.map(async (child) => JSON.parse((await child.lines.next()).value as string) as { status: string; calls: Record<string, number> }),
-    );
+    // The run that claims the job waits at its gate, so the other runs while it holds the job, and must find it held.
+    const first = await Promise.race(next.map((line, index) => line.then(() => index)));
+    for (const child of children) child.process.stdin!.write('open\n');
+    const reports = await Promise.all(next.map(async (line) => JSON.parse((await line).value as string) as { status: string; calls: Record<string, number> }));
     await Promise.all(children.map((child) => child.exited));
 
-    // One run wins the claim; the other finds the job held (or, if it came late, already completed).
-    expect(reports.map((r) => r.status).sort()).toEqual(expect.arrayContaining(['completed']));
-    expect(reports.filter((r) => r.status === 'completed')).toHaveLength(1);
-    expect(reports.find((r) => r.status !== 'completed')!.status).toMatch(/^(held|not-runnable)$/);
+    expect(reports[first]!.status).toBe('held');
+    expect(reports[1 - first]!.status).toBe('completed');
     const calls: Record<string, number> = {};
     for (const report of reports) for (const [type, n] of Object.entries(report.calls)) calls[type] = (calls[type] ?? 0) + n;
-    expect(calls).toEqual({ 'Test.Footage': 1, 'Test.Script': 1, 'Test.Block': 1, 'Test.Render': 1 });
+    expect(calls).toEqual({ 'Test.Footage': 1, 'Test.Script': 1, 'Test.Gate': 1, 'Test.Render': 1 });
     expect(await database.query(`SELECT node_id, attempt FROM job_nodes WHERE job_id = $1 ORDER BY node_id`, [jobId])).toEqual([
       { node_id: 'a', attempt: 1 },
       { node_id: 'b', attempt: 1 },

@@ -36,6 +36,14 @@ export async function runRender(argv: string[]): Promise<number> {
   const events = createRenderQueueEvents({ connection: { url: stack.redisUrl } });
   const storage = createStorage(readStorageConfig({ ...process.env, FENTA_STORAGE_DIR: stack.storageDir }, { localRoot: stack.storageDir }));
   const bar = new ProgressBar();
+  // Without listeners BullMQ prints every failed reconnect with its stack; one line per outage is enough.
+  let redisLost = false;
+  const onRedisError = () => {
+    if (!redisLost) process.stderr.write('\nlost the connection to Redis; waiting for it to come back (Ctrl-C to stop)\n');
+    redisLost = true;
+  };
+  queue.on('error', onRedisError);
+  events.on('error', onRedisError);
   try {
     await events.waitUntilReady();
     const { job } = await createJob(

@@ -27,6 +27,14 @@ export async function enqueueDemoRender(options: {
   const queue = createRenderQueue({ connection: { url: options.redisUrl } });
   const events = createRenderQueueEvents({ connection: { url: options.redisUrl } });
   const storage = createStorage(readStorageConfig({ ...process.env, FENTA_STORAGE_DIR: options.storageDir }, { localRoot: options.storageDir }));
+  // Without listeners BullMQ prints every failed reconnect with its stack; the apps report the outage already.
+  let redisLost = false;
+  const onRedisError = (error: Error) => {
+    if (!redisLost) log.warn({ err: error.message }, 'the demo watcher lost Redis; waiting for it to come back');
+    redisLost = true;
+  };
+  queue.on('error', onRedisError);
+  events.on('error', onRedisError);
   const stop = async () => {
     await events.close();
     await queue.close();

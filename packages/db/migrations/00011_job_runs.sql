@@ -24,6 +24,10 @@ COMMENT ON COLUMN jobs.run_token IS
 COMMENT ON COLUMN jobs.lease_expires_at IS
   'Until when the run holding the job is presumed alive; a processing job past it may be claimed by another run.';
 
+-- A database that already holds two renders rows for one job (what this
+-- stops) keeps the newest of them: ids sort by creation time.
+DELETE FROM renders r USING renders newer WHERE newer.job_id = r.job_id AND newer.id > r.id;
+
 -- The unique index replaces the plain one on renders (job_id).
 ALTER TABLE renders ADD CONSTRAINT renders_job_id_key UNIQUE (job_id);
 DROP INDEX IF EXISTS idx_renders_job;

@@ -169,6 +169,8 @@ export function validateGraph(input: unknown, registry: NodeDefinitionRegistry):
   const outputTypes = registry.outputTypes();
   const outputs = graph.nodes.filter((node) => outputTypes.includes(node.type)).map((node) => node.id);
   if (outputs.length === 0) add('GRAPH_NO_OUTPUT', { types: outputTypes.join(', ') }, 'nodes');
+  // A job ends with one render (one renders row, one result): a second output would be rendered and billed for nothing.
+  else if (outputs.length > 1) add('GRAPH_OUTPUT_DUPLICATE', { count: outputs.length, nodes: outputs.join(', ') }, 'nodes');
   else if (problems.length === 0) {
     // Only on an otherwise valid graph: an unknown type or an unwired edge would make its upstream look unused.
     const used = leadingTo(outputs, inputs);

@@ -191,6 +191,15 @@ describe('validateGraph', () => {
     });
   });
 
+  it('GRAPH_OUTPUT_DUPLICATE refuses a second output node: a job has one render', () => {
+    const graph = clone(demoWorkflow.graph);
+    graph.nodes.push({ id: 'n7', type: 'Output.Render', params: { profile: '9x16_720p' } });
+    graph.edges.push({ id: 'e6', from: 'n5', to: 'n7' });
+    expect(problemsOf(graph)).toEqual([
+      { code: 'GRAPH_OUTPUT_DUPLICATE', message: 'Workflow graph has 2 output nodes (n6, n7); a job renders one video', path: 'nodes' },
+    ]);
+  });
+
   it('GRAPH_NODE_UNUSED names a node whose work would lead to no output', () => {
     const graph = clone(demoWorkflow.graph);
     graph.nodes.push({ id: 'extra', type: 'Script.Generate', params: { prompt: 'unused' } }, { id: 'voice2', type: 'Voice.TTS', params: {} });

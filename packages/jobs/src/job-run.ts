@@ -4,10 +4,12 @@ import { claimJobRun, markJobCancelled, markJobFailed, markJobQueued, type DB, t
 import { enqueueWebhookDeliveries } from './webhook-outbox';
 
 /**
- * How often a job may be run again after a run that did not settle it (its
- * worker died) or failed outside its nodes, counted in `jobs.retry_count`.
- * Shutdown hand-backs do not count. A job that crashes its worker every time
- * ends `failed` (JOB_CRASHED_REPEATEDLY) instead of being resurrected forever.
+ * `jobs.retry_count` counts the runs after the first that a crash (a run
+ * that died holding the job) or a queue retry (a failure outside the nodes)
+ * caused; shutdown hand-backs do not count. A claim that finds a crashed run
+ * and brings the count to this fails the job (JOB_CRASHED_REPEATEDLY)
+ * instead of resurrecting it: a job that kills its worker every time is run
+ * three times, not forever.
  */
 export const maxJobRetries = 3;
 

@@ -169,6 +169,12 @@ export const errorCodes = {
     message: 'Workflow graph has no output node (one of: {types})',
     description: 'Nothing in the graph produces a video.',
   },
+  GRAPH_OUTPUT_DUPLICATE: {
+    status: 400,
+    retryable: false,
+    message: 'Workflow graph has {count} output nodes ({nodes}); a job renders one video',
+    description: 'More than one node produces the finished video; a job has one render. Run one job per output instead.',
+  },
   NODE_PARAM_INVALID: {
     status: 400,
     retryable: false,

@@ -28,6 +28,8 @@ export interface NodeContextInput {
   templates: Record<string, TemplateRecord>;
   record: NodeRunRecord;
   writeLog: (entry: JobLogEntry) => void;
+  /** Throws when the run no longer holds its job; awaited before every artifact is stored. */
+  assertHeld?: () => Promise<void>;
   onProgress: (fraction: number) => void;
 }
 
@@ -58,6 +60,8 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
     storage,
     artifactKey: keyOf,
     async saveArtifact(name, file, contentType): Promise<StoredFile> {
+      // Artifact keys are the same for every run of a job: a run that lost the job must not overwrite the new run's file.
+      await input.assertHeld?.();
       const stored = await storage.putFile(keyOf(name), file, { contentType });
       return { key: stored.key, bytes: stored.bytes, contentType: stored.contentType };
     },

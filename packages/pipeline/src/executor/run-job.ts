@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { sql, type Kysely } from 'kysely';
 import { FentaError, pathInside, type Logger } from '@fenta/core';
-import { findVisibleTemplates, listJobNodes, startJobNode, type DB, type Job, type JobRunKey } from '@fenta/db';
+import { findVisibleTemplates, listJobNodes, readJobRunState, startJobNode, type DB, type Job, type JobRunKey } from '@fenta/db';
 import { validateGraph, type ExecutionPlan } from '@fenta/graph';
 import { cancelRun, claimRun, completeJob, maxJobRetries, parseJobConfig, type JobConfig, type JobResult } from '@fenta/jobs';
 import type { Storage } from '@fenta/storage';
@@ -97,7 +97,7 @@ export async function runJob(deps: ExecutorDeps, options: RunJobOptions): Promis
   try {
     const refusal = await refusalToRun(db, job, claim.crashedTooOften);
     if (refusal === 'cancelled') {
-      await cancelRun(db, run);
+      if (!(await cancelRun(db, run))) return { status: 'lease-lost' };
       logs.write({ jobId: run.jobId, level: 'warn', stage: null, message: 'job cancelled before it started' });
       return { status: 'cancelled' };
     }
@@ -123,7 +123,7 @@ export async function runJob(deps: ExecutorDeps, options: RunJobOptions): Promis
   } finally {
     for (const stop of unwatch) stop();
     await logs.flush();
-    await rm(pathInside(deps.tempRoot, run.jobId), { recursive: true, force: true });
+    await rm(runTempDir(deps, run), { recursive: true, force: true });
   }
 }
 
@@ -195,7 +195,9 @@ async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult>
     // A node that takes its worker down with it is then named in the log as the one that was running.
     await logs.flush();
     reporter(progress.at(index, 0));
-    const nodeTemp = pathInside(deps.tempRoot, jobId, nodeId);
+    // A folder per run and per try: a run that lost the job, or a try abandoned at its timeout, never shares one.
+    const nodeTemp = pathInside(runTempDir(deps, run), nodeId);
+    const attemptTemp = (attempt: number) => pathInside(nodeTemp, String(attempt));
     try {
       const output: unknown = await runNodeWithPolicy(
         nodeType,
@@ -212,7 +214,8 @@ async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult>
             stage: nodeType.stage,
             attempt: firstAttempt + attempt - 1,
             signal,
-            tempDir: nodeTemp,
+            tempDir: attemptTemp(attempt),
+            assertHeld: () => assertRunHolds(db, run),
             variables: config.variables,
             templates: config.templates,
             record,
@@ -224,9 +227,8 @@ async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult>
         plan.params[nodeId],
         stopper.signal,
         nodeId,
-        async () => {
-          await rm(nodeTemp, { recursive: true, force: true });
-          await mkdir(nodeTemp, { recursive: true });
+        async (attempt) => {
+          await mkdir(attemptTemp(attempt), { recursive: true });
         },
       ).catch((error: unknown) => {
         state.inFlight.node!.failed = true;
@@ -256,6 +258,16 @@ async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult>
     [render.video.key, render.thumbnail.key, render.srt.key].map((key) => deps.storage.downloadUrl(key, { expiresInSeconds })),
   );
   return completeJob(db, run, { ...render, urls: { video: video!, thumbnail: thumbnail!, srt: srt! }, storageDriver: deps.storage.driver });
+}
+
+/** Where a run keeps its temp folders: `<tempRoot>/<job>.<run token>`, removed when the run ends. */
+function runTempDir(deps: ExecutorDeps, run: JobRunKey): string {
+  return pathInside(deps.tempRoot, `${run.jobId}.${run.token}`);
+}
+
+/** Throws JOB_LEASE_LOST when the run no longer holds its job: checked before a node stores a file another run may have stored. */
+async function assertRunHolds(db: Kysely<DB>, run: JobRunKey): Promise<void> {
+  if (!(await readJobRunState(db, run)).held) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
 }
 
 // Long enough for a client to fetch a finished render from object storage at leisure.

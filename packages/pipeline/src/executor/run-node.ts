@@ -23,7 +23,7 @@ export async function runNodeWithPolicy<Output>(
   jobSignal: AbortSignal,
   nodeId: string,
   /** Readies the attempt (a fresh temp folder). */
-  prepareAttempt: () => Promise<void>,
+  prepareAttempt: (attempt: number) => Promise<void>,
 ): Promise<Output> {
   const attempts = Math.max(1, nodeType.retry.attempts);
   for (let attempt = 1; ; attempt += 1) {
@@ -35,7 +35,7 @@ export async function runNodeWithPolicy<Output>(
     const timer = setTimeout(() => controller.abort(timeout), nodeType.timeoutMs);
     const ctx = makeContext(controller.signal, attempt);
     try {
-      await prepareAttempt();
+      await prepareAttempt(attempt);
       return await raceAbort(nodeType.run(ctx, inputs, params), controller.signal);
     } catch (thrown) {
       const stop = stopReasonOf(controller.signal);

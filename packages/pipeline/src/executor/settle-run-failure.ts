@@ -43,11 +43,11 @@ export async function settleRunFailure(input: {
   if (thrown instanceof JobStop) {
     if (node) await failJobNode(db, run, { nodeId: node.id, error: { code: thrown.reason }, durationMs });
     if (thrown.reason === 'cancelled') {
-      await cancelRun(db, run);
+      if (!(await cancelRun(db, run))) return lostMeanwhile(input);
       logs.write({ jobId, level: 'warn', stage: null, message: 'job cancelled' });
       return { status: 'cancelled' };
     }
-    await handBackRun(db, run);
+    if (!(await handBackRun(db, run))) return lostMeanwhile(input);
     logs.write({ jobId, level: 'warn', stage: null, message: `${thrown.message}: job handed back to the queue` });
     return { status: 'handed-back' };
   }
@@ -68,8 +68,14 @@ export async function settleRunFailure(input: {
   if (node) await failJobNode(db, run, { nodeId: node.id, error: body, durationMs });
   // A node's failure is final: its own policy retried it. Only a failure around the nodes goes back to the queue.
   const retryable = !node?.failed && !input.finalAttempt && !(isFentaError(thrown) && !thrown.retryable);
+  const settled = retryable ? await retryRunLater(db, run, body) : await failRun(db, run, body);
+  if (!settled) return lostMeanwhile(input);
   logs.write({ jobId, level: 'error', stage: null, message: error.message, data: { code: error.code, node: node?.id, retryable } });
-  if (retryable) await retryRunLater(db, run, body);
-  else await failRun(db, run, body);
   return { status: 'failed', error, retryable };
+}
+
+/** The run lost the job while it was settling it: another run holds it now, and this one reports nothing about it. */
+function lostMeanwhile(input: { logger: Logger; run: JobRunKey }): JobRunOutcome {
+  input.logger.warn({ jobId: input.run.jobId }, 'another run took this job over while this one was ending; it wrote nothing');
+  return { status: 'lease-lost' };
 }

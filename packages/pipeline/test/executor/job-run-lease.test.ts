@@ -1,4 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { FentaError } from '@fenta/core';
+import { readJobRunState, type JobRunKey } from '@fenta/db';
+import { claimRun } from '@fenta/jobs';
 import { runJob } from '../../src/executor/run-job';
+import { createNodeTestContext } from '../support/node-test-context';
 import { createExecutorFixture, testGraph, type ExecutorFixture } from './executor-fixture';
 
 /**
@@ -7,6 +13,9 @@ import { createExecutorFixture, testGraph, type ExecutorFixture } from './execut
  */
 describe('a run leases its job', () => {
   let fx: ExecutorFixture;
+  const assertHeldFor = async (run: JobRunKey) => {
+    if (!(await readJobRunState(fx.database.db, run)).held) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
+  };
   beforeEach(async () => {
     fx = await createExecutorFixture();
   });
@@ -67,6 +76,40 @@ describe('a run leases its job', () => {
     await fx.database.query(`UPDATE jobs SET run_token = 'another-run' WHERE id = $1`, [jobId]);
     expect(await first).toEqual({ status: 'lease-lost' });
     expect((await job(jobId)).run_token).toBe('another-run');
+  });
+
+  it('stops a run whose queue lock was lost and hands the job back without counting a retry', async () => {
+    const jobId = await fx.insertJob(testGraph('Test.Block'));
+    const started = new Promise<void>((resolve) => (fx.script.blocked = resolve));
+    const lock = new AbortController();
+    const run = runJob(fx.deps, { jobId, finalAttempt: true, lockSignal: lock.signal });
+    await started;
+    lock.abort('lock-lost');
+    expect(await run).toEqual({ status: 'handed-back' });
+    expect(await job(jobId)).toMatchObject({ status: 'queued', run_token: null, lease_expires_at: null, retry_count: 0 });
+    const [node] = await fx.database.query(`SELECT status, error FROM job_nodes WHERE job_id = $1 AND node_id = 'c'`, [jobId]);
+    expect(node).toEqual({ status: 'failed', error: { code: 'lock-lost' } });
+    const warns = await fx.database.query(`SELECT message FROM job_logs WHERE job_id = $1 AND level = 'warn'`, [jobId]);
+    expect(warns).toEqual([{ message: 'the queue lock on the job was lost: job handed back to the queue' }]);
+  });
+
+  it('refuses to store an artifact once the run no longer holds its job, and stores nothing', async () => {
+    const jobId = await fx.insertJob(testGraph('Test.Gate'));
+    const claim = await claimRun(fx.database.db, jobId, 60_000);
+    if (!claim.claimed) throw new Error('not claimed');
+    const test = await createNodeTestContext({ jobId, orgId: 'org_x', assertHeld: () => assertHeldFor(claim.run) });
+    try {
+      const file = path.join(test.ctx.tempDir, 'v.mp4');
+      await writeFile(file, 'new run');
+      expect((await test.ctx.saveArtifact('video.mp4', file, 'video/mp4')).key).toBe(`orgs/org_x/jobs/${jobId}/n1/video.mp4`);
+      // Another run takes the job over; this one's next store is refused before it touches storage.
+      await fx.database.query(`UPDATE jobs SET run_token = 'another-run' WHERE id = $1`, [jobId]);
+      await writeFile(file, 'stale run');
+      await expect(test.ctx.saveArtifact('video.mp4', file, 'video/mp4')).rejects.toMatchObject({ code: 'JOB_LEASE_LOST' });
+      expect((await test.storage.getBytes(`orgs/org_x/jobs/${jobId}/n1/video.mp4`)).toString()).toBe('new run');
+    } finally {
+      await test.cleanup();
+    }
   });
 
   it('never completes a job that was cancelled meanwhile: completion is guarded by status and lease', async () => {

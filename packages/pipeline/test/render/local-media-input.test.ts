@@ -95,6 +95,8 @@ beforeAll(async () => {
     ),
   );
   await writeFile(file('list.ffconcat'), `ffconcat version 1.0\nfile '${base}/clip.mp4'\n`);
+  // The same, naming a file on this machine: with `file` allowed, only refusing the container keeps it out.
+  await writeFile(file('local-playlist.mp4'), ['#EXTM3U', '#EXT-X-TARGETDURATION:1', '#EXTINF:1.0,', file('voice.wav'), '#EXT-X-ENDLIST', ''].join('\n'));
 }, 30_000);
 
 afterAll(async () => {
@@ -103,16 +105,20 @@ afterAll(async () => {
 });
 
 describe('media are read from local files only', () => {
-  it.each(readers)('%s refuses a playlist naming a loopback URL by the file-only whitelist, and nothing is requested', async (_name, read) => {
+  it.each(readers)('%s refuses a playlist naming a loopback URL by the container whitelist, and nothing is requested', async (_name, read) => {
     const failure = (await read(file('upload.mp4')).catch((e: unknown) => e)) as Error;
-    // ffmpeg's own default for what a local file names is file,crypto,data, which also keeps http out; the whitelist named here is Fenta's.
-    expect(failure.message).toContain("Protocol 'http' not on whitelist 'file'!");
+    expect(failure.message).toMatch(/\[hls @ 0x[0-9a-f]+\] Format not on whitelist 'mov,matroska,/);
     expect(await settled()).toEqual([]);
+  });
+
+  it.each(readers)("%s refuses a playlist naming a file on this disk (another org's media), as a container it never opens", async (_name, read) => {
+    const failure = (await read(file('local-playlist.mp4')).catch((e: unknown) => e)) as Error;
+    expect(failure.message).toMatch(/\[hls @ 0x[0-9a-f]+\] Format not on whitelist/);
   });
 
   it.each(readers)('%s refuses a concat list naming a loopback URL, and nothing is requested', async (_name, read) => {
     const failure = (await read(file('list.ffconcat')).catch((e: unknown) => e)) as Error;
-    expect(failure.message).toContain(`Unsafe file name '${base}/clip.mp4'`);
+    expect(failure.message).toMatch(/\[concat @ 0x[0-9a-f]+\] Format not on whitelist/);
     expect(await settled()).toEqual([]);
   });
 
