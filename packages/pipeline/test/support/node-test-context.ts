@@ -61,6 +61,10 @@ export async function createNodeTestContext(
     orgId?: string;
     /** Another test context's storage, to see the same files as another org would. */
     storage?: Storage;
+    /** The job's id; `job_test` unless told. */
+    jobId?: string;
+    /** What the executor checks before a node stores a file (that its run still holds the job). */
+    assertHeld?: () => Promise<void>;
   } = {},
 ): Promise<NodeTestContext> {
   const root = await mkdtemp(path.join(tmpdir(), 'fenta-node-'));
