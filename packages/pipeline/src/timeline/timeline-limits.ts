@@ -26,11 +26,12 @@ export const timelineLimits = {
    * Bytes of the compiled ffmpeg command line (every argument and its
    * terminating NUL). Linux refuses a single argument over 128 KiB (the
    * filter graph is one) and all of them with the environment over ARG_MAX
-   * (2 MiB with the usual 8 MiB stack); 96 KiB keeps clear of both. The
-   * largest timeline the other caps allow compiles to about 81 KiB with
+   * (2 MiB with the usual 8 MiB stack); 128 KiB in all keeps far clear of
+   * the second, and the filter graph alone is checked against the first.
+   * The largest timeline the other caps allow compiles to about 92 KiB with
    * media paths of `localPathBytes` each.
    */
-  ffmpegArgumentBytes: 96 * 1024,
+  ffmpegArgumentBytes: 128 * 1024,
   /** What `Edit.Timeline` allows for the local path of each medium, which only the rendering worker knows. */
   localPathBytes: 256,
 } as const;
