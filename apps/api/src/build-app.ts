@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { DB } from '@fenta/db';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Logger } from '@fenta/core';
@@ -8,9 +9,11 @@ import { requestIdFor } from './http/request-id';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
 import { registerHealthRoutes } from './routes/health.routes';
 import { registerBoard } from './routes/board.routes';
+import { registerOpenApi } from './http/openapi';
+import { registerV1 } from './routes/v1/register-v1';
 
 export interface AppDependencies {
-  db: Kysely<any>;
+  db: Kysely<DB>;
   redis: Redis;
   logger: Logger;
   queues: Queue[];
@@ -19,6 +22,13 @@ export interface AppDependencies {
   trustProxy?: TrustProxy;
   /** The migrations readiness compares the database with; the shipped ones by default. */
   migrationsDir?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every `METHOD /url` the app serves (HEAD aside), in the order routes were added. */
+    servedRoutes: readonly string[];
+  }
 }
 
 /** Builds the HTTP app without listening, so tests drive it with `inject()`. */
@@ -31,10 +41,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // An unknown field is an error the caller hears about, not something dropped without a word.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   registerErrorHandling(app);
+  // What the app serves, for the test that holds the OpenAPI document to it.
+  const served: string[] = [];
+  app.decorate('servedRoutes', served);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') served.push(`${method} ${route.url}`);
+  });
 
+  await registerOpenApi(app);
   registerHealthRoutes(app, deps);
+  await registerV1(app, { db: deps.db, redis: deps.redis, logger: deps.logger });
   if (deps.boardPassword) await registerBoard(app, { queues: deps.queues, password: deps.boardPassword });
   return app;
 }

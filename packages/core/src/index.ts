@@ -5,6 +5,7 @@ export { createLogger, redactUrl, redactingOptions, type Logger } from './loggin
 export { redactSecrets, redactUrlsIn, isSecretKey } from './logging/redact-secrets';
 export { handleShutdownSignals, type ShutdownOptions } from './lifecycle/handle-shutdown';
 export { issueApiKey, hashApiKey, looksLikeApiKey, type IssuedApiKey } from './security/api-key';
+export { apiScopes, orgRoles, scopesOfRole, isApiScope, isOrgRole, type ApiScope, type OrgRole } from './security/api-scopes';
 export { nodeIdPattern, rowIdPattern, anyRowIdPattern, isNodeId, isRowId, quoteId } from './ids/id-grammar';
 export { pathInside } from './ids/path-inside';
 export { runReadinessChecks, defaultCheckTimeoutMs, type ReadinessCheck, type ReadinessReport } from './health/readiness-checks';

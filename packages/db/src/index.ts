@@ -16,3 +16,7 @@ export * from './jobs/job-run.queries';
 export * from './jobs/job-log.queries';
 export * from './jobs/usage.queries';
 export * from './templates/template.queries';
+export { inTenantTransaction } from './tenancy/tenant-transaction';
+export { recordAudit, type AuditEntry } from './audit/audit.queries';
+export { findApiKeyCaller, touchApiKey, insertApiKey, type ApiKeyCaller, type NewApiKeyInput } from './api-keys/api-key.queries';
+export { createOrgWithOwner, slugOf, type NewOrgInput, type CreatedOrg } from './orgs/create-org';

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+
+export const openApiPath = '/openapi.json';
+export const docsPath = '/docs';
+
+/**
+ * The OpenAPI 3.1 document, built from the same TypeBox schemas that validate
+ * requests and shape responses (one source of truth), at /openapi.json, and a
+ * Swagger UI page at /docs served from the files installed with the API (no
+ * CDN, so it works on a closed network). Registered before the routes: the
+ * document is collected as they are added.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Fenta API',
+        version: '1',
+        description:
+          'Render short vertical videos from workflow graphs. Authenticate with `Authorization: Bearer <API key>`; ' +
+          'every error answers `{ "error": { "code", "message", "details", "request_id" } }` with a code from docs/errors.md.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, `fenta_…`.' } } },
+      security: [{ apiKey: [] }],
+    },
+    // The document describes the product's API; Bull Board's and the docs page's own routes are not part of it.
+    transform: ({ schema, url }) => ({ schema: documented(url) ? schema : { ...schema, hide: true }, url }),
+  });
+  await app.register(swaggerUi, { routePrefix: docsPath, staticCSP: true, uiConfig: { url: openApiPath } });
+  app.get(openApiPath, { schema: { hide: true } }, async () => app.swagger());
+}
+
+const documentedPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
+function documented(url: string): boolean {
+  return url.startsWith('/v1/') || documentedPaths.has(url);
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../../api-context';
+import { authenticateApiKey } from '../../auth/authenticate-api-key';
+import { registerApiKeyRoutes } from './api-keys.routes';
+
+/**
+ * The versioned API under /v1. Every route here is authenticated by an API
+ * key and names the scope it needs (config.scope); a route that forgets one
+ * fails at start-up rather than serving unauthorised.
+ */
+export async function registerV1(app: FastifyInstance, context: ApiContext): Promise<void> {
+  await app.register(
+    async (v1) => {
+      v1.decorateRequest('caller', null);
+      v1.addHook('onRoute', (route) => {
+        if (route.config?.scope === undefined) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} names no scope`);
+      });
+      v1.addHook('onRequest', authenticateApiKey(context.db));
+      await registerApiKeyRoutes(v1, context);
+    },
+    { prefix: '/v1' },
+  );
+}
