@@ -1,5 +1,7 @@
 import { CommandFailure } from './cli/command-failure';
 import { describeFailure } from './cli/describe-failure';
+import { runKey } from './admin/run-key';
+import { runOrg } from './admin/run-org';
 import { runCodegen } from './codegen/run-codegen';
 import { runMigrate } from './migrate/run-migrate';
 import { runRender } from './render/run-render';
@@ -8,6 +10,8 @@ import { runUp } from './up/run-up';
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   up: { run: runUp, summary: 'start the whole stack on embedded defaults and render the demo short' },
   render: { run: runRender, summary: 'run a workflow file through the running stack: render <workflow.json> [--var key=value ...]' },
+  org: { run: runOrg, summary: 'org create --name <name> --email <owner>: an org, its owner and an owner API key (printed once)' },
+  key: { run: runKey, summary: 'key create|list|revoke: API keys of an org (DATABASE_URL, or the running local stack)' },
   migrate: { run: runMigrate, summary: 'apply the pending migrations to DATABASE_URL' },
   codegen: { run: runCodegen, summary: 'regenerate the kysely types of packages/db from the migrations' },
 };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { findFreePort } from '@fenta/local-services';
 import { runCli } from './run-command';
 
-const commandsFix = 'run one of: up, render, migrate, codegen (./fenta help lists them all)';
+const commandsFix = 'run one of: up, render, org, key, migrate, codegen (./fenta help lists them all)';
 
 /** The failures of the command itself, `up` and `codegen`: one line each, exit 2 for usage errors, 1 otherwise. */
 describe('fenta command failures', () => {
@@ -26,7 +26,7 @@ describe('fenta command failures', () => {
   it('lists the commands on help', async () => {
     const help = await runCli(['help']);
     expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(help.stdout.split('\n').map((line) => line.trim().split(' ')[0])).toEqual(['usage:', 'up', 'render', 'migrate', 'codegen', '']);
+    expect(help.stdout.split('\n').map((line) => line.trim().split(' ')[0])).toEqual(['usage:', 'up', 'render', 'org', 'key', 'migrate', 'codegen', '']);
   });
 
   it.each([['up'], ['codegen']])('%s takes no arguments', async (command) => {

@@ -18,5 +18,6 @@ export * from './jobs/usage.queries';
 export * from './templates/template.queries';
 export { inTenantTransaction } from './tenancy/tenant-transaction';
 export { recordAudit, type AuditEntry } from './audit/audit.queries';
-export { findApiKeyCaller, touchApiKey, insertApiKey, type ApiKeyCaller, type NewApiKeyInput } from './api-keys/api-key.queries';
+export { findApiKeyCaller, touchApiKey, insertApiKey, listOrgApiKeys, revokeApiKey, type ApiKeyCaller, type NewApiKeyInput } from './api-keys/api-key.queries';
+export { findOrg, findOrgMember } from './orgs/org-member.queries';
 export { createOrgWithOwner, slugOf, type NewOrgInput, type CreatedOrg } from './orgs/create-org';

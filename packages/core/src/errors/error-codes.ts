@@ -374,6 +374,18 @@ export const errorCodes = {
     message: 'API key {key} not found',
     description: "No API key with this id exists in the caller's org.",
   },
+  ORG_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'Org {org} not found',
+    description: 'No org with this id (or slug) exists, or it was deleted.',
+  },
+  ORG_MEMBER_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: '{who} is not a member of org {org}',
+    description: 'A key can only be made for a member of its org; add the user to the org first.',
+  },
   WORKFLOW_NOT_FOUND: {
     status: 404,
     retryable: false,

@@ -86,3 +86,28 @@ export async function insertApiKey(db: Db, input: NewApiKeyInput): Promise<{ id:
     .returning('id')
     .executeTakeFirstOrThrow();
 }
+
+/** An org's keys, newest first (never their hashes). */
+export async function listOrgApiKeys(db: Db, orgId: string) {
+  return db
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .select(['k.id', 'k.name', 'k.key_prefix', 'k.scopes', 'k.created_at', 'k.expires_at', 'k.last_used_at', 'k.revoked_at', 'u.email'])
+    .where('k.org_id', '=', orgId)
+    .orderBy('k.id', 'desc')
+    .execute();
+}
+
+/** Revokes a key of the org, as the system; undefined when the org has no such key. Revoking twice keeps the first date. */
+export async function revokeApiKey(
+  db: Db,
+  orgId: string | undefined,
+  keyId: string,
+): Promise<{ id: string; org_id: string | null; revoked_at: Date | null } | undefined> {
+  let query = db
+    .updateTable('api_keys')
+    .set({ revoked_at: sql`COALESCE(revoked_at, now())` })
+    .where('id', '=', keyId);
+  if (orgId !== undefined) query = query.where('org_id', '=', orgId);
+  return query.returning(['id', 'org_id', 'revoked_at']).executeTakeFirst();
+}
