@@ -1,7 +1,9 @@
 export { defineNode, type NodeDefinition, type PortKind, type InputPort, type RetryPolicy, type Stage } from './node-definition';
 export { createNodeDefinitionRegistry, type NodeDefinitionRegistry } from './node-definition-registry';
-export { validateGraph, type ExecutionPlan, type GraphProblem } from './validate-graph';
+export { validateGraph, type ExecutionPlan } from './validate-graph';
+export type { GraphProblem } from './graph-problems';
 export { workflowGraphSchema, formatPath, type WorkflowGraph, type GraphNode, type GraphEdge } from './workflow-graph';
+export { describeNodeTypes, describeNodeType, type NodeTypeDescription, type JsonSchema } from './describe-node-types';
 export { graphLimits } from './graph-limits';
 export { outputAspects, outputProfileNames, x264Presets, type OutputAspect, type X264Preset } from './render-options';
 export { builtInNodeDefinitions, builtInNodeDefinitionRegistry } from './definitions/built-in-node-definitions';

@@ -64,7 +64,7 @@ export const graphTestNodeTypes = [
 
 export const graphTestRegistry = createNodeDefinitionRegistry(graphTestNodeTypes);
 
-/** With a type that takes and gives the same kind, which is what it takes to make a loop. */
+/** With types that take and give the same kind, which is what it takes to make a loop; Script.Merge lets two loops share a node. */
 export const loopTestRegistry = createNodeDefinitionRegistry([
   ...graphTestNodeTypes,
   defineNode({
@@ -73,6 +73,15 @@ export const loopTestRegistry = createNodeDefinitionRegistry([
     description: 'script to script',
     params: z.object({}),
     inputs: { script: { kind: 'script' } },
+    output: 'script',
+    ...policy,
+  }),
+  defineNode({
+    type: 'Script.Merge',
+    stage: 'script',
+    description: 'two scripts to one',
+    params: z.object({}),
+    inputs: { first: { kind: 'script' }, second: { kind: 'script' } },
     output: 'script',
     ...policy,
   }),

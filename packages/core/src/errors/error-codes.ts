@@ -142,8 +142,8 @@ export const errorCodes = {
   GRAPH_NODE_DUPLICATE: {
     status: 400,
     retryable: false,
-    message: 'Node id "{node}" is used more than once',
-    description: 'Two nodes of a graph share an id.',
+    message: 'Node id "{node}" is used by nodes[{first}] and nodes[{second}]; node ids must be unique',
+    description: 'Two nodes of a graph share an id, so edges to it are ambiguous; their edges and inputs are not checked until the ids differ.',
   },
   GRAPH_EDGE_NODE_MISSING: {
     status: 400,
@@ -151,17 +151,36 @@ export const errorCodes = {
     message: 'Edge {edge} refers to node "{node}", which is not in the graph',
     description: 'An edge starts or ends at a node id that no node has.',
   },
+  GRAPH_EDGE_PORT_UNKNOWN: {
+    status: 400,
+    retryable: false,
+    message: 'Edge {edge} names {direction} "{port}", but {node} ({type}) has {ports}',
+    description: 'An edge names a port (`fromPort`, `toPort`) its node does not have: every node has one output, `output`, and the inputs its type lists.',
+  },
   GRAPH_PORT_INCOMPATIBLE: {
     status: 400,
     retryable: false,
-    message: 'Edge {edge} cannot connect {from} to {to}: {reason}',
-    description: 'An edge joins ports that do not exist or carry different kinds of data, or an input is fed twice or not at all.',
+    message: 'Edge {edge} carries {kind} from {from}, but {to} takes {takes}',
+    description:
+      'An edge joins an output to an input that takes another kind of data (e.g. a script into a speech input), or, without `toPort`, to a node with no input of its kind.',
+  },
+  GRAPH_INPUT_FED_TWICE: {
+    status: 400,
+    retryable: false,
+    message: 'Input "{port}" of {node} ({type}) is fed by edges {first} and {second}; an input takes one edge',
+    description: 'Two edges go into the same input of a node; remove one, or point it at another input with `toPort`.',
+  },
+  GRAPH_INPUT_UNCONNECTED: {
+    status: 400,
+    retryable: false,
+    message: 'Node {node} ({type}) needs an edge into its input "{port}", which takes {kind}',
+    description: 'A required input of a node has no edge into it, so the node would have nothing to work on.',
   },
   GRAPH_CYCLE: {
     status: 400,
     retryable: false,
-    message: 'Workflow graph has a cycle: {cycle}',
-    description: 'The edges form a loop, so there is no order in which to run the nodes.',
+    message: 'Workflow graph has a cycle: {cycle} ({edges})',
+    description: 'The edges form a loop (the message names its nodes and edges), so there is no order in which to run the nodes.',
   },
   GRAPH_NO_OUTPUT: {
     status: 400,
