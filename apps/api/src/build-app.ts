@@ -7,14 +7,17 @@ import { answerClientError, answerFrameworkError, registerErrorHandling } from '
 import { requestIdFor } from './http/request-id';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
 import { registerHealthRoutes } from './routes/health.routes';
-import { registerBoard } from './routes/board.routes';
+import { boardEnabled, registerBoard } from './routes/board.routes';
+import type { BoardPasswords } from './board/board-logins';
+import type { LoginThrottleSettings } from './board/login-throttle';
 
 export interface AppDependencies {
   db: Kysely<any>;
   redis: Redis;
   logger: Logger;
   queues: Queue[];
-  boardPassword?: string;
+  /** Bull Board's logins; the board is off when neither has a password. */
+  board?: BoardPasswords & { throttle?: Partial<LoginThrottleSettings> };
   /** Which proxies may say who the client is; none by default. */
   trustProxy?: TrustProxy;
   /** The migrations readiness compares the database with; the shipped ones by default. */
@@ -35,6 +38,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerErrorHandling(app);
 
   registerHealthRoutes(app, deps);
-  if (deps.boardPassword) await registerBoard(app, { queues: deps.queues, password: deps.boardPassword });
+  if (boardEnabled(deps.board)) await registerBoard(app, { queues: deps.queues, redis: deps.redis, passwords: deps.board, throttle: deps.board.throttle });
   return app;
 }
