@@ -10,11 +10,12 @@ import type { LoginThrottle } from './login-throttle';
 const readMethods = new Set(['GET', 'HEAD']);
 
 /**
- * The hook in front of every Bull Board route: a throttled address is
- * refused first (429, whatever it sends), then the login is checked (401, a
- * wrong one counted against the address), then a viewer is refused every
- * request that would change something (403). Runs on the server for every
- * request, so a viewer's read-only board does not rest on its UI.
+ * The hook in front of every Bull Board route: a wrong login is counted
+ * against the client address (401, or 429 once past the limit); an address
+ * past the limit is refused whatever it sends (429); no login is challenged
+ * (401); a viewer is refused every request that would change something
+ * (403). Runs on the server for every request, so a viewer's read-only board
+ * does not rest on its UI.
  */
 export function boardGate(logins: BoardLogins, throttle: LoginThrottle): onRequestAsyncHookHandler {
   return async (request, reply) => {
