@@ -88,6 +88,9 @@ describe('./fenta up', () => {
     expect(await health.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
     const board = await fetch(demo.boardUrl, { headers: { authorization: `Basic ${Buffer.from(`operator:${demo.boardPassword}`).toString('base64')}` } });
     expect(board.status).toBe(200);
+    const asViewer = { authorization: `Basic ${Buffer.from(`${demo.boardViewerUser}:${demo.boardViewerPassword}`).toString('base64')}` };
+    expect((await fetch(`${demo.boardUrl}/api/queues`, { headers: asViewer })).status).toBe(200);
+    expect((await fetch(`${demo.boardUrl}/api/queues/pause`, { method: 'PUT', headers: asViewer })).status).toBe(403);
 
     // The demo short renders on its own.
     await waitForLine(first, 'demo short rendered');
@@ -120,6 +123,7 @@ describe('./fenta up', () => {
     await waitForLine(second, 'Fenta is up');
     const again = JSON.parse(await readFile(path.join(dataDir, 'demo.json'), 'utf8'));
     expect(again.apiKey).toBe(demo.apiKey);
+    expect([again.boardPassword, again.boardViewerPassword]).toEqual([demo.boardPassword, demo.boardViewerPassword]);
     expect(again.demoJobId).toBe(demo.demoJobId);
     expect(second.output.join('')).not.toContain('migrated 00001');
     await waitForLine(second, 'demo short rendered');

@@ -8,7 +8,9 @@ import { answerClientError, answerFrameworkError, registerErrorHandling } from '
 import { requestIdFor } from './http/request-id';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
 import { registerHealthRoutes } from './routes/health.routes';
-import { registerBoard } from './routes/board.routes';
+import { boardEnabled, registerBoard } from './routes/board.routes';
+import type { BoardPasswords } from './board/board-logins';
+import type { LoginThrottleSettings } from './board/login-throttle';
 import { registerOpenApi } from './http/openapi';
 import { registerV1 } from './routes/v1/register-v1';
 
@@ -17,7 +19,8 @@ export interface AppDependencies {
   redis: Redis;
   logger: Logger;
   queues: Queue[];
-  boardPassword?: string;
+  /** Bull Board's logins; the board is off when neither has a password. */
+  board?: BoardPasswords & { throttle?: Partial<LoginThrottleSettings> };
   /** Which proxies may say who the client is; none by default. */
   trustProxy?: TrustProxy;
   /** The migrations readiness compares the database with; the shipped ones by default. */
@@ -55,6 +58,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await registerOpenApi(app);
   registerHealthRoutes(app, deps);
   await registerV1(app, { db: deps.db, redis: deps.redis, logger: deps.logger });
-  if (deps.boardPassword) await registerBoard(app, { queues: deps.queues, password: deps.boardPassword });
+  if (boardEnabled(deps.board)) await registerBoard(app, { queues: deps.queues, redis: deps.redis, passwords: deps.board, throttle: deps.board.throttle });
   return app;
 }

@@ -14,17 +14,39 @@ const trustProxySchema = z
     return parsed;
   });
 
-const schema = z.object({
-  DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
-  REDIS_URL: urlSchema('redis:', 'rediss:'),
-  FENTA_API_HOST: z.string().min(1).default('127.0.0.1'),
-  FENTA_API_PORT: portSchema.default(8080),
-  /** Bull Board is served only when a password is set: it shows every org's jobs. */
-  FENTA_BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  /** Which proxies may set X-Forwarded-For; by default none, so a client cannot pick its own address. */
-  FENTA_TRUST_PROXY: trustProxySchema,
-  LOG_LEVEL: logLevelSchema.default('info'),
-});
+// Empty reads as unset (that login is off), as a deployment template often leaves it.
+const boardPasswordSchema = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'must be at least 12 characters').optional());
+
+const schema = z
+  .object({
+    DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
+    REDIS_URL: urlSchema('redis:', 'rediss:'),
+    FENTA_API_HOST: z.string().min(1).default('127.0.0.1'),
+    FENTA_API_PORT: portSchema.default(8080),
+    /** Bull Board is served only when a login has a password: it shows every org's jobs. */
+    FENTA_BOARD_OPERATOR_PASSWORD: boardPasswordSchema,
+    FENTA_BOARD_VIEWER_PASSWORD: boardPasswordSchema,
+    /** The operator's password under its older name, so a deployment that set it keeps its board. */
+    FENTA_BOARD_PASSWORD: boardPasswordSchema,
+    /** Which proxies may set X-Forwarded-For; by default none, so a client cannot pick its own address. */
+    FENTA_TRUST_PROXY: trustProxySchema,
+    LOG_LEVEL: logLevelSchema.default('info'),
+  })
+  .superRefine((env, context) => {
+    const { FENTA_BOARD_OPERATOR_PASSWORD: operator, FENTA_BOARD_PASSWORD: older, FENTA_BOARD_VIEWER_PASSWORD: viewer } = env;
+    if (operator !== undefined && older !== undefined && operator !== older) {
+      context.addIssue({
+        code: 'custom',
+        path: ['FENTA_BOARD_PASSWORD'],
+        message: 'is the older name of FENTA_BOARD_OPERATOR_PASSWORD and differs from it: set only one',
+      });
+    }
+    // A viewer who knows the operator's password is an operator: the read-only login would mean nothing.
+    if (viewer !== undefined && viewer === (operator ?? older)) {
+      context.addIssue({ code: 'custom', path: ['FENTA_BOARD_VIEWER_PASSWORD'], message: "must differ from the operator's password" });
+    }
+  })
+  .transform(({ FENTA_BOARD_PASSWORD: older, ...env }) => ({ ...env, FENTA_BOARD_OPERATOR_PASSWORD: env.FENTA_BOARD_OPERATOR_PASSWORD ?? older }));
 
 export type ApiEnv = z.infer<typeof schema>;
 

@@ -19,7 +19,15 @@ async function main(): Promise<void> {
   await assertNoEviction(redis);
   const renders = createRenderQueue({ connection: redis });
 
-  const app = await buildApp({ db, redis, logger, queues: [renders], boardPassword: env.FENTA_BOARD_PASSWORD, trustProxy: env.FENTA_TRUST_PROXY });
+  const app = await buildApp({
+    db,
+    redis,
+    logger,
+    // Every Fenta queue; the board shows them all.
+    queues: [renders],
+    board: { operator: env.FENTA_BOARD_OPERATOR_PASSWORD, viewer: env.FENTA_BOARD_VIEWER_PASSWORD },
+    trustProxy: env.FENTA_TRUST_PROXY,
+  });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
 
   handleShutdownSignals({

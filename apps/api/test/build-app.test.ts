@@ -7,7 +7,6 @@ import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis 
 import { buildApp } from '../src/build-app';
 
 const logger = createLogger({ service: 'api-test', level: 'silent' });
-const boardPassword = 'correct horse battery';
 
 describe('api app', () => {
   let database: TestDatabase;
@@ -19,7 +18,7 @@ describe('api app', () => {
     database = await createTestDatabase({ migrated: true });
     redis = await createTestRedis();
     queue = new Queue('renders', { connection: redis.redis, prefix: redis.prefix });
-    app = await buildApp({ db: database.db, redis: redis.redis, logger, queues: [queue], boardPassword });
+    app = await buildApp({ db: database.db, redis: redis.redis, logger, queues: [queue] });
   });
   afterAll(async () => {
     await app.close();
@@ -53,38 +52,4 @@ describe('api app', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route POST /v0/nothing', request_id: response.headers['x-request-id'] } });
   });
-
-  it('guards Bull Board with the operator password', async () => {
-    const anonymous = await app.inject({ method: 'GET', url: '/admin/queues' });
-    expect(anonymous.statusCode).toBe(401);
-    expect(anonymous.headers['www-authenticate']).toBe('Basic realm="Fenta queues", charset="UTF-8"');
-    expect(anonymous.json()).toEqual({
-      error: {
-        code: 'BOARD_UNAUTHORIZED',
-        message: 'Bull Board needs the operator password (HTTP basic auth, user "operator")',
-        request_id: anonymous.headers['x-request-id'],
-      },
-    });
-
-    const wrong = await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic('operator', 'nope') } });
-    expect(wrong.statusCode).toBe(401);
-
-    const api = await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { authorization: basic('operator', boardPassword) } });
-    expect(api.statusCode).toBe(200);
-    expect(api.json().queues.map((q: { name: string }) => q.name)).toEqual(['renders']);
-  });
-
-  it('does not serve Bull Board at all without a password', async () => {
-    const open = await buildApp({ db: database.db, redis: redis.redis, logger, queues: [queue] });
-    try {
-      const response = await open.inject({ method: 'GET', url: '/admin/queues' });
-      expect(response.statusCode).toBe(404);
-    } finally {
-      await open.close();
-    }
-  });
 });
-
-function basic(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-}

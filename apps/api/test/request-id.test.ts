@@ -16,7 +16,7 @@ describe('request ids', () => {
     database = await createTestDatabase({ migrated: true });
     redis = await createTestRedis();
     const logger = createLogger({ service: 'api-test', level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
-    app = await buildApp({ db: database.db, redis: redis.redis, logger, queues: [], boardPassword });
+    app = await buildApp({ db: database.db, redis: redis.redis, logger, queues: [], board: { operator: boardPassword } });
     app.get('/work', async (request) => {
       request.log.info('doing the work');
       return { ok: true };

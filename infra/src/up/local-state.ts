@@ -14,13 +14,18 @@ export interface DemoFile {
   boardUrl: string;
   boardUser: string;
   boardPassword: string;
+  /** The board's read-only login. */
+  boardViewerUser: string;
+  boardViewerPassword: string;
   /** The job that renders the demo short (made once; a second `./fenta up` finds the same job). */
   demoJobId: string;
 }
 
 /** Secrets generated on the first `./fenta up` and reused after. Kept mode 0600. */
 export interface LocalSecrets {
+  /** The board's operator password. */
   boardPassword: string;
+  boardViewerPassword: string;
 }
 
 export async function readDemoFile(dataDir: string): Promise<Partial<DemoFile>> {
@@ -36,10 +41,19 @@ export async function writeDemoFile(dataDir: string, demo: DemoFile): Promise<st
 export async function loadLocalSecrets(dataDir: string): Promise<LocalSecrets> {
   const file = path.join(dataDir, 'secrets.json');
   const existing = await readJson<Partial<LocalSecrets>>(file, {});
-  if (existing.boardPassword) return { boardPassword: existing.boardPassword };
-  const secrets: LocalSecrets = { boardPassword: randomBytes(18).toString('base64url') };
-  await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  // A data folder from before the viewer login keeps its operator password and gains a viewer one.
+  const secrets: LocalSecrets = {
+    boardPassword: existing.boardPassword || newPassword(),
+    boardViewerPassword: existing.boardViewerPassword || newPassword(),
+  };
+  if (secrets.boardPassword !== existing.boardPassword || secrets.boardViewerPassword !== existing.boardViewerPassword) {
+    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  }
   return secrets;
+}
+
+function newPassword(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 async function readJson<T>(file: string, fallback: T): Promise<T> {

@@ -84,7 +84,8 @@ export async function runUp(argv: string[]): Promise<number> {
       REDIS_URL: redisUrl,
       FENTA_API_HOST: env.FENTA_API_HOST,
       FENTA_API_PORT: String(env.FENTA_API_PORT),
-      FENTA_BOARD_PASSWORD: demo.boardPassword,
+      FENTA_BOARD_OPERATOR_PASSWORD: demo.boardPassword,
+      FENTA_BOARD_VIEWER_PASSWORD: demo.boardViewerPassword,
       LOG_LEVEL: env.LOG_LEVEL,
     };
     for (const name of apps) {
@@ -195,6 +196,8 @@ async function prepareDatabase(env: UpEnv, databaseUrl: string, log: pino.Logger
       templateId: demoWorkflow.graph.nodes.find((node) => node.type === 'Edit.Timeline')?.params.template_id ?? 'tmpl_shorts_v1',
       boardUser: 'operator',
       boardPassword: secrets.boardPassword,
+      boardViewerUser: 'viewer',
+      boardViewerPassword: secrets.boardViewerPassword,
     };
   } finally {
     await db.destroy();

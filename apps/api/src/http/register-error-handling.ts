@@ -52,7 +52,8 @@ export function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoExce
   );
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, error: FentaError, thrown?: unknown): FastifyReply {
+/** Answers with `error`'s coded body and status, and logs it (a 5xx as an error, with what was thrown). */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: FentaError, thrown?: unknown): FastifyReply {
   if (error.status >= 500) request.log.error({ err: thrown ?? error, code: error.code }, error.message);
   else request.log.info({ code: error.code, reason: error.message }, 'request refused');
   return reply.status(error.status).header(requestIdHeader, request.id).type('application/json; charset=utf-8').send(errorBody(error, request.id));

@@ -420,8 +420,23 @@ export const errorCodes = {
   BOARD_UNAUTHORIZED: {
     status: 401,
     retryable: false,
-    message: 'Bull Board needs the operator password (HTTP basic auth, user "operator")',
-    description: 'The queue dashboard was requested without the right credentials.',
+    message: 'Bull Board needs a login (HTTP basic auth as {users})',
+    description:
+      'The queue dashboard was requested without credentials or with wrong ones. Wrong ones count towards the login throttle of the client address; a request without any does not.',
+  },
+  BOARD_FORBIDDEN: {
+    status: 403,
+    retryable: false,
+    message: 'The viewer login may only look at Bull Board; {method} {url} would change the queues',
+    description:
+      'A read-only (`viewer`) login asked Bull Board to change something: retry, promote, clean, remove, pause, resume, add or edit jobs. Every request but GET and HEAD needs the `operator` login.',
+  },
+  BOARD_LOGIN_THROTTLED: {
+    status: 429,
+    retryable: true,
+    message: 'Too many failed Bull Board logins from this address; try again in {retryAfterSeconds} s',
+    description:
+      'The client address had too many failed Bull Board logins within the window (see Operating in the README). Every board request from it, even with the right credentials, is refused until the window ends; `Retry-After` says when.',
   },
   REQUEST_INVALID: {
     status: 400,
