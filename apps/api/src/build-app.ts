@@ -13,6 +13,7 @@ import type { BoardPasswords } from './board/board-logins';
 import type { LoginThrottleSettings } from './board/login-throttle';
 import { registerOpenApi } from './http/openapi';
 import { registerV1 } from './routes/v1/register-v1';
+import type { RateLimitSettings } from './http/rate-limit';
 
 export interface AppDependencies {
   db: Kysely<DB>;
@@ -23,6 +24,8 @@ export interface AppDependencies {
   board?: BoardPasswords & { throttle?: Partial<LoginThrottleSettings> };
   /** Which proxies may say who the client is; none by default. */
   trustProxy?: TrustProxy;
+  /** Per-key request limits of /v1; 600 a minute by default. */
+  rateLimit?: RateLimitSettings;
   /** The migrations readiness compares the database with; the shipped ones by default. */
   migrationsDir?: string;
 }
@@ -57,7 +60,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await registerOpenApi(app);
   registerHealthRoutes(app, deps);
-  await registerV1(app, { db: deps.db, redis: deps.redis, logger: deps.logger });
+  await registerV1(app, { db: deps.db, redis: deps.redis, logger: deps.logger, rateLimit: deps.rateLimit ?? { perMinute: 600 } });
   if (boardEnabled(deps.board)) await registerBoard(app, { queues: deps.queues, redis: deps.redis, passwords: deps.board, throttle: deps.board.throttle });
   return app;
 }

@@ -30,6 +30,8 @@ const schema = z
     FENTA_BOARD_PASSWORD: boardPasswordSchema,
     /** Which proxies may set X-Forwarded-For; by default none, so a client cannot pick its own address. */
     FENTA_TRUST_PROXY: trustProxySchema,
+    /** Requests each API key may make per minute, counted in Redis across every API replica. */
+    FENTA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     LOG_LEVEL: logLevelSchema.default('info'),
   })
   .superRefine((env, context) => {

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     queues: [renders],
     board: { operator: env.FENTA_BOARD_OPERATOR_PASSWORD, viewer: env.FENTA_BOARD_VIEWER_PASSWORD },
     trustProxy: env.FENTA_TRUST_PROXY,
+    rateLimit: { perMinute: env.FENTA_RATE_LIMIT_PER_MINUTE },
   });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
 

@@ -8,6 +8,7 @@ export const v1ErrorCodes: ErrorCode[] = [
   'AUTH_KEY_REVOKED',
   'AUTH_KEY_EXPIRED',
   'SCOPE_MISSING',
+  'RATE_LIMITED',
   'REQUEST_INVALID',
   'REQUEST_BODY_MALFORMED',
   'REQUEST_BODY_EMPTY',

@@ -405,6 +405,12 @@ export const errorCodes = {
     message: '{who} is not a member of org {org}',
     description: 'A key can only be made for a member of its org; add the user to the org first.',
   },
+  RATE_LIMITED: {
+    status: 429,
+    retryable: true,
+    message: 'Too many requests with this API key: at most {limit} a minute; try again in {seconds} s',
+    description: 'The key used up its requests for the current minute (shared by every API replica); Retry-After says when to try again.',
+  },
   WORKFLOW_NOT_FOUND: {
     status: 404,
     retryable: false,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../../api-context';
 import { authenticateApiKey } from '../../auth/authenticate-api-key';
+import { registerRateLimit } from '../../http/rate-limit';
 import { registerApiKeyRoutes } from './api-keys.routes';
 
 /**
@@ -16,6 +17,7 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
         if (route.config?.scope === undefined) throw new Error(`route ${[route.method].flat().join(',')} ${route.url} names no scope`);
       });
       v1.addHook('onRequest', authenticateApiKey(context.db));
+      await registerRateLimit(v1, context.redis, context.rateLimit);
       await registerApiKeyRoutes(v1, context);
     },
     { prefix: '/v1' },
