@@ -1,5 +1,5 @@
 import { builtInTemplates, demoWorkflow, ensureDemoApiKey, seedBuiltInTemplates, seedDemoOrg } from '@fenta/db';
-import { issueApiKey } from '@fenta/core';
+import { issueApiKey, scopesOfRole } from '@fenta/core';
 import { createTestDatabase, type TestDatabase } from '@fenta/testing';
 
 const countedTables = ['users', 'orgs', 'org_members', 'templates', 'workflows', 'workflow_versions', 'api_keys'];
@@ -62,7 +62,11 @@ describe('demo seed', () => {
   it('keeps a demo API key the caller still holds, and replaces one it lost', async () => {
     const first = issueApiKey();
     expect(await ensureDemoApiKey(database.db, { issued: first })).toEqual({ key: 'issued' });
+    await database.query(`UPDATE api_keys SET scopes = '["jobs:execute"]' WHERE key_hash = $1`, [first.hash]);
     expect(await ensureDemoApiKey(database.db, { heldKeyHash: first.hash, issued: issueApiKey() })).toEqual({ key: 'held' });
+    // A held key of an older release gets every scope of the owner role.
+    const [held] = await database.query<{ scopes: string[] }>(`SELECT scopes FROM api_keys WHERE key_hash = $1`, [first.hash]);
+    expect([...held!.scopes].sort()).toEqual([...scopesOfRole.owner].sort());
 
     const replacement = issueApiKey();
     expect(await ensureDemoApiKey(database.db, { heldKeyHash: 'lost', issued: replacement })).toEqual({ key: 'issued' });

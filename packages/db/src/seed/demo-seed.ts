@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { scopesOfRole } from '@fenta/core';
 import { builtInTemplates } from './built-in-templates';
 import { demoWorkflow } from './demo-workflow';
 
@@ -113,7 +114,15 @@ export async function ensureDemoApiKey(
       .where('org_id', '=', demoIds.orgId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    if (held) return { key: 'held' };
+    if (held) {
+      // A key made by an older release carries fewer scopes: the demo owner's key gets every one the role has.
+      await db
+        .updateTable('api_keys')
+        .set({ scopes: JSON.stringify(scopesOfRole.owner) })
+        .where('id', '=', held.id)
+        .execute();
+      return { key: 'held' };
+    }
   }
   await db.transaction().execute(async (trx) => {
     await trx
@@ -131,7 +140,7 @@ export async function ensureDemoApiKey(
         name: demoIds.apiKeyName,
         key_hash: options.issued.hash,
         key_prefix: options.issued.prefix,
-        scopes: JSON.stringify(['workflows:read', 'workflows:write', 'jobs:execute']),
+        scopes: JSON.stringify(scopesOfRole.owner),
       })
       .execute();
   });
