@@ -8,13 +8,15 @@ import type { RenderJobData } from '@fenta/queue';
 const moveWaitMs = 2_000;
 // A held job is tried again just after the other run's lease would have run out.
 const heldMarginMs = 1_000;
+// A job whose org is at its limit of jobs running at once looks again this much later; meanwhile the worker takes other jobs.
+const orgBusyDelayMs = 2_000;
 
 /**
  * The BullMQ processor for render jobs: runs the job's graph and translates
  * the outcome for the queue. A final failure is unrecoverable (no BullMQ
  * retry); a failure outside the nodes throws so BullMQ retries with backoff;
- * a job handed back, or held by another run, is moved to delayed without
- * spending an attempt. `signal` is aborted by BullMQ when this worker lost
+ * a job handed back, held by another run, or of an org already running as
+ * many jobs as it may, is moved to delayed without spending an attempt. `signal` is aborted by BullMQ when this worker lost
  * the job's lock.
  */
 export function createRenderProcessor(deps: ExecutorDeps, shutdown: AbortSignal) {
@@ -47,6 +49,8 @@ export function createRenderProcessor(deps: ExecutorDeps, shutdown: AbortSignal)
         return delay(outcome.until.getTime() + heldMarginMs);
       case 'handed-back':
         return delay(Date.now());
+      case 'org-busy':
+        return delay(Date.now() + orgBusyDelayMs);
       case 'failed':
         if (outcome.retryable) throw outcome.error;
         throw new UnrecoverableError(`${outcome.error.code}: ${outcome.error.message}`);

@@ -17,7 +17,9 @@ export type RunClaim =
   | { claimed: true; run: JobRunKey; job: Job; resurrected: boolean; crashedTooOften: boolean }
   | { claimed: false; reason: 'missing' }
   | { claimed: false; reason: 'ended'; status: string }
-  | { claimed: false; reason: 'held'; until: Date };
+  | { claimed: false; reason: 'held'; until: Date }
+  /** The job's org already runs as many jobs as its plan allows at once: the job waits, other orgs' jobs do not. */
+  | { claimed: false; reason: 'org-busy'; running: number; limit: number };
 
 /**
  * Claims the job for a new run with a fresh token and a lease of `leaseMs`.

@@ -18,15 +18,35 @@ export type ClaimOutcome =
   | { claimed: true; job: Job; resurrected: boolean }
   | { claimed: false; reason: 'missing' }
   | { claimed: false; reason: 'ended'; status: string }
-  | { claimed: false; reason: 'held'; until: Date };
+  | { claimed: false; reason: 'held'; until: Date }
+  | { claimed: false; reason: 'org-busy'; running: number; limit: number };
 
 /**
  * Claims a job for a run: queued, or processing with an expired lease (the
  * run before died without settling it; `resurrected`, and counted in
- * retry_count). Anything else is not claimed: ended, or held by a live run
- * until `until`. The row is locked while deciding, so two claims never both win.
+ * retry_count). Anything else is not claimed: ended, held by a live run until
+ * `until`, or its org already runs as many jobs as it may at once
+ * (fenta_org_job_concurrency, 00018). The job row is locked while deciding,
+ * so two claims never both win, and the org row too, so two workers taking
+ * two jobs of one org cannot both see room for one.
  */
-export async function claimJobRun(db: Db, input: { jobId: string; token: string; leaseMs: number }): Promise<ClaimOutcome> {
+export async function claimJobRun(db: Kysely<DB>, input: { jobId: string; token: string; leaseMs: number }): Promise<ClaimOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const target = await trx.selectFrom('jobs').select(['org_id', 'status']).where('id', '=', input.jobId).executeTakeFirst();
+    if (target && target.status === 'queued') {
+      await trx.selectFrom('orgs').select('id').where('id', '=', target.org_id).forUpdate().execute();
+      const { rows: room } = await sql<{ running: number; limit: number }>`
+        SELECT (SELECT count(*)::int FROM jobs
+                WHERE org_id = ${target.org_id} AND status = 'processing' AND lease_expires_at > now() AND id <> ${input.jobId}) AS running,
+               fenta_org_job_concurrency(${target.org_id}) AS limit`.execute(trx);
+      const { running, limit } = room[0]!;
+      if (running >= limit) return { claimed: false, reason: 'org-busy', running, limit };
+    }
+    return claimLeasedJob(trx, input);
+  });
+}
+
+async function claimLeasedJob(db: Db, input: { jobId: string; token: string; leaseMs: number }): Promise<ClaimOutcome> {
   const { rows } = await sql<Job & { resurrected: boolean }>`
     WITH previous AS (SELECT id, status FROM jobs WHERE id = ${input.jobId} FOR UPDATE)
     UPDATE jobs

@@ -53,6 +53,8 @@ export type JobRunOutcome =
   | { status: 'handed-back' }
   /** Another run holds the job until `until`: try again then. */
   | { status: 'held'; until: Date }
+  /** The job's org is running as many jobs as it may at once: try again shortly, without spending an attempt. */
+  | { status: 'org-busy'; running: number; limit: number }
   /** This run lost the job to another run; it stopped without writing. */
   | { status: 'lease-lost' }
   /** `retryable`: the queue should run the job again (the failure was outside its nodes). */
@@ -76,6 +78,7 @@ export async function runJob(deps: ExecutorDeps, options: RunJobOptions): Promis
   const claim = await claimRun(db, options.jobId, leaseMs);
   if (!claim.claimed) {
     if (claim.reason === 'held') return { status: 'held', until: claim.until };
+    if (claim.reason === 'org-busy') return { status: 'org-busy', running: claim.running, limit: claim.limit };
     return { status: 'not-runnable', jobStatus: claim.reason === 'ended' ? claim.status : 'missing' };
   }
   const { run, job } = claim;
