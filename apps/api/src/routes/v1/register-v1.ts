@@ -3,6 +3,7 @@ import type { ApiContext } from '../../api-context';
 import { authenticateApiKey } from '../../auth/authenticate-api-key';
 import { registerRateLimit } from '../../http/rate-limit';
 import { registerApiKeyRoutes } from './api-keys.routes';
+import { registerTemplateRoutes } from './templates.routes';
 import { registerWorkflowVersionRoutes } from './workflow-versions.routes';
 import { registerWorkflowRoutes } from './workflows.routes';
 
@@ -23,6 +24,7 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
       await registerApiKeyRoutes(v1, context);
       await registerWorkflowRoutes(v1, context);
       await registerWorkflowVersionRoutes(v1, context);
+      await registerTemplateRoutes(v1, context);
     },
     { prefix: '/v1' },
   );
