@@ -1,5 +1,6 @@
 import { demoWorkflow } from '@fenta/db';
 import { startApiTestbed, type ApiTestbed, type TestCaller } from './api-fixture';
+import { workflowStatuses } from '../src/workflows/workflow-status';
 import { auditOf, errorOf, graphWithSpeed, requestsOf, sampleGraph } from './content-requests';
 
 interface WorkflowBody {
@@ -186,6 +187,13 @@ describe('workflows over HTTP', () => {
     ]);
     // The no-op wrote nothing: create and two updates.
     expect((await auditOf(bed, workflow.id)).map((entry) => entry.action)).toEqual(['create', 'update', 'update']);
+  });
+
+  it('knows the same statuses as the database', async () => {
+    const [row] = await bed.database.query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'workflows_status_check'`,
+    );
+    expect([...row!.def.matchAll(/'(\w+)'/g)].map((match) => match[1])).toEqual([...workflowStatuses]);
   });
 
   it('moves through the lifecycle, refusing the moves it does not allow with from and to', async () => {
