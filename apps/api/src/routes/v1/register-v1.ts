@@ -3,6 +3,7 @@ import type { ApiContext } from '../../api-context';
 import { authenticateApiKey } from '../../auth/authenticate-api-key';
 import { registerRateLimit } from '../../http/rate-limit';
 import { registerApiKeyRoutes } from './api-keys.routes';
+import { registerNodeTypeRoutes } from './node-types.routes';
 import { registerTemplateRoutes } from './templates.routes';
 import { registerWorkflowVersionRoutes } from './workflow-versions.routes';
 import { registerWorkflowRoutes } from './workflows.routes';
@@ -25,6 +26,7 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
       await registerWorkflowRoutes(v1, context);
       await registerWorkflowVersionRoutes(v1, context);
       await registerTemplateRoutes(v1, context);
+      await registerNodeTypeRoutes(v1, context);
     },
     { prefix: '/v1' },
   );
