@@ -21,3 +21,5 @@ export { recordAudit, type AuditEntry } from './audit/audit.queries';
 export { findApiKeyCaller, touchApiKey, insertApiKey, listOrgApiKeys, revokeApiKey, type ApiKeyCaller, type NewApiKeyInput } from './api-keys/api-key.queries';
 export { findOrg, findOrgMember } from './orgs/org-member.queries';
 export { createOrgWithOwner, slugOf, type NewOrgInput, type CreatedOrg } from './orgs/create-org';
+export * from './workflows/workflow.queries';
+export { projectExists } from './projects/project.queries';

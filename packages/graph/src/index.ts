@@ -13,3 +13,5 @@ export { voiceTtsDefinition } from './definitions/voice-tts.definition';
 export { subtitleAutoDefinition } from './definitions/subtitle-auto.definition';
 export { editTimelineDefinition } from './definitions/edit-timeline.definition';
 export { outputRenderDefinition } from './definitions/output-render.definition';
+export { parseTemplateSpec, type TemplateSpec } from './templates/template-spec';
+export { templateSpecLimits } from './templates/template-spec-limits';

@@ -25,6 +25,7 @@ export function validationProblems(location: string, issues: FastifySchemaValida
 function describe(issue: FastifySchemaValidationError): string {
   if (issue.keyword === 'required' || issue.keyword === 'dependentRequired') return 'is required';
   if (issue.keyword === 'additionalProperties') return 'is not allowed';
+  if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) return `must be one of: ${issue.params.allowedValues.join(', ')}`;
   return issue.message ?? `fails ${issue.keyword}`;
 }
 

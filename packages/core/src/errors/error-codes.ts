@@ -300,13 +300,19 @@ export const errorCodes = {
     status: 404,
     retryable: false,
     message: 'Template {template} does not exist or is not visible to this org',
-    description: "A graph names a template that is neither the org's nor public.",
+    description: "A graph or a request names a template that is neither the org's nor public (or was deleted).",
   },
   TEMPLATE_SPEC_INVALID: {
     status: 400,
     retryable: false,
     message: 'Template {template} has an invalid spec at {path}: {reason}',
     description: 'A template spec does not match the template spec format.',
+  },
+  TEMPLATE_PUBLIC_READ_ONLY: {
+    status: 403,
+    retryable: false,
+    message: "Template {template} is one of Fenta's public templates and cannot be changed or deleted; create your own from its spec",
+    description: 'Public templates are readable by every org and written only by Fenta; an org changes only its own templates.',
   },
   TIMELINE_TOO_LARGE: {
     status: 422,
@@ -417,6 +423,31 @@ export const errorCodes = {
     message: 'Workflow {workflow} not found',
     description: "No workflow with this id exists for the caller's org.",
   },
+  WORKFLOW_VERSION_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'Workflow {workflow} has no version {version}',
+    description: 'The workflow exists but has no version with this number; versions count from 1, one per change of its graph or variables.',
+  },
+  WORKFLOW_STATUS_TRANSITION_INVALID: {
+    status: 409,
+    retryable: false,
+    message: 'Workflow {workflow} cannot go from {from} to {to}; from {from} it may go to {allowed}',
+    description:
+      'A status change the lifecycle does not allow (draft → confirmed → preview → production → archived, with the backward moves in the README); details name from, to and the allowed statuses.',
+  },
+  WORKFLOW_ARCHIVED: {
+    status: 409,
+    retryable: false,
+    message: 'Workflow {workflow} is archived; set its status to draft before changing its {field}',
+    description: 'An archived workflow is read-only: restore it to draft (PATCH status "draft") before changing anything else.',
+  },
+  PROJECT_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'Project {project} not found',
+    description: "A request names a project_id that is not a project of the caller's org.",
+  },
   JOB_NOT_FOUND: {
     status: 404,
     retryable: false,
@@ -498,6 +529,12 @@ export const errorCodes = {
     retryable: true,
     message: 'The request did not arrive in time',
     description: "The client did not send the whole request within the server's time limit.",
+  },
+  REQUEST_PRECONDITION_FAILED: {
+    status: 412,
+    retryable: false,
+    message: '{resource} {id} has changed since it was read (If-Match {given}, now {current}); read it again and retry',
+    description: 'The If-Match header names an ETag the resource no longer has: someone changed it in between. Nothing was written.',
   },
   NOT_FOUND: {
     status: 404,

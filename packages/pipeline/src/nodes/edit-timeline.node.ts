@@ -1,11 +1,10 @@
 import { FentaError } from '@fenta/core';
-import { editTimelineDefinition, outputProfileNames } from '@fenta/graph';
+import { editTimelineDefinition, outputProfileNames, parseTemplateSpec } from '@fenta/graph';
 import type { z } from 'zod';
 import type { Captions, Footage } from '../artifacts/artifact-types';
 import { getOutputProfile } from '../render/output-profiles';
 import type { PlaceholderMedia } from '../timeline/build-overlays';
 import { buildTimeline } from '../timeline/build-timeline';
-import { parseTemplateSpec } from '../timeline/template-spec';
 import { templateFrame, templateProfileName } from '../timeline/template-profile';
 import type { Timeline } from '../timeline/timeline-ir';
 import { defineNodeType } from './define-node-type';

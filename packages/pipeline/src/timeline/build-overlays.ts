@@ -1,5 +1,5 @@
 import type { OutputProfile, TimelineOverlay } from './timeline-ir';
-import type { TemplateSpec } from './template-spec';
+import type { TemplateSpec } from '@fenta/graph';
 import { toFrame } from './plan-scenes';
 
 /** Storage keys of the job's placeholder media, by placeholder name (`logo`, `music`, `cover`). */

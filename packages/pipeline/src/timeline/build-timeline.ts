@@ -4,7 +4,7 @@ import { assignClips } from './assign-clips';
 import { buildOverlays, type PlaceholderMedia } from './build-overlays';
 import { checkTimelineLimits } from './check-timeline-limits';
 import { planScenes, toFrame } from './plan-scenes';
-import type { TemplateSpec } from './template-spec';
+import type { TemplateSpec } from '@fenta/graph';
 import type { OutputProfile, Timeline } from './timeline-ir';
 
 export interface BuildTimelineInput {

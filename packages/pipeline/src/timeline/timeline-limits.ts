@@ -1,3 +1,5 @@
+import { templateSpecLimits } from '@fenta/graph';
+
 /**
  * How large one render may be. A render is one ffmpeg process: every piece
  * of footage is an input with its own demuxer thread and decoder, all opened
@@ -17,11 +19,11 @@ export const timelineLimits = {
    */
   clips: 120,
   /** Overlays in a template spec (headlines, stickers, images); the job's logo may add one more. */
-  templateOverlays: 16,
+  templateOverlays: templateSpecLimits.overlays,
   /** Characters of an overlay text, and of a caption cue's text (its lines together). */
-  textCharacters: 200,
+  textCharacters: templateSpecLimits.textCharacters,
   /** Characters of a font name or fontconfig pattern in a template. */
-  fontNameCharacters: 100,
+  fontNameCharacters: templateSpecLimits.fontNameCharacters,
   /**
    * Bytes of the compiled ffmpeg command line (every argument and its
    * terminating NUL). Linux refuses a single argument over 128 KiB (the

@@ -2,7 +2,7 @@ import { builtInTemplates } from '@fenta/db';
 import { getOutputProfile } from '../../src/render/output-profiles';
 import { buildTimeline } from '../../src/timeline/build-timeline';
 import { planScenes } from '../../src/timeline/plan-scenes';
-import { parseTemplateSpec } from '../../src/timeline/template-spec';
+import { parseTemplateSpec } from '@fenta/graph';
 import { sampleCaptions, sampleFootage, sampleSentences, sentence } from './sample-inputs';
 
 const shorts = builtInTemplates.find((t) => t.id === 'tmpl_shorts_v1')!;

@@ -2,7 +2,7 @@ import { commandLineBytes, compileTimeline } from '../../src/render/compile-ffmp
 import { getOutputProfile } from '../../src/render/output-profiles';
 import { buildTimeline } from '../../src/timeline/build-timeline';
 import { plannedCommandLineBytes } from '../../src/timeline/check-timeline-limits';
-import { parseTemplateSpec } from '../../src/timeline/template-spec';
+import { parseTemplateSpec } from '@fenta/graph';
 import type { Timeline, TimelineOverlay } from '../../src/timeline/timeline-ir';
 import { timelineLimits } from '../../src/timeline/timeline-limits';
 import { sampleCaptions, sampleFootage, sentence } from './sample-inputs';

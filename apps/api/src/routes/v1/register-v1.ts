@@ -3,6 +3,10 @@ import type { ApiContext } from '../../api-context';
 import { authenticateApiKey } from '../../auth/authenticate-api-key';
 import { registerRateLimit } from '../../http/rate-limit';
 import { registerApiKeyRoutes } from './api-keys.routes';
+import { registerNodeTypeRoutes } from './node-types.routes';
+import { registerTemplateRoutes } from './templates.routes';
+import { registerWorkflowVersionRoutes } from './workflow-versions.routes';
+import { registerWorkflowRoutes } from './workflows.routes';
 
 /**
  * The versioned API under /v1. Every route here is authenticated by an API
@@ -19,6 +23,10 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
       v1.addHook('onRequest', authenticateApiKey(context.db));
       await registerRateLimit(v1, context.redis, context.rateLimit);
       await registerApiKeyRoutes(v1, context);
+      await registerWorkflowRoutes(v1, context);
+      await registerWorkflowVersionRoutes(v1, context);
+      await registerTemplateRoutes(v1, context);
+      await registerNodeTypeRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -1,5 +1,5 @@
 import { builtInTemplates } from '@fenta/db';
-import { parseTemplateSpec } from '../../src/timeline/template-spec';
+import { parseTemplateSpec } from '../src/templates/template-spec';
 
 const sample = builtInTemplates.find((t) => t.id === 'tmpl_shorts_v1')!;
 

@@ -1,6 +1,7 @@
 import { FentaError } from '@fenta/core';
 import { z } from 'zod';
-import { timelineLimits } from './timeline-limits';
+import { formatPath } from '../workflow-graph';
+import { templateSpecLimits } from './template-spec-limits';
 
 // Objects are loose (unknown keys kept) because the spec format is open:
 // templates may carry fields other tools read. Fields the timeline and the
@@ -14,7 +15,7 @@ const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #RRGGBB');
 const overlayPosition = z.enum(['top', 'center', 'bottom']);
 const imagePosition = z.enum(['top', 'center', 'bottom', 'top-right', 'top-left', 'bottom-right', 'bottom-left']);
 const overlayAnimation = z.enum(['none', 'fade', 'slide-down', 'slide-up']);
-const fontName = z.string().min(1).max(timelineLimits.fontNameCharacters, `a font name has at most ${timelineLimits.fontNameCharacters} characters`);
+const fontName = z.string().min(1).max(templateSpecLimits.fontNameCharacters, `a font name has at most ${templateSpecLimits.fontNameCharacters} characters`);
 /** Characters as people count them (code points), not UTF-16 units. */
 const characters = (text: string) => [...text].length;
 
@@ -39,7 +40,7 @@ const textContent = z.looseObject({
     .string()
     .trim()
     .min(1)
-    .refine((t) => characters(t) <= timelineLimits.textCharacters, `an overlay text has at most ${timelineLimits.textCharacters} characters`),
+    .refine((t) => characters(t) <= templateSpecLimits.textCharacters, `an overlay text has at most ${templateSpecLimits.textCharacters} characters`),
   pos: overlayPosition.default('top'),
   anim: overlayAnimation.default('none'),
   font: fontName.optional(),
@@ -82,7 +83,7 @@ const rules = z
 const templateSpecSchema = z
   .looseObject({
     tracks: z.array(track).min(1),
-    overlays: z.array(overlay).max(timelineLimits.templateOverlays, `a template has at most ${timelineLimits.templateOverlays} overlays`).default([]),
+    overlays: z.array(overlay).max(templateSpecLimits.overlays, `a template has at most ${templateSpecLimits.overlays} overlays`).default([]),
     placeholders: z.record(z.string(), placeholderKind).default({}),
     rules: rules.default({ cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 }),
     subtitle_style_presets: z.array(z.enum(['clean_box', 'karaoke_bounce'])).default([]),
@@ -116,17 +117,11 @@ export type TemplateSpec = z.output<typeof templateSpecSchema>;
 export type TemplateTrack = TemplateSpec['tracks'][number];
 export type TemplateOverlay = TemplateSpec['overlays'][number];
 
-/** `tracks[1].z` from `['tracks', 1, 'z']`. */
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  if (path.length === 0) return 'spec';
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
-}
-
 /** Validates a template's spec; TEMPLATE_SPEC_INVALID names the first problem's path (all problems are in `details`). */
 export function parseTemplateSpec(templateId: string, spec: unknown): TemplateSpec {
   const result = templateSpecSchema.safeParse(spec);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => ({ path: formatPath(i.path), reason: i.message }));
+  const problems = result.error.issues.map((i) => ({ path: formatPath(i.path) || 'spec', reason: i.message }));
   const first = problems[0] ?? { path: 'spec', reason: 'invalid' };
   throw new FentaError('TEMPLATE_SPEC_INVALID', { template: templateId, path: first.path, reason: first.reason }, { details: { problems } });
 }
