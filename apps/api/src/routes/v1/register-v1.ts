@@ -3,6 +3,7 @@ import type { ApiContext } from '../../api-context';
 import { authenticateApiKey } from '../../auth/authenticate-api-key';
 import { registerRateLimit } from '../../http/rate-limit';
 import { registerApiKeyRoutes } from './api-keys.routes';
+import { registerAssetRoutes } from './assets.routes';
 
 /**
  * The versioned API under /v1. Every route here is authenticated by an API
@@ -19,6 +20,7 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
       v1.addHook('onRequest', authenticateApiKey(context.db));
       await registerRateLimit(v1, context.redis, context.rateLimit);
       await registerApiKeyRoutes(v1, context);
+      await registerAssetRoutes(v1, context);
     },
     { prefix: '/v1' },
   );
