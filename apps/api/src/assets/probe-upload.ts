@@ -34,7 +34,7 @@ export async function probeUpload(file: string, contentType: string, sizeBytes: 
   if (kind !== declared.kind || !formats.some((format) => declared.formats.includes(format))) {
     throw new FentaError(
       'ASSET_TYPE_MISMATCH',
-      { contentType, actual: `${kind === 'image' ? 'an' : 'a'} ${kind} file (ffprobe format ${formatName})` },
+      { contentType, actual: `${withArticle(kind)} file (ffprobe format ${formatName})` },
       { details: { declared: contentType, found: { type: kind, format: formatName } } },
     );
   }
@@ -55,4 +55,9 @@ function kindOf(info: MediaInfo, formats: string[]): AssetType | undefined {
   const picture = info.videoCodec !== undefined && Boolean(info.width) && Boolean(info.height);
   if (picture) return formats.some((format) => imageFormats.includes(format)) ? 'image' : 'video';
   return info.audioCodec !== undefined ? 'audio' : undefined;
+}
+
+/** `a video`, `an audio`, `an image`: for messages. */
+export function withArticle(kind: AssetType): string {
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }

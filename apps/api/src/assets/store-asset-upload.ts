@@ -9,6 +9,7 @@ import {
   recordAssetFile,
   withSystemRole,
   type Asset,
+  type AssetType,
   type AssetVersion,
   type DB,
 } from '@fenta/db';
@@ -17,7 +18,7 @@ import { asTenant, callerOf, type TenantScope } from '../tenancy/as-tenant';
 import { assetFileKey, provisionalAssetKey } from './asset-file-key';
 import { assetMediaTypes } from './asset-media-types';
 import { assetView } from './asset-view';
-import type { UploadProbe } from './probe-upload';
+import { withArticle, type UploadProbe } from './probe-upload';
 import type { ReceivedUpload } from './receive-upload';
 
 interface StoreDeps {
@@ -79,8 +80,8 @@ export async function storeAssetVersion(
         throw new FentaError(
           'ASSET_TYPE_MISMATCH',
           {
-            contentType: `a new version of ${before.type === 'image' ? 'an' : 'a'} ${before.type} asset`,
-            actual: `${probe.type === 'image' ? 'an' : 'a'} ${probe.type} file`,
+            contentType: `a new version of ${withArticle(before.type as AssetType)} asset`,
+            actual: `${withArticle(probe.type)} file`,
           },
           { details: { asset_type: before.type, found: { type: probe.type, format: probe.formatName } } },
         );

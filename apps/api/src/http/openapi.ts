@@ -45,7 +45,8 @@ declare module 'fastify' {
 }
 
 function withMultipartBody(schema: FastifySchema): FastifySchema {
-  if (schema.multipartBody === undefined) return schema;
+  // Typed as always there, but routes without a schema (the docs page's own) pass none.
+  if ((schema as FastifySchema | undefined)?.multipartBody === undefined) return schema;
   const { multipartBody, ...rest } = schema;
   return { ...rest, body: multipartBody, consumes: ['multipart/form-data'] };
 }

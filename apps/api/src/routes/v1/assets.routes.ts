@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { FentaError } from '@fenta/core';
 import { assetTagPattern } from '@fenta/graph';
-import { findAsset, listAssets, listAssetVersions, softDeleteAsset, updateAssetDetails } from '@fenta/db';
+import { findAsset, listAssets, listAssetVersions, softDeleteAsset, updateAssetDetails, type AssetType } from '@fenta/db';
 import type { ApiContext } from '../../api-context';
 import { checkedName, checkedTags, maxAssetNameLength, maxAssetTags, safeFileName } from '../../assets/asset-fields';
 import { allowedAssetContentTypes } from '../../assets/asset-media-types';
@@ -20,7 +20,8 @@ import { decodeCursor, pageQuery, pageSchema, toPage } from '../../http/paginati
 import { asTenant } from '../../tenancy/as-tenant';
 
 const assetIdParams = Type.Object({ id: Type.String({ pattern: '^asset_[A-Za-z0-9_-]{1,100}$', description: 'An asset id, `asset_…`.' }) });
-const assetType = Type.Union([Type.Literal('video'), Type.Literal('audio'), Type.Literal('image')]);
+// One enum rather than a union of literals, so a wrong value is one problem, not one per literal.
+const assetType = Type.Unsafe<AssetType>({ type: 'string', enum: ['video', 'audio', 'image'], description: 'What ffprobe found the file to be.' });
 const tag = Type.String({ pattern: assetTagPattern, description: 'A tag: 1 to 50 letters, digits, spaces, "_" or "-" (kept lowercase).' });
 const fileField = Type.String({
   contentMediaType: 'application/octet-stream',
