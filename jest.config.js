@@ -12,6 +12,7 @@ const workspaces = {
   'local-services': 'packages/local-services',
   testing: 'packages/testing',
   storage: 'packages/storage',
+  media: 'packages/media',
   api: 'apps/api',
   worker: 'apps/worker',
   scheduler: 'apps/scheduler',

@@ -4,6 +4,9 @@ import type { DB } from '@fenta/db';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Logger } from '@fenta/core';
+import { LocalStorage, type Storage } from '@fenta/storage';
+import type { UploadSettings } from './api-context';
+import { defaultAssetMaxBytes, defaultTempDir } from './env';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/register-error-handling';
 import { requestIdFor } from './http/request-id';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
@@ -28,6 +31,10 @@ export interface AppDependencies {
   rateLimit?: RateLimitSettings;
   /** The migrations readiness compares the database with; the shipped ones by default. */
   migrationsDir?: string;
+  /** Where assets are stored; local storage in .fenta/storage (the worker's default) unless given. */
+  storage?: Storage;
+  /** Limits and temp folder of asset uploads; FENTA_ASSET_MAX_BYTES's and FENTA_TEMP_DIR's defaults unless given. */
+  uploads?: Partial<UploadSettings>;
 }
 
 declare module 'fastify' {
@@ -60,7 +67,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await registerOpenApi(app);
   registerHealthRoutes(app, deps);
-  await registerV1(app, { db: deps.db, redis: deps.redis, logger: deps.logger, rateLimit: deps.rateLimit ?? { perMinute: 600 } });
+  await registerV1(app, {
+    db: deps.db,
+    redis: deps.redis,
+    logger: deps.logger,
+    rateLimit: deps.rateLimit ?? { perMinute: 600 },
+    storage: deps.storage ?? new LocalStorage('.fenta/storage'),
+    uploads: { maxBytes: deps.uploads?.maxBytes ?? defaultAssetMaxBytes, tempDir: deps.uploads?.tempDir ?? defaultTempDir },
+  });
   if (boardEnabled(deps.board)) await registerBoard(app, { queues: deps.queues, redis: deps.redis, passwords: deps.board, throttle: deps.board.throttle });
   return app;
 }

@@ -1,5 +1,8 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
-import { logLevelSchema, parseEnv, portSchema, urlSchema } from '@fenta/core';
+import { logLevelSchema, parseEnv, parseEnvParts, portSchema, urlSchema } from '@fenta/core';
+import { readStorageConfig, type StorageConfig } from '@fenta/storage';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 const trustProxySchema = z
@@ -13,6 +16,10 @@ const trustProxySchema = z
     }
     return parsed;
   });
+
+/** 500 MiB: a few minutes of 1080p footage. */
+export const defaultAssetMaxBytes = 500 * 1024 * 1024;
+export const defaultTempDir = path.join(tmpdir(), 'fenta-api');
 
 // Empty reads as unset (that login is off), as a deployment template often leaves it.
 const boardPasswordSchema = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'must be at least 12 characters').optional());
@@ -32,6 +39,15 @@ const schema = z
     FENTA_TRUST_PROXY: trustProxySchema,
     /** Requests each API key may make per minute, counted in Redis across every API replica. */
     FENTA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** The largest file POST /v1/assets accepts, in bytes: 500 MiB unless set. */
+    FENTA_ASSET_MAX_BYTES: z.coerce
+      .number({ message: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .min(1, 'must be at least 1')
+      .max(Number.MAX_SAFE_INTEGER)
+      .default(defaultAssetMaxBytes),
+    /** Where uploads wait while they are received and probed, before they are stored. */
+    FENTA_TEMP_DIR: z.string().min(1).default(defaultTempDir),
     LOG_LEVEL: logLevelSchema.default('info'),
   })
   .superRefine((env, context) => {
@@ -50,9 +66,13 @@ const schema = z
   })
   .transform(({ FENTA_BOARD_PASSWORD: older, ...env }) => ({ ...env, FENTA_BOARD_OPERATOR_PASSWORD: env.FENTA_BOARD_OPERATOR_PASSWORD ?? older }));
 
-export type ApiEnv = z.infer<typeof schema>;
+export type ApiEnv = z.infer<typeof schema> & { storage: StorageConfig };
 
-/** The API's configuration, parsed once at start-up. */
+/** The API's configuration, storage settings included (the same variables as the worker's), parsed once at start-up; every wrong variable is named at once. */
 export function readApiEnv(env: Record<string, string | undefined> = process.env): ApiEnv {
-  return parseEnv(schema, env);
+  const { own, storage } = parseEnvParts({
+    own: () => parseEnv(schema, env),
+    storage: () => readStorageConfig(env, { localRoot: '.fenta/storage' }),
+  });
+  return { ...own, storage };
 }

@@ -1,6 +1,7 @@
 import { createLogger, handleShutdownSignals } from '@fenta/core';
 import { checkDatabaseConnection, createDatabase } from '@fenta/db';
 import { assertNoEviction, connectRedis, createRedisConnection, createRenderQueue } from '@fenta/queue';
+import { createStorage } from '@fenta/storage';
 import { buildApp } from './build-app';
 import { readApiEnv } from './env';
 
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   await assertNoEviction(redis);
   const renders = createRenderQueue({ connection: redis });
 
+  const storage = createStorage(env.storage);
+
   const app = await buildApp({
     db,
     redis,
@@ -28,6 +31,8 @@ async function main(): Promise<void> {
     board: { operator: env.FENTA_BOARD_OPERATOR_PASSWORD, viewer: env.FENTA_BOARD_VIEWER_PASSWORD },
     trustProxy: env.FENTA_TRUST_PROXY,
     rateLimit: { perMinute: env.FENTA_RATE_LIMIT_PER_MINUTE },
+    storage,
+    uploads: { maxBytes: env.FENTA_ASSET_MAX_BYTES, tempDir: env.FENTA_TEMP_DIR },
   });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
 

@@ -7,7 +7,7 @@ export { describeNodeTypes, describeNodeType, type NodeTypeDescription, type Jso
 export { graphLimits } from './graph-limits';
 export { outputAspects, outputProfileNames, x264Presets, type OutputAspect, type X264Preset } from './render-options';
 export { builtInNodeDefinitions, builtInNodeDefinitionRegistry } from './definitions/built-in-node-definitions';
-export { inputStockDefinition } from './definitions/input-stock.definition';
+export { inputStockDefinition, assetTagPattern, assetTagProblem } from './definitions/input-stock.definition';
 export { scriptGenerateDefinition } from './definitions/script-generate.definition';
 export { voiceTtsDefinition } from './definitions/voice-tts.definition';
 export { subtitleAutoDefinition } from './definitions/subtitle-auto.definition';

@@ -41,7 +41,8 @@ describe('describeNodeTypes', () => {
   it('requires only the params without a default', () => {
     expect(Object.fromEntries(catalogue.map((entry) => [entry.type, entry.params.required ?? []]))).toEqual({
       'Edit.Timeline': ['template_id'],
-      'Input.Stock': ['query'],
+      // query or tags: a rule between params that JSON Schema from zod does not carry (the zod schema holds it; see below).
+      'Input.Stock': [],
       'Output.Render': [],
       'Script.Generate': ['genre', 'prompt'],
       'Subtitle.Auto': [],
@@ -76,10 +77,20 @@ describe('describeNodeTypes', () => {
     }
   });
 
+  it('holds Input.Stock to a query, or tags with the assets provider', () => {
+    const params = builtInNodeDefinitionRegistry.get('Input.Stock')!.params;
+    expect(params.safeParse({ provider: 'assets', tags: ['Beach'] })).toMatchObject({ success: true, data: { tags: ['beach'], count: 5 } });
+    expect(params.safeParse({ provider: 'pexels' }).error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [['query'], 'is required (or tags, with provider "assets")'],
+    ]);
+    expect(params.safeParse({ provider: 'pexels', query: 'q', tags: ['x'] }).error?.issues.map((issue) => issue.path)).toEqual([['tags']]);
+    expect(params.safeParse({ provider: 'assets', tags: ['../x'] }).error?.issues.map((issue) => issue.path)).toEqual([['tags', 0]]);
+  });
+
   it('refuses what the zod schemas refuse, at the same param', () => {
     const refused: Array<[string, Record<string, unknown>, string]> = [
       ['Voice.TTS', { speed: 9 }, '/speed'],
-      ['Input.Stock', { provider: 'pexels' }, ''],
+      ['Input.Stock', { query: 'q', count: 0 }, '/count'],
       ['Output.Render', { profile: 'cinema' }, '/profile'],
       ['Script.Generate', { genre: 'news', prompt: 'p', lang: 'not a language' }, '/lang'],
       ['Subtitle.Auto', { max_chars_per_line: 8.5 }, '/max_chars_per_line'],

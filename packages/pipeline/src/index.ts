@@ -14,7 +14,7 @@ export { voiceTtsNode } from './nodes/voice-tts.node';
 export { subtitleAutoNode } from './nodes/subtitle-auto.node';
 export { editTimelineNode } from './nodes/edit-timeline.node';
 export { outputRenderNode } from './nodes/output-render.node';
-export { probeMedia } from './render/probe-media';
+export { probeMedia, type MediaInfo } from '@fenta/media';
 export { compileTimeline } from './render/compile-ffmpeg';
 export { runFfmpeg } from './render/run-ffmpeg';
 export { getOutputProfile, outputProfileNames } from './render/output-profiles';

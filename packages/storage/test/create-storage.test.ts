@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createStorage, LocalStorage, S3Storage } from '../src';
-import { fakeS3Credentials, startFakeS3Server } from './fake-s3-server';
+import { fakeS3Credentials, startFakeS3Server } from '@fenta/testing';
 
 describe('createStorage', () => {
   it('builds local-disk storage under the root', async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { FentaError } from '@fenta/core';
 import { S3Storage, type S3StorageConfig, type S3UploadTuning } from '../src';
-import { fakeS3Credentials, startFakeS3Server, type FakeS3Server } from './fake-s3-server';
+import { fakeS3Credentials, startFakeS3Server, type FakeS3Server } from '@fenta/testing';
 import { describeStorageContract } from './storage-contract';
 
 const MiB = 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 
@@ -27,10 +27,28 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       security: [{ apiKey: [] }],
     },
     // The document describes the product's API; Bull Board's and the docs page's own routes are not part of it.
-    transform: ({ schema, url }) => ({ schema: documented(url) ? schema : { ...schema, hide: true }, url }),
+    transform: ({ schema, url }) => ({ schema: documented(url) ? withMultipartBody(schema) : { ...schema, hide: true }, url }),
   });
   await app.register(swaggerUi, { routePrefix: docsPath, staticCSP: true, uiConfig: { url: openApiPath } });
   app.get(openApiPath, { schema: { hide: true } }, async () => app.swagger());
+}
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /**
+     * The form of a route that streams a multipart/form-data body itself: shown
+     * in the document as its request body, but not a `body` schema, which
+     * Fastify would validate against a body the route has not read yet.
+     */
+    multipartBody?: unknown;
+  }
+}
+
+function withMultipartBody(schema: FastifySchema): FastifySchema {
+  // Typed as always there, but routes without a schema (the docs page's own) pass none.
+  if ((schema as FastifySchema | undefined)?.multipartBody === undefined) return schema;
+  const { multipartBody, ...rest } = schema;
+  return { ...rest, body: multipartBody, consumes: ['multipart/form-data'] };
 }
 
 const documentedPaths = new Set(['/healthz', '/readyz', '/metrics']);

@@ -454,6 +454,36 @@ export const errorCodes = {
     message: 'Job {job} not found',
     description: "No job with this id exists for the caller's org.",
   },
+  ASSET_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'Asset {asset} not found',
+    description: "No asset with this id exists for the caller's org (or it was deleted).",
+  },
+  ASSET_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    message: 'The uploaded file is larger than {limitBytes} bytes',
+    description: 'An upload is larger than FENTA_ASSET_MAX_BYTES; nothing of it was kept.',
+  },
+  ASSET_CONTENT_TYPE_UNSUPPORTED: {
+    status: 415,
+    retryable: false,
+    message: 'Files of type {contentType} cannot be uploaded; send one of {allowed}',
+    description: "The upload's declared content type is not one of the video, audio and image types Fenta reads (the message lists them).",
+  },
+  ASSET_NOT_MEDIA: {
+    status: 422,
+    retryable: false,
+    message: 'The uploaded file is not media ffprobe can read as {contentType}: {reason}',
+    description: 'ffprobe could not read the upload as a video, audio or image file of the types Fenta reads; nothing of it was kept.',
+  },
+  ASSET_TYPE_MISMATCH: {
+    status: 422,
+    retryable: false,
+    message: 'The uploaded file was declared {contentType} but is {actual}',
+    description: 'What ffprobe found in the upload (its kind or container) contradicts its declared content type; nothing of it was kept.',
+  },
   BOARD_UNAUTHORIZED: {
     status: 401,
     retryable: false,

@@ -15,3 +15,18 @@ export async function inTenantTransaction<T>(db: Kysely<DB>, userId: string, fn:
     return fn(trx);
   });
 }
+
+/**
+ * Runs `fn` as the system inside a tenant transaction, then returns to
+ * `fenta_app`: for the system's columns of a row the tenant has just
+ * written (what probing measured of an upload), so both commit together or
+ * not at all. Only server code that has made its own checks calls this; it
+ * is never given anything a tenant chose as SQL. If `fn` fails the
+ * transaction is rolled back, so the role is not restored then.
+ */
+export async function withSystemRole<T>(trx: Transaction<DB>, fn: () => Promise<T>): Promise<T> {
+  await sql`RESET ROLE`.execute(trx);
+  const result = await fn();
+  await sql`SET LOCAL ROLE fenta_app`.execute(trx);
+  return result;
+}

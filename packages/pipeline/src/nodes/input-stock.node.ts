@@ -15,7 +15,8 @@ const defaultMinDurationSeconds = 3;
  * `Input.Stock`: distinct footage clips for the video, from Pexels, Pixabay,
  * the org's own assets or the offline library. With a script connected it
  * finds one clip per beat from the beat's search terms (then `query`);
- * otherwise `count` clips for `query`. The frame comes from the job's `frame`
+ * otherwise `count` clips for `query`. With `tags` (the assets provider
+ * only) the org's assets carrying them are the footage. The frame comes from the job's `frame`
  * variable (1080x1920 unless set).
  */
 export const inputStockNode = defineNodeType<z.output<typeof inputStockDefinition.params>, { script?: Script }, Footage>({
@@ -23,15 +24,18 @@ export const inputStockNode = defineNodeType<z.output<typeof inputStockDefinitio
   async run(ctx, inputs, p) {
     const provider = chooseStockProvider(ctx, p.provider);
     const base = { frame: frameVariable(ctx.variables), minDurationSeconds: p.min_duration ?? defaultMinDurationSeconds };
+    // The definition asks for a query or tags; with tags alone they name the search.
+    const query = p.query ?? (p.tags ?? []).join(', ');
+    const tags = p.tags ? { tags: p.tags } : {};
     const beats = inputs.script?.beats ?? [];
     if (beats.length === 0) {
-      const clips = await provider.fetchClips(ctx, { ...base, queries: [p.query], count: p.count, excludeIds: [] });
+      const clips = await provider.fetchClips(ctx, { ...base, ...tags, queries: [query], count: p.count, excludeIds: [] });
       ctx.progress(1);
-      return footage(ctx, clips, p.count, provider.name, p.query);
+      return footage(ctx, clips, p.count, provider.name, query);
     }
     const clips: FootageClip[] = [];
     for (const [index, beat] of beats.entries()) {
-      const request: StockRequest = { ...base, queries: distinct([...beat.searchTerms, p.query]), count: 1, excludeIds: clips.map((c) => c.source.id) };
+      const request: StockRequest = { ...base, ...tags, queries: distinct([...beat.searchTerms, query]), count: 1, excludeIds: clips.map((c) => c.source.id) };
       try {
         clips.push(...(await provider.fetchClips(ctx, request)));
       } catch (error) {
@@ -41,7 +45,7 @@ export const inputStockNode = defineNodeType<z.output<typeof inputStockDefinitio
       }
       ctx.progress((index + 1) / beats.length);
     }
-    return footage(ctx, clips, beats.length, provider.name, beats.map((beat) => beat.searchTerms[0] ?? p.query).join(' / '));
+    return footage(ctx, clips, beats.length, provider.name, beats.map((beat) => beat.searchTerms[0] ?? query).join(' / '));
   },
 });
 

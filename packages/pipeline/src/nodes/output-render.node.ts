@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { RenderResult, StoredFile } from '../artifacts/artifact-types';
 import { compileTimeline } from '../render/compile-ffmpeg';
 import { getOutputProfile } from '../render/output-profiles';
-import { probeMedia } from '../render/probe-media';
+import { probeMedia } from '@fenta/media';
 import { resolveFontFiles } from '../render/resolve-font-files';
 import { runFfmpeg } from '../render/run-ffmpeg';
 import { retargetTimeline } from '../timeline/retarget-timeline';

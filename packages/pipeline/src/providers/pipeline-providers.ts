@@ -5,6 +5,8 @@ import type { NodeContext } from '../nodes/node-context';
 export interface StockRequest {
   /** Search terms, tried in order until enough distinct clips are found. */
   queries: string[];
+  /** Asset tags to match instead of the words of `queries` (the assets provider reads them; the others search `queries`). */
+  tags?: string[];
   /** How many distinct clips are wanted. */
   count: number;
   /** The output frame; clips are picked by orientation and the resolution nearest to it. */

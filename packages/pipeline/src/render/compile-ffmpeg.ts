@@ -5,7 +5,7 @@ import { audioMixGraph } from './audio-mix-graph';
 import { escapeFilterValue, formatSeconds } from './escape-filter-value';
 import { footageGraph } from './footage-graph';
 import { imageOverlayFilters } from './image-overlay-filters';
-import { localMediaInput } from './local-media-input';
+import { localMediaInput } from '@fenta/media';
 import { textOverlayFilter } from './text-overlay-filter';
 
 /** Where the timeline's media are on this machine, and where the video goes. */

@@ -10,7 +10,7 @@ import { createTestDatabase, createTestRedis, type TestDatabase } from '@fenta/t
 import { runJob, type ExecutorDeps } from '../../src/executor/run-job';
 import { builtInNodeRegistry } from '../../src/nodes/built-in-node-types';
 import { createPipelineProviders } from '../../src/providers/create-pipeline-providers';
-import { probeMedia } from '../../src/render/probe-media';
+import { probeMedia } from '@fenta/media';
 import { defaultPriceTable } from '../../src/usage/price-table';
 import type { Speech } from '../../src/artifacts/artifact-types';
 import { integratedLoudness, speechOnsets } from './measure-audio';

@@ -11,7 +11,7 @@ import { detectSilences } from '../../src/providers/tts/detect-silences';
 import { probeAudio } from '../../src/providers/tts/probe-audio';
 import { compileTimeline } from '../../src/render/compile-ffmpeg';
 import { getOutputProfile } from '../../src/render/output-profiles';
-import { probeMedia } from '../../src/render/probe-media';
+import { probeMedia } from '@fenta/media';
 import { runFfmpeg } from '../../src/render/run-ffmpeg';
 import type { Timeline } from '../../src/timeline/timeline-ir';
 import { makeChord } from './render-fixtures';

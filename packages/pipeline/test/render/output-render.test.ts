@@ -4,7 +4,7 @@ import { builtInTemplates } from '@fenta/db';
 import type { Captions, Footage, RenderResult } from '../../src/artifacts/artifact-types';
 import { editTimelineNode } from '../../src/nodes/edit-timeline.node';
 import { outputRenderNode } from '../../src/nodes/output-render.node';
-import { probeMedia, type MediaInfo } from '../../src/render/probe-media';
+import { probeMedia, type MediaInfo } from '@fenta/media';
 import type { Timeline } from '../../src/timeline/timeline-ir';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
 import { sampleCaptions, sampleFootage, sentence } from '../timeline/sample-inputs';

@@ -147,6 +147,12 @@ describe('OrgAssetsStockProvider', () => {
     }
   });
 
+  it("matches the node's tags as they are, not the words of the query", async () => {
+    const clips = await provider.fetchClips(test.ctx, request({ queries: ['night'], tags: ['city night', 'night'] }));
+    expect(clips.map((clip) => [clip.source.id, clip.query])).toEqual([['asset_city_night', 'night']]);
+    await expect(provider.fetchClips(test.ctx, request({ queries: ['city'], tags: ['volcano'] }))).rejects.toMatchObject({ code: 'STOCK_NO_RESULTS' });
+  });
+
   it('fails with STOCK_NO_RESULTS when no tag matches', async () => {
     await expect(provider.fetchClips(test.ctx, request({ queries: ['volcano'] }))).rejects.toMatchObject({ code: 'STOCK_NO_RESULTS' });
   });

@@ -7,6 +7,7 @@ import { registerNodeTypeRoutes } from './node-types.routes';
 import { registerTemplateRoutes } from './templates.routes';
 import { registerWorkflowVersionRoutes } from './workflow-versions.routes';
 import { registerWorkflowRoutes } from './workflows.routes';
+import { registerAssetRoutes } from './assets.routes';
 
 /**
  * The versioned API under /v1. Every route here is authenticated by an API
@@ -27,6 +28,7 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
       await registerWorkflowVersionRoutes(v1, context);
       await registerTemplateRoutes(v1, context);
       await registerNodeTypeRoutes(v1, context);
+      await registerAssetRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -12,8 +12,8 @@ import { hasEnoughLongCandidates, selectCandidates } from './select-candidates';
 const ignoredWords = new Set(['a', 'an', 'and', 'at', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'with']);
 
 /**
- * The org's own footage: ready video assets whose tags match the search
- * terms. The files are already in storage, so a clip points at the asset's
+ * The org's own footage: ready video assets whose tags match the node's
+ * `tags`, or else the search terms. The files are already in storage, so a clip points at the asset's
  * key; nothing is downloaded or copied.
  */
 export class OrgAssetsStockProvider implements StockProvider {
@@ -24,8 +24,12 @@ export class OrgAssetsStockProvider implements StockProvider {
   async fetchClips(ctx: NodeContext, request: StockRequest): Promise<FootageClip[]> {
     const found: Array<TaggedVideoAsset & { durationSeconds: number; query: string }> = [];
     const limit = request.count + request.excludeIds.length + 10;
-    for (const query of request.queries) {
-      const assets = await findTaggedVideoAssets(this.db, ctx.orgId, tagsFor(query), limit);
+    // Tags given by the node are matched as they are; otherwise each query stands for its words.
+    const searches = request.tags
+      ? [{ query: request.queries.join(' / '), tags: request.tags }]
+      : request.queries.map((query) => ({ query, tags: tagsFor(query) }));
+    for (const { query, tags } of searches) {
+      const assets = await findTaggedVideoAssets(this.db, ctx.orgId, tags, limit);
       for (const asset of assets) found.push({ ...asset, durationSeconds: asset.durationSeconds ?? 0, query });
       if (hasEnoughLongCandidates(found, request)) break;
     }

@@ -1,4 +1,4 @@
-import { probeMedia } from '../../render/probe-media';
+import { probeMedia } from '@fenta/media';
 
 /** What ffprobe measures of a video file. */
 export interface VideoProbe {

@@ -3,7 +3,7 @@ import type { SpeechResult } from '../pipeline-providers';
 import type { SentenceAudio } from './analyze-sentence-audio';
 import { probeAudio } from './probe-audio';
 import { runChildProcess } from '../../process/run-child-process';
-import { localMediaInput } from '../../render/local-media-input';
+import { localMediaInput } from '@fenta/media';
 
 /** One synthesized sentence with its words placed in its own audio file's clock. */
 export interface TimedSentence {

@@ -1,5 +1,5 @@
 import { runChildProcess } from '../../process/run-child-process';
-import { localMediaInput } from '../../render/local-media-input';
+import { localMediaInput } from '@fenta/media';
 
 /** A stretch of audio quieter than the threshold, in seconds from the file's start. */
 export interface Silence {

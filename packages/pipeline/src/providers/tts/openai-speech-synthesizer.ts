@@ -12,7 +12,7 @@ import { assembleSpeech, type TimedSentence } from './assemble-speech';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { resolveOpenAIVoice } from './openai-voice';
 import { ChildProcessFailure, runChildProcess } from '../../process/run-child-process';
-import { localMediaInput } from '../../render/local-media-input';
+import { localMediaInput } from '@fenta/media';
 import { splitSentenceWords } from './split-sentence-words';
 import { synthesisFailure } from './synthesis-failure';
 

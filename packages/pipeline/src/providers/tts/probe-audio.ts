@@ -1,6 +1,6 @@
 import { FentaError } from '@fenta/core';
 import { ChildProcessFailure, runChildProcess } from '../../process/run-child-process';
-import { localFilesOnly } from '../../render/local-media-input';
+import { localFilesOnly } from '@fenta/media';
 
 /** An audio file's stream facts as ffprobe reports them. */
 export interface AudioProbe {

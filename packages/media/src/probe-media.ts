@@ -5,6 +5,8 @@ import { localFilesOnly } from './local-media-input';
 /** What ffprobe says about a media file. Fields a file does not have (no audio stream) are undefined. */
 export interface MediaInfo {
   durationSeconds: number;
+  /** ffprobe's name for the container, e.g. `mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, `png_pipe`. */
+  formatName?: string;
   width?: number;
   height?: number;
   fps?: number;
@@ -33,7 +35,7 @@ interface ProbeStream {
 
 interface ProbeOutput {
   streams?: ProbeStream[];
-  format?: { duration?: string; bit_rate?: string; size?: string };
+  format?: { format_name?: string; duration?: string; bit_rate?: string; size?: string };
 }
 
 /** `30000/1001` → 29.97; `0/0` → undefined. */
@@ -74,6 +76,7 @@ export async function probeMedia(file: string, options: { signal?: AbortSignal; 
   const bitRate = Number(probe.format?.bit_rate ?? 0);
   return {
     durationSeconds,
+    formatName: probe.format?.format_name,
     width: video?.width,
     height: video?.height,
     fps: rate(video?.avg_frame_rate) ?? rate(video?.r_frame_rate),

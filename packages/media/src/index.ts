@@ -1,0 +1,2 @@
+export { probeMedia, type MediaInfo } from './probe-media';
+export { localFilesOnly, localMediaInput } from './local-media-input';
