@@ -7,6 +7,10 @@ export { redactSecrets, redactUrlsIn, isSecretKey } from './logging/redact-secre
 export { handleShutdownSignals, type ShutdownOptions } from './lifecycle/handle-shutdown';
 export { issueApiKey, hashApiKey, looksLikeApiKey, type IssuedApiKey } from './security/api-key';
 export { classifyAddress, checkAddress, isIpLiteral, type AddressClass, type AddressPolicy, type AddressVerdict } from './security/address-policy';
+export { checkWebhookUrl, lookupHost, webhookLookupTimeoutMs, type WebhookUrlPolicy, type WebhookUrlCheck, type HostResolver } from './security/webhook-url';
+export { issueWebhookSecret, looksLikeWebhookSecret } from './security/webhook-secret';
+export { sealSecret, openSecret, isSealedSecret, secretsKeySchema } from './security/secret-box';
+export { webhookEvents, isWebhookEvent, type WebhookEvent } from './webhooks/webhook-events';
 export { apiScopes, orgRoles, scopesOfRole, isApiScope, isOrgRole, type ApiScope, type OrgRole } from './security/api-scopes';
 export { nodeIdPattern, rowIdPattern, anyRowIdPattern, isNodeId, isRowId, quoteId } from './ids/id-grammar';
 export { pathInside } from './ids/path-inside';

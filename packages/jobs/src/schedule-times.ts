@@ -54,7 +54,7 @@ export function checkScheduleTiming(input: { cron: string; timezone: string }): 
     // Parsing reads the fields; the first next() finds expressions no date satisfies (30 February).
     CronExpressionParser.parse(cron, { tz: timezone, strict: false }).next();
   } catch (error) {
-    return { ok: false, problem: { field: 'cron', message: `is not a valid cron expression: ${error instanceof Error ? error.message : String(error)}` } };
+    return { ok: false, problem: { field: 'cron', message: `does not parse: ${error instanceof Error ? error.message : String(error)}` } };
   }
   return { ok: true, timing: { cron, timezone } };
 }
@@ -97,7 +97,7 @@ export function formatInTimeZone(date: Date, timezone: string): string {
 }
 
 function cronShapeProblem(cron: string): string | undefined {
-  if (cron.startsWith('@')) return aliases.has(cron) ? undefined : `alias ${cron} is not one of ${[...aliases].join(', ')}`;
+  if (cron.startsWith('@')) return aliases.has(cron) ? undefined : `must be one of the aliases ${[...aliases].join(', ')}`;
   const fields = cron.split(' ');
   if (cron === '' || fields.length !== 5) return `must have 5 fields (minute hour day-of-month month day-of-week), not ${cron === '' ? 0 : fields.length}`;
   if (hashedValue.test(cron)) return 'must not use H (hashed) values';

@@ -53,12 +53,12 @@ describe('schedule times', () => {
     ['', 'must have 5 fields (minute hour day-of-month month day-of-week), not 0'],
     ['* * * *', 'must have 5 fields (minute hour day-of-month month day-of-week), not 4'],
     ['0 0 1 1 * 2030', 'must have 5 fields (minute hour day-of-month month day-of-week), not 6'],
-    ['@secondly', 'alias @secondly is not one of @yearly, @annually, @monthly, @weekly, @daily, @hourly'],
+    ['@secondly', 'must be one of the aliases @yearly, @annually, @monthly, @weekly, @daily, @hourly'],
     ['H * * * *', 'must not use H (hashed) values'],
-    ['61 * * * *', 'is not a valid cron expression: Constraint error, got value 61 expected range 0-59'],
-    ['*/0 * * * *', 'is not a valid cron expression: Constraint error, cannot repeat at every 0 time.'],
-    ['0 0 30 2 *', 'is not a valid cron expression: Invalid explicit day of month definition'],
-    ['not a cron at all', 'is not a valid cron expression: Invalid characters, got value: not'],
+    ['61 * * * *', 'does not parse: Constraint error, got value 61 expected range 0-59'],
+    ['*/0 * * * *', 'does not parse: Constraint error, cannot repeat at every 0 time.'],
+    ['0 0 30 2 *', 'does not parse: Invalid explicit day of month definition'],
+    ['not a cron at all', 'does not parse: Invalid characters, got value: not'],
   ])('refuses the cron expression %j', (cron, message) => {
     expect(checkScheduleTiming({ cron, timezone: 'UTC' })).toEqual({ ok: false, problem: { field: 'cron', message } });
   });
