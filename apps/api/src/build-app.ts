@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '@fenta/db';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
-import type { Logger } from '@fenta/core';
+import { lookupHost, type Logger } from '@fenta/core';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/register-error-handling';
 import { requestIdFor } from './http/request-id';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
@@ -14,6 +14,7 @@ import type { LoginThrottleSettings } from './board/login-throttle';
 import { registerOpenApi } from './http/openapi';
 import { registerV1 } from './routes/v1/register-v1';
 import type { RateLimitSettings } from './http/rate-limit';
+import type { WebhookSettings } from './api-context';
 
 export interface AppDependencies {
   db: Kysely<DB>;
@@ -28,6 +29,10 @@ export interface AppDependencies {
   rateLimit?: RateLimitSettings;
   /** The migrations readiness compares the database with; the shipped ones by default. */
   migrationsDir?: string;
+  /** The current time as the routes see it; the system clock by default (a test fixes it). */
+  clock?: () => Date;
+  /** How webhook URLs are checked and their secrets kept; by default http or https to public addresses, node:dns, secrets unsealed. */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 declare module 'fastify' {
@@ -60,7 +65,18 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await registerOpenApi(app);
   registerHealthRoutes(app, deps);
-  await registerV1(app, { db: deps.db, redis: deps.redis, logger: deps.logger, rateLimit: deps.rateLimit ?? { perMinute: 600 } });
+  await registerV1(app, {
+    db: deps.db,
+    redis: deps.redis,
+    logger: deps.logger,
+    rateLimit: deps.rateLimit ?? { perMinute: 600 },
+    clock: deps.clock ?? (() => new Date()),
+    webhooks: {
+      urlPolicy: deps.webhooks?.urlPolicy ?? { requireHttps: false, allowLoopback: false },
+      resolveHost: deps.webhooks?.resolveHost ?? lookupHost,
+      secretsKey: deps.webhooks?.secretsKey,
+    },
+  });
   if (boardEnabled(deps.board)) await registerBoard(app, { queues: deps.queues, redis: deps.redis, passwords: deps.board, throttle: deps.board.throttle });
   return app;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logLevelSchema, parseEnv, portSchema, urlSchema } from '@fenta/core';
+import { logLevelSchema, parseEnv, portSchema, secretsKeySchema, urlSchema } from '@fenta/core';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 const trustProxySchema = z
@@ -17,6 +17,11 @@ const trustProxySchema = z
 // Empty reads as unset (that login is off), as a deployment template often leaves it.
 const boardPasswordSchema = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'must be at least 12 characters').optional());
 
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
 const schema = z
   .object({
     DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
@@ -33,6 +38,12 @@ const schema = z
     /** Requests each API key may make per minute, counted in Redis across every API replica. */
     FENTA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     LOG_LEVEL: logLevelSchema.default('info'),
+    /** `production` makes webhook URLs https-only and refuses FENTA_ALLOW_LOOPBACK_URLS. */
+    NODE_ENV: z.string().optional(),
+    /** Accept webhook URLs on this machine (127.0.0.0/8, ::1, localhost): for local development and tests only. */
+    FENTA_ALLOW_LOOPBACK_URLS: booleanFlag,
+    /** 32 bytes (base64 or hex) that seal webhook signing secrets at rest; unsealed when unset. */
+    FENTA_SECRETS_KEY: secretsKeySchema,
   })
   .superRefine((env, context) => {
     const { FENTA_BOARD_OPERATOR_PASSWORD: operator, FENTA_BOARD_PASSWORD: older, FENTA_BOARD_VIEWER_PASSWORD: viewer } = env;
@@ -46,6 +57,10 @@ const schema = z
     // A viewer who knows the operator's password is an operator: the read-only login would mean nothing.
     if (viewer !== undefined && viewer === (operator ?? older)) {
       context.addIssue({ code: 'custom', path: ['FENTA_BOARD_VIEWER_PASSWORD'], message: "must differ from the operator's password" });
+    }
+    // A production API that posts to its own machine would hand webhook owners the services listening there.
+    if (env.NODE_ENV === 'production' && env.FENTA_ALLOW_LOOPBACK_URLS) {
+      context.addIssue({ code: 'custom', path: ['FENTA_ALLOW_LOOPBACK_URLS'], message: 'must not be true when NODE_ENV=production' });
     }
   })
   .transform(({ FENTA_BOARD_PASSWORD: older, ...env }) => ({ ...env, FENTA_BOARD_OPERATOR_PASSWORD: env.FENTA_BOARD_OPERATOR_PASSWORD ?? older }));

@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   await assertNoEviction(redis);
   const renders = createRenderQueue({ connection: redis });
 
+  const production = env.NODE_ENV === 'production';
+  if (production && !env.FENTA_SECRETS_KEY) logger.warn('FENTA_SECRETS_KEY is not set: webhook signing secrets are stored unsealed');
   const app = await buildApp({
     db,
     redis,
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
     board: { operator: env.FENTA_BOARD_OPERATOR_PASSWORD, viewer: env.FENTA_BOARD_VIEWER_PASSWORD },
     trustProxy: env.FENTA_TRUST_PROXY,
     rateLimit: { perMinute: env.FENTA_RATE_LIMIT_PER_MINUTE },
+    webhooks: { urlPolicy: { requireHttps: production, allowLoopback: env.FENTA_ALLOW_LOOPBACK_URLS }, secretsKey: env.FENTA_SECRETS_KEY },
   });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
 

@@ -8,7 +8,7 @@ export { handleShutdownSignals, type ShutdownOptions } from './lifecycle/handle-
 export { issueApiKey, hashApiKey, looksLikeApiKey, type IssuedApiKey } from './security/api-key';
 export { classifyAddress, checkAddress, isIpLiteral, type AddressClass, type AddressPolicy, type AddressVerdict } from './security/address-policy';
 export { checkWebhookUrl, lookupHost, webhookLookupTimeoutMs, type WebhookUrlPolicy, type WebhookUrlCheck, type HostResolver } from './security/webhook-url';
-export { issueWebhookSecret, looksLikeWebhookSecret } from './security/webhook-secret';
+export { issueWebhookSecret, looksLikeWebhookSecret, webhookSecretContext } from './security/webhook-secret';
 export { sealSecret, openSecret, isSealedSecret, secretsKeySchema } from './security/secret-box';
 export { webhookEvents, isWebhookEvent, type WebhookEvent } from './webhooks/webhook-events';
 export { apiScopes, orgRoles, scopesOfRole, isApiScope, isOrgRole, type ApiScope, type OrgRole } from './security/api-scopes';

@@ -21,3 +21,6 @@ export { recordAudit, type AuditEntry } from './audit/audit.queries';
 export { findApiKeyCaller, touchApiKey, insertApiKey, listOrgApiKeys, revokeApiKey, type ApiKeyCaller, type NewApiKeyInput } from './api-keys/api-key.queries';
 export { findOrg, findOrgMember } from './orgs/org-member.queries';
 export { createOrgWithOwner, slugOf, type NewOrgInput, type CreatedOrg } from './orgs/create-org';
+export * from './schedules/schedule.queries';
+export * from './webhooks/webhook.queries';
+export * from './usage/usage-report.queries';

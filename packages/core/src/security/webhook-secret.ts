@@ -15,3 +15,8 @@ const secretPattern = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
 export function looksLikeWebhookSecret(secret: string): boolean {
   return secretPattern.test(secret);
 }
+
+/** What a webhook's sealed secret is bound to (see sealSecret): its row, so a sealed value copied to another webhook does not open. */
+export function webhookSecretContext(webhookId: string): string {
+  return `webhooks.secret:${webhookId}`;
+}

@@ -3,6 +3,9 @@ import type { ApiContext } from '../../api-context';
 import { authenticateApiKey } from '../../auth/authenticate-api-key';
 import { registerRateLimit } from '../../http/rate-limit';
 import { registerApiKeyRoutes } from './api-keys.routes';
+import { registerScheduleRoutes } from './schedules.routes';
+import { registerWebhookRoutes } from './webhooks.routes';
+import { registerUsageRoutes } from './usage.routes';
 
 /**
  * The versioned API under /v1. Every route here is authenticated by an API
@@ -19,6 +22,9 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
       v1.addHook('onRequest', authenticateApiKey(context.db));
       await registerRateLimit(v1, context.redis, context.rateLimit);
       await registerApiKeyRoutes(v1, context);
+      await registerScheduleRoutes(v1, context);
+      await registerWebhookRoutes(v1, context);
+      await registerUsageRoutes(v1, context);
     },
     { prefix: '/v1' },
   );
