@@ -14,6 +14,8 @@ import type { LoginThrottleSettings } from './board/login-throttle';
 import { registerOpenApi } from './http/openapi';
 import { registerV1 } from './routes/v1/register-v1';
 import type { RateLimitSettings } from './http/rate-limit';
+import { registerMetricsRoute } from './routes/metrics.routes';
+import { createApiMetrics, type MetricsSources } from './metrics/api-metrics';
 import type { WebhookSettings } from './api-context';
 
 export interface AppDependencies {
@@ -33,6 +35,10 @@ export interface AppDependencies {
   clock?: () => Date;
   /** How webhook URLs are checked and their secrets kept; by default http or https to public addresses, node:dns, secrets unsealed. */
   webhooks?: Partial<WebhookSettings>;
+  /** FENTA_METRICS_TOKEN: when set, /metrics wants it as a bearer token. */
+  metricsToken?: string;
+  /** How long /metrics waits for and reuses its PostgreSQL and Redis readings. */
+  metrics?: Pick<MetricsSources, 'sourceTimeoutMs' | 'cacheMs'>;
 }
 
 declare module 'fastify' {
@@ -56,6 +62,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false } },
   });
   registerErrorHandling(app);
+  const metrics = createApiMetrics({ db: deps.db, queues: deps.queues, ...deps.metrics });
+  // Before any route, so every request is timed, the unmatched ones included.
+  metrics.observeRequests(app);
   // What the app serves, for the test that holds the OpenAPI document to it.
   const served: string[] = [];
   app.decorate('servedRoutes', served);
@@ -65,6 +74,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await registerOpenApi(app);
   registerHealthRoutes(app, deps);
+  registerMetricsRoute(app, { registry: metrics.registry, token: deps.metricsToken });
   await registerV1(app, {
     db: deps.db,
     redis: deps.redis,

@@ -44,6 +44,8 @@ const schema = z
     FENTA_ALLOW_LOOPBACK_URLS: booleanFlag,
     /** 32 bytes (base64 or hex) that seal webhook signing secrets at rest; unsealed when unset. */
     FENTA_SECRETS_KEY: secretsKeySchema,
+    /** When set, /metrics wants it as a bearer token. */
+    FENTA_METRICS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16, 'must be at least 16 characters').optional()),
   })
   .superRefine((env, context) => {
     const { FENTA_BOARD_OPERATOR_PASSWORD: operator, FENTA_BOARD_PASSWORD: older, FENTA_BOARD_VIEWER_PASSWORD: viewer } = env;

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     trustProxy: env.FENTA_TRUST_PROXY,
     rateLimit: { perMinute: env.FENTA_RATE_LIMIT_PER_MINUTE },
     webhooks: { urlPolicy: { requireHttps: production, allowLoopback: env.FENTA_ALLOW_LOOPBACK_URLS }, secretsKey: env.FENTA_SECRETS_KEY },
+    metricsToken: env.FENTA_METRICS_TOKEN,
   });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
 

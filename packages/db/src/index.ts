@@ -24,3 +24,4 @@ export { createOrgWithOwner, slugOf, type NewOrgInput, type CreatedOrg } from '.
 export * from './schedules/schedule.queries';
 export * from './webhooks/webhook.queries';
 export * from './usage/usage-report.queries';
+export { countJobsByStatus } from './metrics/metrics.queries';
