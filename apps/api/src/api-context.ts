@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
-import type { Logger } from '@fenta/core';
+import type { HostResolver, Logger, WebhookUrlPolicy } from '@fenta/core';
 import type { DB } from '@fenta/db';
 import type { RateLimitSettings } from './http/rate-limit';
 import type { Storage } from '@fenta/storage';
@@ -15,9 +15,22 @@ export interface ApiContext {
   storage: Storage;
   /** What asset uploads may be: their largest size, and where they wait while received and probed. */
   uploads: UploadSettings;
+  /** The current time as the routes see it (next fire times are counted from it); a test may fix it. */
+  clock: () => Date;
+  webhooks: WebhookSettings;
 }
 
 export interface UploadSettings {
   maxBytes: number;
   tempDir: string;
+}
+
+/** How webhook endpoints are checked and their secrets kept. */
+export interface WebhookSettings {
+  /** https only in production; loopback only with FENTA_ALLOW_LOOPBACK_URLS. */
+  urlPolicy: WebhookUrlPolicy;
+  /** Resolves an endpoint's host name (node:dns lookup). */
+  resolveHost: HostResolver;
+  /** FENTA_SECRETS_KEY: when set, signing secrets are sealed at rest under it. */
+  secretsKey?: Buffer;
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '@fenta/db';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
-import type { Logger } from '@fenta/core';
+import { lookupHost, type Logger } from '@fenta/core';
 import { LocalStorage, type Storage } from '@fenta/storage';
 import type { UploadSettings } from './api-context';
 import { defaultAssetMaxBytes, defaultTempDir } from './env';
@@ -17,6 +17,9 @@ import type { LoginThrottleSettings } from './board/login-throttle';
 import { registerOpenApi } from './http/openapi';
 import { registerV1 } from './routes/v1/register-v1';
 import type { RateLimitSettings } from './http/rate-limit';
+import { registerMetricsRoute } from './routes/metrics.routes';
+import { createApiMetrics, type MetricsSources } from './metrics/api-metrics';
+import type { WebhookSettings } from './api-context';
 
 export interface AppDependencies {
   db: Kysely<DB>;
@@ -35,6 +38,14 @@ export interface AppDependencies {
   storage?: Storage;
   /** Limits and temp folder of asset uploads; FENTA_ASSET_MAX_BYTES's and FENTA_TEMP_DIR's defaults unless given. */
   uploads?: Partial<UploadSettings>;
+  /** The current time as the routes see it; the system clock by default (a test fixes it). */
+  clock?: () => Date;
+  /** How webhook URLs are checked and their secrets kept; by default http or https to public addresses, node:dns, secrets unsealed. */
+  webhooks?: Partial<WebhookSettings>;
+  /** FENTA_METRICS_TOKEN: when set, /metrics wants it as a bearer token. */
+  metricsToken?: string;
+  /** How long /metrics waits for and reuses its PostgreSQL and Redis readings. */
+  metrics?: Pick<MetricsSources, 'sourceTimeoutMs' | 'cacheMs'>;
 }
 
 declare module 'fastify' {
@@ -58,6 +69,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false } },
   });
   registerErrorHandling(app);
+  const metrics = createApiMetrics({ db: deps.db, queues: deps.queues, ...deps.metrics });
+  // Before any route, so every request is timed, the unmatched ones included.
+  metrics.observeRequests(app);
   // What the app serves, for the test that holds the OpenAPI document to it.
   const served: string[] = [];
   app.decorate('servedRoutes', served);
@@ -67,6 +81,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await registerOpenApi(app);
   registerHealthRoutes(app, deps);
+  registerMetricsRoute(app, { registry: metrics.registry, token: deps.metricsToken });
   await registerV1(app, {
     db: deps.db,
     redis: deps.redis,

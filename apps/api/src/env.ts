@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { logLevelSchema, parseEnv, parseEnvParts, portSchema, urlSchema } from '@fenta/core';
+import { logLevelSchema, parseEnv, parseEnvParts, portSchema, secretsKeySchema, urlSchema } from '@fenta/core';
 import { readStorageConfig, type StorageConfig } from '@fenta/storage';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
@@ -23,6 +23,11 @@ export const defaultTempDir = path.join(tmpdir(), 'fenta-api');
 
 // Empty reads as unset (that login is off), as a deployment template often leaves it.
 const boardPasswordSchema = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'must be at least 12 characters').optional());
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
 
 const schema = z
   .object({
@@ -49,6 +54,14 @@ const schema = z
     /** Where uploads wait while they are received and probed, before they are stored. */
     FENTA_TEMP_DIR: z.string().min(1).default(defaultTempDir),
     LOG_LEVEL: logLevelSchema.default('info'),
+    /** `production` makes webhook URLs https-only and refuses FENTA_ALLOW_LOOPBACK_URLS. */
+    NODE_ENV: z.string().optional(),
+    /** Accept webhook URLs on this machine (127.0.0.0/8, ::1, localhost): for local development and tests only. */
+    FENTA_ALLOW_LOOPBACK_URLS: booleanFlag,
+    /** 32 bytes (base64 or hex) that seal webhook signing secrets at rest; unsealed when unset. */
+    FENTA_SECRETS_KEY: secretsKeySchema,
+    /** When set, /metrics wants it as a bearer token. */
+    FENTA_METRICS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16, 'must be at least 16 characters').optional()),
   })
   .superRefine((env, context) => {
     const { FENTA_BOARD_OPERATOR_PASSWORD: operator, FENTA_BOARD_PASSWORD: older, FENTA_BOARD_VIEWER_PASSWORD: viewer } = env;
@@ -62,6 +75,10 @@ const schema = z
     // A viewer who knows the operator's password is an operator: the read-only login would mean nothing.
     if (viewer !== undefined && viewer === (operator ?? older)) {
       context.addIssue({ code: 'custom', path: ['FENTA_BOARD_VIEWER_PASSWORD'], message: "must differ from the operator's password" });
+    }
+    // A production API that posts to its own machine would hand webhook owners the services listening there.
+    if (env.NODE_ENV === 'production' && env.FENTA_ALLOW_LOOPBACK_URLS) {
+      context.addIssue({ code: 'custom', path: ['FENTA_ALLOW_LOOPBACK_URLS'], message: 'must not be true when NODE_ENV=production' });
     }
   })
   .transform(({ FENTA_BOARD_PASSWORD: older, ...env }) => ({ ...env, FENTA_BOARD_OPERATOR_PASSWORD: env.FENTA_BOARD_OPERATOR_PASSWORD ?? older }));

@@ -22,6 +22,8 @@ async function main(): Promise<void> {
 
   const storage = createStorage(env.storage);
 
+  const production = env.NODE_ENV === 'production';
+  if (production && !env.FENTA_SECRETS_KEY) logger.warn('FENTA_SECRETS_KEY is not set: webhook signing secrets are stored unsealed');
   const app = await buildApp({
     db,
     redis,
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
     rateLimit: { perMinute: env.FENTA_RATE_LIMIT_PER_MINUTE },
     storage,
     uploads: { maxBytes: env.FENTA_ASSET_MAX_BYTES, tempDir: env.FENTA_TEMP_DIR },
+    webhooks: { urlPolicy: { requireHttps: production, allowLoopback: env.FENTA_ALLOW_LOOPBACK_URLS }, secretsKey: env.FENTA_SECRETS_KEY },
+    metricsToken: env.FENTA_METRICS_TOKEN,
   });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
 

@@ -24,3 +24,7 @@ export { findOrg, findOrgMember } from './orgs/org-member.queries';
 export { createOrgWithOwner, slugOf, type NewOrgInput, type CreatedOrg } from './orgs/create-org';
 export * from './workflows/workflow.queries';
 export { projectExists } from './projects/project.queries';
+export * from './schedules/schedule.queries';
+export * from './webhooks/webhook.queries';
+export * from './usage/usage-report.queries';
+export { countJobsByStatus } from './metrics/metrics.queries';

@@ -4,3 +4,12 @@ export { claimRun, failRun, cancelRun, handBackRun, retryRunLater, maxJobRetries
 export { enqueueWebhookDeliveries } from './webhook-outbox';
 export { parseJobConfig, jobConfigSchema, type JobConfig, type TemplateRecord } from './job-config';
 export { requeueLostJobs, type RequeueOptions } from './requeue-lost-jobs';
+export {
+  checkScheduleTiming,
+  canonicalTimeZone,
+  nextFireTimes,
+  formatInTimeZone,
+  type ScheduleTiming,
+  type ScheduleTimingProblem,
+  type ScheduleTimingCheck,
+} from './schedule-times';

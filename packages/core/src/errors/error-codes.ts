@@ -264,7 +264,8 @@ export const errorCodes = {
     status: 400,
     retryable: false,
     message: 'URL {url} is not allowed: {reason}',
-    description: 'A user-supplied URL points to a private, loopback or otherwise forbidden address, or uses a forbidden scheme.',
+    description:
+      'A user-supplied URL points to a private, loopback or otherwise forbidden address (or a name that resolves to one, or to nothing), uses a forbidden scheme, or carries a user name or password.',
   },
   PATH_OUTSIDE_ROOT: {
     status: 400,
@@ -483,6 +484,49 @@ export const errorCodes = {
     retryable: false,
     message: 'The uploaded file was declared {contentType} but is {actual}',
     description: 'What ffprobe found in the upload (its kind or container) contradicts its declared content type; nothing of it was kept.',
+  },
+  SCHEDULE_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'Schedule {schedule} not found',
+    description: "No schedule with this id exists for the caller's org.",
+  },
+  SCHEDULE_CRON_INVALID: {
+    status: 400,
+    retryable: false,
+    message: 'Cron expression {cron} {reason}',
+    description:
+      "A schedule's cron expression is not five fields (minute hour day-of-month month day-of-week) or an @ alias, uses seconds or H, or names a value or date that does not exist; details.problems names body.cron.",
+  },
+  SCHEDULE_TIMEZONE_INVALID: {
+    status: 400,
+    retryable: false,
+    message: 'Time zone {timezone} is not an IANA time zone (e.g. Europe/Berlin, UTC)',
+    description: "A schedule's time zone is not an IANA zone name; details.problems names body.timezone.",
+  },
+  WEBHOOK_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'Webhook {webhook} not found',
+    description: "No webhook with this id exists for the caller's org.",
+  },
+  DNS_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    message: 'Cannot check URL {url} now: {reason}',
+    description: 'The name of a URL to check (a webhook endpoint) could not be resolved for now (the resolver timed out or failed); try again.',
+  },
+  SECRET_UNREADABLE: {
+    status: 500,
+    retryable: false,
+    message: 'A stored secret cannot be opened: {reason}',
+    description: 'A secret sealed at rest cannot be opened: FENTA_SECRETS_KEY is unset or is not the key it was sealed with.',
+  },
+  METRICS_UNAUTHORIZED: {
+    status: 401,
+    retryable: false,
+    message: '/metrics needs the metrics token: send it as Authorization: Bearer <FENTA_METRICS_TOKEN>',
+    description: 'FENTA_METRICS_TOKEN is set and the scrape did not send it.',
   },
   BOARD_UNAUTHORIZED: {
     status: 401,

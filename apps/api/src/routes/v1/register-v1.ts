@@ -8,6 +8,9 @@ import { registerTemplateRoutes } from './templates.routes';
 import { registerWorkflowVersionRoutes } from './workflow-versions.routes';
 import { registerWorkflowRoutes } from './workflows.routes';
 import { registerAssetRoutes } from './assets.routes';
+import { registerScheduleRoutes } from './schedules.routes';
+import { registerWebhookRoutes } from './webhooks.routes';
+import { registerUsageRoutes } from './usage.routes';
 
 /**
  * The versioned API under /v1. Every route here is authenticated by an API
@@ -29,6 +32,9 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
       await registerTemplateRoutes(v1, context);
       await registerNodeTypeRoutes(v1, context);
       await registerAssetRoutes(v1, context);
+      await registerScheduleRoutes(v1, context);
+      await registerWebhookRoutes(v1, context);
+      await registerUsageRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

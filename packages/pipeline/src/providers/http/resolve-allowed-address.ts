@@ -1,7 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { FentaError } from '@fenta/core';
-import { checkAddress, isIpLiteral, type AddressPolicy } from './address-policy';
-import { urlForMessages } from './url-for-messages';
+import { checkAddress, FentaError, isIpLiteral, urlForMessages, type AddressPolicy } from '@fenta/core';
 
 /** An address that passed the policy, to connect to instead of resolving the name again. */
 export interface PinnedAddress {

@@ -5,10 +5,8 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FentaError, isFentaError } from '@fenta/core';
-import type { AddressPolicy } from './address-policy';
+import { FentaError, isFentaError, urlForMessages, type AddressPolicy } from '@fenta/core';
 import { resolveAllowedAddress, type PinnedAddress } from './resolve-allowed-address';
-import { urlForMessages } from './url-for-messages';
 
 /** Limits and context of one download. */
 export interface SafeDownloadOptions {

@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { FentaError } from '@fenta/core';
+import { FentaError, type AddressPolicy } from '@fenta/core';
 import type { FootageClip } from '../../artifacts/artifact-types';
 import type { NodeContext } from '../../nodes/node-context';
-import type { AddressPolicy } from '../http/address-policy';
 import { safeDownload } from '../http/safe-download';
 import { pickRendition } from './pick-rendition';
 import { probeVideoFile } from './probe-video-file';

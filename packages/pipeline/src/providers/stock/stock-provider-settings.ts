@@ -1,4 +1,4 @@
-import type { AddressPolicy } from '../http/address-policy';
+import type { AddressPolicy } from '@fenta/core';
 
 /** What every remote stock provider can be tuned with; all optional, production defaults below. */
 export interface RemoteStockSettings {

@@ -1,9 +1,10 @@
 import ipaddr from 'ipaddr.js';
 
 /**
- * What kind of address an IP is, as far as fetching from it goes. Only
- * `public` (global unicast) may be reached by default: everything else is
- * this machine, the local network, or not a real destination.
+ * What kind of address an IP is, as far as connecting to it on a user's
+ * behalf goes (stock downloads, webhook deliveries). Only `public` (global
+ * unicast) may be reached by default: everything else is this machine, the
+ * local network, or not a real destination.
  */
 export type AddressClass =
   | 'public'
@@ -21,8 +22,8 @@ export type AddressClass =
   | 'invalid';
 
 /**
- * Which addresses a download may connect to. The default (`{}`) allows only
- * public unicast; the exceptions exist for tests and local fake servers.
+ * Which addresses a download or a webhook may connect to. The default (`{}`)
+ * allows only public unicast; the exceptions exist for tests and local fake servers.
  */
 export interface AddressPolicy {
   /** Also allow 127.0.0.0/8 and ::1. */
@@ -72,7 +73,7 @@ export function classifyAddress(address: string): AddressClass {
   return classOf(parsed);
 }
 
-/** Decides whether a download may connect to `address` under `policy`. */
+/** Decides whether a user-supplied URL may connect to `address` under `policy`. */
 export function checkAddress(address: string, policy: AddressPolicy = {}): AddressVerdict {
   const parsed = parseAddress(address);
   if (!parsed) return { allowed: false, address, addressClass: 'invalid' };

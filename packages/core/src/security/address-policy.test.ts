@@ -1,4 +1,4 @@
-import { checkAddress, classifyAddress } from '../../src/providers/http/address-policy';
+import { checkAddress, classifyAddress } from './address-policy';
 
 // Classification only: none of these addresses is ever connected to.
 describe('classifyAddress', () => {

@@ -1,0 +1,105 @@
+import { CronExpressionParser } from 'cron-parser';
+
+/**
+ * When a schedule fires: the one reading of a schedule's cron expression and
+ * time zone, shared by the API (which checks them and shows the next fire
+ * times) and the scheduler (which fires them), so both agree on every
+ * instant, daylight-saving changes included.
+ *
+ * Expressions are the five classic fields (minute hour day-of-month month
+ * day-of-week, names and `L`, `W`, `#` allowed) or one of the `@` aliases
+ * below, read in an IANA zone. No seconds field: a schedule starts a render,
+ * so it fires at most once a minute. No `H` (hashed) values: their minute
+ * depends on a seed, and the times shown must be the times fired.
+ *
+ * Daylight-saving changes, as cron-parser reads them: a wall-clock time that
+ * a spring-forward change skips fires the same instant it would have without
+ * the change (02:30 in Berlin on the last Sunday of March is 03:30 CEST,
+ * 01:30 UTC), so a daily schedule never loses its day; a time that the
+ * autumn change repeats fires once, at its first occurrence.
+ */
+
+/** A schedule's timing once checked: the expression with its fields single-spaced, and the zone's canonical IANA name. */
+export interface ScheduleTiming {
+  cron: string;
+  timezone: string;
+}
+
+/** Why a schedule's timing was refused: which field, and what is wrong with it. */
+export interface ScheduleTimingProblem {
+  field: 'cron' | 'timezone';
+  message: string;
+}
+
+export type ScheduleTimingCheck = { ok: true; timing: ScheduleTiming } | { ok: false; problem: ScheduleTimingProblem };
+
+const aliases = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly']);
+
+// A standalone H (H, H/5, H(0-29)); the H of THU or MARCH is part of a name.
+const hashedValue = /(?<![a-z])h(?![a-z])/i;
+
+// IANA names are letters, digits and _ + - in /-separated parts (Europe/Berlin, Etc/GMT+5, UTC).
+// Intl also accepts other forms on some Node versions (offsets such as +01:00): not zones a schedule is read in.
+const ianaName = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+
+/** Checks a schedule's cron expression and time zone; the first problem names its field. */
+export function checkScheduleTiming(input: { cron: string; timezone: string }): ScheduleTimingCheck {
+  const timezone = canonicalTimeZone(input.timezone);
+  const cron = input.cron.trim().split(/\s+/).join(' ');
+  const cronProblem = cronShapeProblem(cron);
+  if (cronProblem) return { ok: false, problem: { field: 'cron', message: cronProblem } };
+  if (!timezone)
+    return { ok: false, problem: { field: 'timezone', message: `${JSON.stringify(input.timezone)} is not an IANA time zone (e.g. Europe/Berlin, UTC)` } };
+  try {
+    // Parsing reads the fields; the first next() finds expressions no date satisfies (30 February).
+    CronExpressionParser.parse(cron, { tz: timezone, strict: false }).next();
+  } catch (error) {
+    return { ok: false, problem: { field: 'cron', message: `does not parse: ${error instanceof Error ? error.message : String(error)}` } };
+  }
+  return { ok: true, timing: { cron, timezone } };
+}
+
+/** The canonical IANA name of `zone` (`europe/berlin` → `Europe/Berlin`), or undefined when it is not one. */
+export function canonicalTimeZone(zone: string): string | undefined {
+  if (!ianaName.test(zone)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The next `count` instants a checked timing fires at, strictly after `after`. */
+export function nextFireTimes(timing: ScheduleTiming, after: Date, count: number): Date[] {
+  const expression = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: after, strict: false });
+  const times: Date[] = [];
+  for (let i = 0; i < count; i++) times.push(expression.next().toDate());
+  return times;
+}
+
+/** `date` as ISO 8601 wall-clock time in `timezone` with its offset that instant: `2025-03-30T03:30:00+02:00`. */
+export function formatInTimeZone(date: Date, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'longOffset',
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  // longOffset is `GMT+02:00`, or `GMT` at offset zero.
+  const offset = part('timeZoneName').replace(/^GMT/, '') || '+00:00';
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}${offset.slice(0, 6)}`;
+}
+
+function cronShapeProblem(cron: string): string | undefined {
+  if (cron.startsWith('@')) return aliases.has(cron) ? undefined : `must be one of the aliases ${[...aliases].join(', ')}`;
+  const fields = cron.split(' ');
+  if (cron === '' || fields.length !== 5) return `must have 5 fields (minute hour day-of-month month day-of-week), not ${cron === '' ? 0 : fields.length}`;
+  if (hashedValue.test(cron)) return 'must not use H (hashed) values';
+  return undefined;
+}

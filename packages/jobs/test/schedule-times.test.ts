@@ -1,0 +1,76 @@
+import { canonicalTimeZone, checkScheduleTiming, formatInTimeZone, nextFireTimes, type ScheduleTiming } from '../src/schedule-times';
+
+const fires = (timing: ScheduleTiming, after: string, count = 5) =>
+  nextFireTimes(timing, new Date(after), count).map((date) => formatInTimeZone(date, timing.timezone));
+
+describe('schedule times', () => {
+  it('fires a daily 02:30 in Berlin across the spring-forward change without losing the day', () => {
+    // 2025-03-30 is the last Sunday of March: 02:00 CET jumps to 03:00 CEST, so 02:30 does not exist that day.
+    expect(fires({ cron: '30 2 * * *', timezone: 'Europe/Berlin' }, '2025-03-27T12:00:00Z')).toEqual([
+      '2025-03-28T02:30:00+01:00',
+      '2025-03-29T02:30:00+01:00',
+      '2025-03-30T03:30:00+02:00',
+      '2025-03-31T02:30:00+02:00',
+      '2025-04-01T02:30:00+02:00',
+    ]);
+    expect(nextFireTimes({ cron: '30 2 * * *', timezone: 'Europe/Berlin' }, new Date('2025-03-29T12:00:00Z'), 2).map((d) => d.toISOString())).toEqual([
+      '2025-03-30T01:30:00.000Z',
+      '2025-03-31T00:30:00.000Z',
+    ]);
+  });
+
+  it('fires a time the autumn change repeats once, at its first occurrence', () => {
+    // 2025-10-26: 03:00 CEST falls back to 02:00 CET, so 02:30 happens twice.
+    expect(fires({ cron: '30 2 * * *', timezone: 'Europe/Berlin' }, '2025-10-24T12:00:00Z', 4)).toEqual([
+      '2025-10-25T02:30:00+02:00',
+      '2025-10-26T02:30:00+02:00',
+      '2025-10-27T02:30:00+01:00',
+      '2025-10-28T02:30:00+01:00',
+    ]);
+  });
+
+  it('reads the expression in its zone, and counts strictly after the given instant', () => {
+    expect(fires({ cron: '0 9 * * 1-5', timezone: 'America/New_York' }, '2025-03-07T14:00:00Z', 3)).toEqual([
+      '2025-03-10T09:00:00-04:00',
+      '2025-03-11T09:00:00-04:00',
+      '2025-03-12T09:00:00-04:00',
+    ]);
+    expect(fires({ cron: '0 * * * *', timezone: 'UTC' }, '2025-01-01T10:00:00Z', 2)).toEqual(['2025-01-01T11:00:00+00:00', '2025-01-01T12:00:00+00:00']);
+    expect(fires({ cron: '@daily', timezone: 'Asia/Kolkata' }, '2025-01-01T00:00:00Z', 1)).toEqual(['2025-01-02T00:00:00+05:30']);
+  });
+
+  it('accepts the five classic fields, names and the aliases, single-spacing the fields', () => {
+    expect(checkScheduleTiming({ cron: '  0   12 * * MON-FRI ', timezone: 'Europe/Berlin' })).toEqual({
+      ok: true,
+      timing: { cron: '0 12 * * MON-FRI', timezone: 'Europe/Berlin' },
+    });
+    for (const cron of ['*/15 * * * *', '0 0 L * *', '0 12 * * 1#2', '0 0 1 jan,jul *', '@hourly', '@weekly', '@yearly']) {
+      expect(checkScheduleTiming({ cron, timezone: 'UTC' })).toEqual({ ok: true, timing: { cron, timezone: 'UTC' } });
+    }
+  });
+
+  it.each([
+    ['', 'must have 5 fields (minute hour day-of-month month day-of-week), not 0'],
+    ['* * * *', 'must have 5 fields (minute hour day-of-month month day-of-week), not 4'],
+    ['0 0 1 1 * 2030', 'must have 5 fields (minute hour day-of-month month day-of-week), not 6'],
+    ['@secondly', 'must be one of the aliases @yearly, @annually, @monthly, @weekly, @daily, @hourly'],
+    ['H * * * *', 'must not use H (hashed) values'],
+    ['61 * * * *', 'does not parse: Constraint error, got value 61 expected range 0-59'],
+    ['*/0 * * * *', 'does not parse: Constraint error, cannot repeat at every 0 time.'],
+    ['0 0 30 2 *', 'does not parse: Invalid explicit day of month definition'],
+    ['not a cron at all', 'does not parse: Invalid characters, got value: not'],
+  ])('refuses the cron expression %j', (cron, message) => {
+    expect(checkScheduleTiming({ cron, timezone: 'UTC' })).toEqual({ ok: false, problem: { field: 'cron', message } });
+  });
+
+  it('takes IANA zones only, by their canonical name', () => {
+    expect(canonicalTimeZone('europe/berlin')).toBe('Europe/Berlin');
+    expect(canonicalTimeZone('UTC')).toBe('UTC');
+    expect(canonicalTimeZone('Etc/GMT+5')).toBe('Etc/GMT+5');
+    for (const zone of ['Mars/Olympus', '+01:00', 'Europe/Berlin ', '', 'local', '../etc/passwd']) expect(canonicalTimeZone(zone)).toBeUndefined();
+    expect(checkScheduleTiming({ cron: '0 0 * * *', timezone: 'Mars/Olympus' })).toEqual({
+      ok: false,
+      problem: { field: 'timezone', message: '"Mars/Olympus" is not an IANA time zone (e.g. Europe/Berlin, UTC)' },
+    });
+  });
+});
