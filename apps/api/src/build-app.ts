@@ -5,7 +5,6 @@ import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { lookupHost, type Logger } from '@fenta/core';
 import { LocalStorage, type Storage } from '@fenta/storage';
-import type { UploadSettings } from './api-context';
 import { defaultAssetMaxBytes, defaultTempDir } from './env';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/register-error-handling';
 import { requestIdFor } from './http/request-id';
@@ -19,7 +18,7 @@ import { registerV1 } from './routes/v1/register-v1';
 import type { RateLimitSettings } from './http/rate-limit';
 import { registerMetricsRoute } from './routes/metrics.routes';
 import { createApiMetrics, type MetricsSources } from './metrics/api-metrics';
-import type { WebhookSettings } from './api-context';
+import type { UploadSettings, WebhookSettings } from './api-context';
 
 export interface AppDependencies {
   db: Kysely<DB>;
@@ -89,6 +88,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     rateLimit: deps.rateLimit ?? { perMinute: 600 },
     storage: deps.storage ?? new LocalStorage('.fenta/storage'),
     uploads: { maxBytes: deps.uploads?.maxBytes ?? defaultAssetMaxBytes, tempDir: deps.uploads?.tempDir ?? defaultTempDir },
+    clock: deps.clock ?? (() => new Date()),
+    webhooks: {
+      urlPolicy: deps.webhooks?.urlPolicy ?? { requireHttps: false, allowLoopback: false },
+      resolveHost: deps.webhooks?.resolveHost ?? lookupHost,
+      secretsKey: deps.webhooks?.secretsKey,
+    },
   });
   if (boardEnabled(deps.board)) await registerBoard(app, { queues: deps.queues, redis: deps.redis, passwords: deps.board, throttle: deps.board.throttle });
   return app;
