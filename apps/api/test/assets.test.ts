@@ -276,7 +276,7 @@ describe('assets over HTTP', () => {
       const bad = await bed.app.inject({ method: 'GET', url: '/v1/assets?type=document', headers: owner.headers });
       expect(errorOf(bad)).toMatchObject({
         code: 'REQUEST_INVALID',
-        details: { problems: [{ path: 'querystring.type', message: 'must be equal to one of the allowed values' }] },
+        details: { problems: [{ path: 'querystring.type', message: 'must be one of: video, audio, image' }] },
       });
     });
 

@@ -23,7 +23,7 @@ const url = Type.String({
   maxLength: 2048,
   description: 'Where deliveries are POSTed: a public address (https only in production; never a private, loopback or link-local one).',
 });
-// One enum rather than a union of literals, so a wrong name is one problem ("must be equal to one of the allowed values"), not one per event.
+// One enum rather than a union of literals, so a wrong name is one problem ("must be one of: …"), not one per event.
 const events = Type.Array(Type.Unsafe<WebhookEvent>({ type: 'string', enum: [...webhookEvents], description: `An event name: ${webhookEvents.join(', ')}.` }), {
   minItems: 1,
   uniqueItems: true,
