@@ -594,6 +594,7 @@ describe('schema: tables and columns', () => {
       { name: 'idx_api_keys_valid', predicate: '(revoked_at IS NULL)' },
       { name: 'idx_assets_active', predicate: '(deleted_at IS NULL)' },
       { name: 'idx_credit_packs_available', predicate: '(credits_remaining > 0)' },
+      { name: 'idx_jobs_org_processing', predicate: "((status)::text = 'processing'::text)" },
       { name: 'idx_jobs_unfinished', predicate: "((status)::text = ANY ((ARRAY['queued'::character varying, 'processing'::character varying])::text[]))" },
       { name: 'idx_orgs_slug', predicate: '(deleted_at IS NULL)' },
       { name: 'idx_projects_active', predicate: '(deleted_at IS NULL)' },
