@@ -4,11 +4,16 @@ import { FentaError, redactUrl } from '@fenta/core';
 /**
  * Opens a Redis connection suited to BullMQ: `maxRetriesPerRequest: null` so
  * blocking commands wait through reconnects instead of failing jobs.
+ * `failFast` is for connections that serve requests (the API's): while
+ * Redis is away a command fails at once instead of waiting in the
+ * connection's offline queue for it to come back, so nobody's request waits
+ * on Redis (BullMQ's advice for queues that producers add to in a handler).
  */
-export function createRedisConnection(url: string, options: { connectionName?: string } = {}): Redis {
+export function createRedisConnection(url: string, options: { connectionName?: string; failFast?: boolean } = {}): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
+    enableOfflineQueue: !options.failFast,
     connectionName: options.connectionName,
     lazyConnect: true,
   });
