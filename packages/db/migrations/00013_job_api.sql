@@ -96,7 +96,7 @@ SET search_path = public, pg_temp
 AS $$
   SELECT COALESCE(sum(GREATEST(j.reserved_tokens - j.cost_tokens, 0)), 0)::bigint,
          COALESCE(sum(GREATEST(j.reserved_kai_credits - j.cost_kai_credits, 0)), 0)::bigint,
-         COALESCE(sum(GREATEST(j.reserved_render_seconds - j.cost_render_seconds, 0)), 0)::numeric
+         COALESCE(sum(GREATEST(j.reserved_render_seconds - j.cost_render_seconds, 0)), 0)::numeric(12, 2)
   FROM jobs j
   WHERE j.org_id = p_org_id AND j.status IN ('queued', 'processing')
 $$;
