@@ -163,6 +163,19 @@ export function jobNodesView(row: Job, checkpoints: JobNode[]): Static<typeof jo
   return [...listed, ...checkpoints.filter((node) => !named.has(node.node_id)).map(nodeView)];
 }
 
+/** What an audit entry records of a job: its state, not its frozen config. */
+export function auditedJobState(job: Job) {
+  return {
+    status: job.status,
+    workflow_id: job.workflow_id,
+    template_id: job.template_id,
+    parent_job_id: job.parent_job_id,
+    idempotency_key: job.idempotency_key,
+    cancel_requested_at: job.cancel_requested_at?.toISOString() ?? null,
+    reserved: { tokens: job.reserved_tokens, render_seconds: Number(job.reserved_render_seconds), kai_credits: job.reserved_kai_credits },
+  };
+}
+
 export function jobLogView(row: JobLog): Static<typeof jobLogSchema> {
   return {
     id: row.id,

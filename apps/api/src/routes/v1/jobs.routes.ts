@@ -1,16 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { FentaError, type ErrorCode } from '@fenta/core';
-import { cancelUnclaimedJob, getOrgJob, listJobNodes, listOrgJobs, pageJobLogs, requestJobCancel, storeIdempotentResponse, type Job } from '@fenta/db';
+import { cancelUnclaimedJob, getOrgJob, listJobNodes, listOrgJobs, pageJobLogs, requestJobCancel } from '@fenta/db';
 import { outputProfileNames } from '@fenta/graph';
-import { createJob, type CreateJobInput, type CreatedJob } from '@fenta/jobs';
 import type { ApiContext } from '../../api-context';
 import { errorResponses } from '../../http/error-responses';
-import { idempotencyHeaders, idempotencyKeyOf, keptResponse, replay, requestHashOf } from '../../http/idempotency';
+import { idempotencyHeaders } from '../../http/idempotency';
 import { decodeCursor, pageQuery, pageSchema, toPage } from '../../http/pagination';
-import { asTenant, callerOf } from '../../tenancy/as-tenant';
-import { jobDetailSchema, jobLogSchema, jobLogView, jobNodesView, jobSchema, jobStatusSchema, jobView, stringEnum, type JobView } from './job-views';
+import { asTenant } from '../../tenancy/as-tenant';
+import { createAndAnswer } from './job-creation';
+import { auditedJobState, jobDetailSchema, jobLogSchema, jobLogView, jobNodesView, jobSchema, jobStatusSchema, jobView, stringEnum } from './job-views';
 
 const jobIdParams = Type.Object({ id: Type.String({ pattern: '^job_[A-Za-z0-9_-]{1,100}$', description: 'A job id, `job_…`.' }) });
 const freeObject = (description: string) => Type.Object({}, { additionalProperties: true, description });
@@ -207,7 +207,7 @@ export async function registerJobRoutes(parent: FastifyInstance, context: ApiCon
         await cancelUnclaimedJob(trx, jobId);
         const row = (await getOrgJob(trx, caller.orgId, jobId))!;
         if (row.status !== before.status || row.cancel_requested_at?.getTime() !== before.cancel_requested_at?.getTime()) {
-          await audit({ action: 'cancel', resourceType: 'job', resourceId: jobId, changes: { before: auditedState(before), after: auditedState(row) } });
+          await audit({ action: 'cancel', resourceType: 'job', resourceId: jobId, changes: { before: auditedJobState(before), after: auditedJobState(row) } });
         }
         return row;
       });
@@ -234,94 +234,6 @@ export async function registerJobRoutes(parent: FastifyInstance, context: ApiCon
     },
     async (request, reply) => createAndAnswer(context, request, reply, 'retry', { retryOf: request.params.id, graph: request.body?.graph }),
   );
-}
-
-/** Thrown inside the creating transaction to roll it back when the key already made its job. */
-class KeyAlreadyUsed extends Error {
-  constructor(readonly jobId: string) {
-    super('the idempotency key already made a job');
-  }
-}
-
-/**
- * Creates a job for a request (POST /jobs, or a retry) and answers 202 with
- * it: in the caller's tenant transaction, createJob's writes, the audit entry
- * and, with an Idempotency-Key, the kept response commit together. A request
- * repeated with its key is answered from what was kept, before anything is
- * done again; concurrent ones with the same key wait on the first (the key's
- * row, or the job's own unique key) and answer what it kept.
- */
-async function createAndAnswer(
-  context: ApiContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  action: 'create' | 'retry',
-  input: Omit<CreateJobInput, 'orgId' | 'createdBy' | 'idempotencyKey'>,
-): Promise<FastifyReply> {
-  const { db } = context;
-  const caller = callerOf(request);
-  const key = idempotencyKeyOf(request);
-  const requestHash = key === undefined ? undefined : requestHashOf(request);
-  if (key !== undefined) {
-    const kept = await keptResponse(db, caller.orgId, key, requestHash!);
-    if (kept) return replay(reply, kept);
-  }
-
-  let answer: { status: number; body: { job: JobView } } | undefined;
-  try {
-    await createJob(
-      { db, queue: context.renderQueue(), registry: context.registry, logger: context.logger, enqueueTimeoutMs: context.enqueueTimeoutMs },
-      { ...input, orgId: caller.orgId, createdBy: caller.userId, idempotencyKey: key },
-      {
-        transaction: (work) =>
-          asTenant(db, request, async ({ trx, audit }) => {
-            const created: CreatedJob = await work(trx);
-            if (!created.created) throw new KeyAlreadyUsed(created.job.id);
-            const view = jobView(created.job, null);
-            await audit({
-              action,
-              resourceType: 'job',
-              resourceId: created.job.id,
-              changes: { after: auditedState(created.job) },
-              metadata: {
-                ...(input.retryOf ? { retry_of: input.retryOf, reused_nodes: created.reusedNodes } : {}),
-                reserved: { tokens: created.reserved.tokens, kai_credits: created.reserved.kaiCredits, render_seconds: created.reserved.renderSeconds },
-              },
-            });
-            answer = { status: 202, body: { job: view } };
-            if (key !== undefined) {
-              const stored = await storeIdempotentResponse(trx, { orgId: caller.orgId, key, requestHash: requestHash!, ...answer, jobId: created.job.id });
-              if (!stored) throw new KeyAlreadyUsed(created.job.id);
-            }
-            return created;
-          }),
-      },
-    );
-  } catch (error) {
-    if (!(error instanceof KeyAlreadyUsed)) throw error;
-    // Another request with this key committed first: answer what it kept.
-    const kept = await keptResponse(db, caller.orgId, key!, requestHash!);
-    if (kept) return replay(reply, kept);
-    throw new FentaError(
-      'IDEMPOTENCY_KEY_REUSED',
-      { reason: `for job ${error.jobId}, whose response is no longer kept` },
-      { details: { job_id: error.jobId } },
-    );
-  }
-  return reply.status(answer!.status).send(answer!.body);
-}
-
-/** What an audit entry records of a job: its state, not its frozen config. */
-function auditedState(job: Job) {
-  return {
-    status: job.status,
-    workflow_id: job.workflow_id,
-    template_id: job.template_id,
-    parent_job_id: job.parent_job_id,
-    idempotency_key: job.idempotency_key,
-    cancel_requested_at: job.cancel_requested_at?.toISOString() ?? null,
-    reserved: { tokens: job.reserved_tokens, render_seconds: Number(job.reserved_render_seconds), kai_credits: job.reserved_kai_credits },
-  };
 }
 
 /** The refusal for a job that ended between reading and updating it. */
