@@ -102,6 +102,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     rateLimit: deps.rateLimit ?? { perMinute: 600 },
     storage: deps.storage ?? new LocalStorage('.fenta/storage'),
     uploads: { maxBytes: deps.uploads?.maxBytes ?? defaultAssetMaxBytes, tempDir: deps.uploads?.tempDir ?? defaultTempDir },
+    clock: deps.clock ?? (() => new Date()),
+    webhooks: {
+      urlPolicy: deps.webhooks?.urlPolicy ?? { requireHttps: false, allowLoopback: false },
+      resolveHost: deps.webhooks?.resolveHost ?? lookupHost,
+      secretsKey: deps.webhooks?.secretsKey,
+    },
     renderQueue,
     registry: deps.registry ?? builtInNodeDefinitionRegistry,
     enqueueTimeoutMs: deps.enqueueTimeoutMs,
