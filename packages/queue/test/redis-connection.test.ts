@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findFreePort, startRedisServer, type RunningRedis } from '@fenta/local-services';
 import { once } from 'node:events';
-import { assertNoEviction, connectRedis, createRedisConnection, isRedisUnreachable, readEvictionPolicy } from '@fenta/queue';
+import { assertNoEviction, connectRedis, createRedisConnection, failFastCommandTimeoutMs, isRedisUnreachable, readEvictionPolicy } from '@fenta/queue';
 import { testEnvironment } from '@fenta/testing';
 
 describe('assertNoEviction', () => {
@@ -83,6 +83,34 @@ describe('createRedisConnection', () => {
     } finally {
       redis.disconnect();
       await server?.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails a command after the command timeout when Redis holds the connection but does not answer', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fenta-redis-'));
+    const server = await startRedisServer({ dataDir: dir, port: await findFreePort(), appendOnly: false });
+    const redis = createRedisConnection(server.url, { failFast: true });
+    redis.on('error', () => undefined);
+    try {
+      await connectRedis(redis, server.url);
+      // Stopped, not gone: the socket stays open and nothing answers.
+      process.kill(server.pid!, 'SIGSTOP');
+      const started = performance.now();
+      const refused = await redis.ping().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const waitedMs = performance.now() - started;
+      process.kill(server.pid!, 'SIGCONT');
+      expect(isRedisUnreachable(refused)).toBe(true);
+      expect(waitedMs).toBeGreaterThanOrEqual(failFastCommandTimeoutMs - 50);
+      expect(waitedMs).toBeLessThan(failFastCommandTimeoutMs + 2_000);
+      expect(await redis.ping()).toBe('PONG');
+    } finally {
+      process.kill(server.pid!, 'SIGCONT');
+      await redis.quit();
+      await server.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });
