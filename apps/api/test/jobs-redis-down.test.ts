@@ -4,21 +4,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { demoWorkflow, seedBuiltInTemplates } from '@fenta/db';
-import { requeueLostJobs } from '@fenta/jobs';
 import { findFreePort, startRedisServer, type RunningRedis } from '@fenta/local-services';
-import { connectRedis, createRedisConnection, createRenderQueue, type RenderQueue } from '@fenta/queue';
-import { silentLogger, startApiTestbed, type ApiTestbed, type TestCaller } from './api-fixture';
+import { connectRedis, createRedisConnection, createRenderQueue, failFastCommandTimeoutMs, type RenderQueue } from '@fenta/queue';
+import { startApiTestbed, type ApiTestbed, type TestCaller } from './api-fixture';
 
-// POST /v1/jobs never waits on Redis and never loses a job: with Redis
-// frozen (the process stopped, its socket still open) the add is given up
-// after the enqueue timeout; with Redis gone, the API's fail-fast connection
-// refuses the add at once. Either way the answer is 202 with the job in
-// PostgreSQL, and the job reaches the queue: the late add lands when Redis
-// wakes, and the reconciler adds what a Redis that lost its data no longer has.
+// POST /v1/jobs with Redis away answers quickly and never loses a job: /v1
+// counts every request in Redis (the rate limit) before the handler runs, so
+// with Redis gone the answer is 503 REDIS_UNREACHABLE at once, and with
+// Redis frozen (stopped, its socket open) the same once the fail-fast
+// connection's command timeout passes; no job is written either way, and the
+// next request after Redis is back is a 202. (A Redis lost after that check,
+// during the add, keeps the job: createJob's own test, create-job-redis-away.)
 
 type Json = Record<string, any>;
-
-const enqueueTimeoutMs = 3_000;
 
 describe('POST /v1/jobs while Redis is away', () => {
   let dir: string;
@@ -40,11 +38,12 @@ describe('POST /v1/jobs while Redis is away', () => {
     await connectRedis(connection, server.url);
     queue = createRenderQueue({ connection, prefix });
     queue.on('error', () => undefined);
-    bed = await startApiTestbed({ redis: connection, renderQueue: queue, enqueueTimeoutMs });
+    bed = await startApiTestbed({ redis: connection, renderQueue: queue });
     await seedBuiltInTemplates(bed.database.db);
     owner = await bed.newOrg('alpha');
   });
   afterAll(async () => {
+    if (server?.pid) process.kill(server.pid, 'SIGCONT');
     await bed.close();
     await queue.close();
     connection.disconnect();
@@ -60,63 +59,52 @@ describe('POST /v1/jobs while Redis is away', () => {
       headers: owner.headers,
       payload: { graph: demoWorkflow.graph as unknown as Json },
     });
-    expect(response.statusCode).toBe(202);
-    const { job } = response.json() as { job: Json };
-    expect(job.status).toBe('queued');
-    return { id: job.id as string, elapsedMs: performance.now() - started };
+    return { response, elapsedMs: performance.now() - started };
+  };
+  const jobCount = async () => (await bed.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs`))[0]!.n;
+  const expectRefused = (response: Awaited<ReturnType<typeof create>>['response']) => {
+    expect(response.statusCode).toBe(503);
+    expect((response.json() as { error: Json }).error).toMatchObject({ code: 'REDIS_UNREACHABLE' });
   };
 
-  it('answers 202 with the job kept, and every job reaches the queue once Redis is back', async () => {
+  it('answers 503 REDIS_UNREACHABLE quickly and writes nothing, frozen or gone; once Redis is back, jobs are made and queued', async () => {
     const healthy = await create();
-    expect(await queue.getJobState(healthy.id)).toBe('waiting');
+    expect(healthy.response.statusCode).toBe(202);
+    const first = (healthy.response.json() as { job: Json }).job.id as string;
+    expect(await queue.getJobState(first)).toBe('waiting');
 
-    // Frozen: the add waits for an answer that does not come, and is given up at the timeout.
+    // Frozen: nothing answers, and the request gives up with the command timeout.
     const pid = server!.pid!;
     process.kill(pid, 'SIGSTOP');
-    let frozen: { id: string; elapsedMs: number };
+    let frozen: Awaited<ReturnType<typeof create>>;
     try {
       frozen = await create();
-    } catch (error) {
+    } finally {
       process.kill(pid, 'SIGCONT');
-      throw error;
     }
-    expect(frozen.elapsedMs).toBeGreaterThanOrEqual(enqueueTimeoutMs - 50);
-    expect(frozen.elapsedMs).toBeLessThan(enqueueTimeoutMs + 2_000);
-    // The add went out before the answer; it lands when Redis wakes up, once.
-    const landed = once(queue, 'waiting');
-    process.kill(pid, 'SIGCONT');
-    expect((await landed)[0]).toMatchObject({ id: frozen.id });
-    expect(await queue.getJobState(frozen.id)).toBe('waiting');
+    expectRefused(frozen.response);
+    expect(frozen.elapsedMs).toBeLessThan(failFastCommandTimeoutMs + 2_000);
+    expect(await jobCount()).toBe(1);
 
-    // Gone: the fail-fast connection refuses the add at once, well within the timeout.
+    // Gone: refused at once.
     const lost = once(connection, 'reconnecting');
     await server!.stop();
     server = undefined;
     await lost;
     const gone = await create();
-    expect(gone.elapsedMs).toBeLessThan(enqueueTimeoutMs / 2);
-    expect(await bed.database.query(`SELECT id, status FROM jobs ORDER BY id`)).toEqual([
-      { id: healthy.id, status: 'queued' },
-      { id: frozen.id, status: 'queued' },
-      { id: gone.id, status: 'queued' },
-    ]);
-    // Reading needs no Redis.
-    expect((await bed.app.inject({ method: 'GET', url: `/v1/jobs/${gone.id}`, headers: owner.headers })).statusCode).toBe(200);
+    expectRefused(gone.response);
+    expect(gone.elapsedMs).toBeLessThan(failFastCommandTimeoutMs);
+    expect(await jobCount()).toBe(1);
+    expect(await bed.database.query(`SELECT count(*)::int AS n FROM audit_logs WHERE resource_type = 'job'`)).toEqual([{ n: 1 }]);
 
-    // Redis comes back empty (no persistence), as one that lost its data; a worker's reconciler puts every job back.
+    // Back: the connection reconnects by itself and the next job is made and queued.
+    const back = new Promise((resolve) => connection.once('ready', resolve));
     server = await startRedisServer({ dataDir: dir, port, appendOnly: false });
-    const workerConnection = createRedisConnection(server.url, { connectionName: 'fenta-worker-test' });
-    await connectRedis(workerConnection, server.url);
-    const workerQueue = createRenderQueue({ connection: workerConnection, prefix });
-    try {
-      expect(await workerQueue.getJobState(gone.id)).toBe('unknown');
-      const requeued = await requeueLostJobs({ db: bed.database.db, queue: workerQueue, logger: silentLogger, graceSeconds: 0 });
-      expect(requeued).toEqual([healthy.id, frozen.id, gone.id]);
-      expect(await Promise.all(requeued.map((id) => workerQueue.getJobState(id)))).toEqual(['waiting', 'waiting', 'waiting']);
-      expect((await workerQueue.getJob(gone.id))?.data).toEqual({ jobId: gone.id });
-    } finally {
-      await workerQueue.close();
-      await workerConnection.quit();
-    }
+    await back;
+    const after = await create();
+    expect(after.response.statusCode).toBe(202);
+    const second = (after.response.json() as { job: Json }).job.id as string;
+    expect(await queue.getJobState(second)).toBe('waiting');
+    expect(await jobCount()).toBe(2);
   });
 });
