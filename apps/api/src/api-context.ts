@@ -4,6 +4,8 @@ import type { HostResolver, Logger, WebhookUrlPolicy } from '@fenta/core';
 import type { DB } from '@fenta/db';
 import type { RateLimitSettings } from './http/rate-limit';
 import type { Storage } from '@fenta/storage';
+import type { NodeDefinitionRegistry } from '@fenta/graph';
+import type { RenderQueue } from '@fenta/queue';
 
 /** What the /v1 routes are built from; built once by main.ts (or a test) and passed to each route plugin. */
 export interface ApiContext {
@@ -18,6 +20,12 @@ export interface ApiContext {
   /** The current time as the routes see it (next fire times are counted from it); a test may fix it. */
   clock: () => Date;
   webhooks: WebhookSettings;
+  /** The render queue jobs are added to (opened on first use when the app was not given one). */
+  renderQueue: () => RenderQueue;
+  /** The node definitions graphs are validated against. */
+  registry: NodeDefinitionRegistry;
+  /** How long adding a job to the queue may hold a request before the job is left to the reconciler. */
+  enqueueTimeoutMs?: number;
 }
 
 export interface UploadSettings {

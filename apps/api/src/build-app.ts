@@ -6,6 +6,8 @@ import type { Queue } from 'bullmq';
 import { lookupHost, type Logger } from '@fenta/core';
 import { LocalStorage, type Storage } from '@fenta/storage';
 import { defaultAssetMaxBytes, defaultTempDir } from './env';
+import { builtInNodeDefinitionRegistry, type NodeDefinitionRegistry } from '@fenta/graph';
+import { createRenderQueue, type RenderQueue } from '@fenta/queue';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/register-error-handling';
 import { requestIdFor } from './http/request-id';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
@@ -45,6 +47,12 @@ export interface AppDependencies {
   metricsToken?: string;
   /** How long /metrics waits for and reuses its PostgreSQL and Redis readings. */
   metrics?: Pick<MetricsSources, 'sourceTimeoutMs' | 'cacheMs'>;
+  /** The render queue new jobs are added to; by default one on `redis` with the default prefix, opened when a job is first created. */
+  renderQueue?: RenderQueue;
+  /** The node definitions graphs are validated against; the built-in ones by default. */
+  registry?: NodeDefinitionRegistry;
+  /** How long adding a job to the queue may hold a request (1 s by default); a job not added in time is left to the reconciler. */
+  enqueueTimeoutMs?: number;
 }
 
 declare module 'fastify' {
@@ -81,6 +89,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await registerOpenApi(app);
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, { registry: metrics.registry, token: deps.metricsToken });
+  let ownQueue: RenderQueue | undefined;
+  const renderQueue = () => deps.renderQueue ?? (ownQueue ??= createRenderQueue({ connection: deps.redis }));
+  app.addHook('onClose', async () => {
+    await ownQueue?.close();
+  });
   await registerV1(app, {
     db: deps.db,
     redis: deps.redis,
@@ -94,6 +107,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       resolveHost: deps.webhooks?.resolveHost ?? lookupHost,
       secretsKey: deps.webhooks?.secretsKey,
     },
+    renderQueue,
+    registry: deps.registry ?? builtInNodeDefinitionRegistry,
+    enqueueTimeoutMs: deps.enqueueTimeoutMs,
   });
   if (boardEnabled(deps.board)) await registerBoard(app, { queues: deps.queues, redis: deps.redis, passwords: deps.board, throttle: deps.board.throttle });
   return app;

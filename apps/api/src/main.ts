@@ -15,7 +15,8 @@ async function main(): Promise<void> {
     onConnectionError: (error) => logger.warn({ err: error.message }, 'PostgreSQL dropped a connection; the pool opens a new one when needed'),
   });
   await checkDatabaseConnection(db, env.DATABASE_URL);
-  const redis = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-api' });
+  // Fails fast: a request that adds a job never waits for a Redis that is away (the job stays queued in Postgres for the reconciler).
+  const redis = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-api', failFast: true });
   await connectRedis(redis, env.REDIS_URL);
   await assertNoEviction(redis);
   const renders = createRenderQueue({ connection: redis });
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     logger,
     // Every Fenta queue; the board shows them all.
     queues: [renders],
+    renderQueue: renders,
     board: { operator: env.FENTA_BOARD_OPERATOR_PASSWORD, viewer: env.FENTA_BOARD_VIEWER_PASSWORD },
     trustProxy: env.FENTA_TRUST_PROXY,
     rateLimit: { perMinute: env.FENTA_RATE_LIMIT_PER_MINUTE },

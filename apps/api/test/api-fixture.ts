@@ -1,5 +1,6 @@
 import { createLogger, issueApiKey, scopesOfRole, type ApiScope, type Logger, type OrgRole } from '@fenta/core';
 import { createOrgWithOwner, insertApiKey } from '@fenta/db';
+import { createRenderQueue, type RenderQueue } from '@fenta/queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@fenta/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDependencies } from '../src/build-app';
@@ -19,6 +20,8 @@ export interface TestCaller {
 export interface ApiTestbed {
   database: TestDatabase;
   redis: TestRedis;
+  /** The render queue the app adds jobs to, on this testbed's Redis prefix. */
+  queue: RenderQueue;
   app: FastifyInstance;
   /** A new org whose owner holds a key with every owner scope. */
   newOrg(name: string): Promise<TestCaller>;
@@ -30,7 +33,8 @@ export interface ApiTestbed {
 export async function startApiTestbed(overrides: Partial<AppDependencies> = {}): Promise<ApiTestbed> {
   const database = await createTestDatabase({ migrated: true });
   const redis = await createTestRedis();
-  const app = await buildApp({ db: database.db, redis: redis.redis, logger: silentLogger, queues: [], ...overrides });
+  const queue = createRenderQueue({ connection: redis.redis, prefix: redis.prefix });
+  const app = await buildApp({ db: database.db, redis: redis.redis, logger: silentLogger, queues: [], renderQueue: queue, ...overrides });
   let users = 0;
 
   const keyFor = async (orgId: string, userId: string, scopes: readonly ApiScope[]): Promise<TestCaller> => {
@@ -42,6 +46,7 @@ export async function startApiTestbed(overrides: Partial<AppDependencies> = {}):
   return {
     database,
     redis,
+    queue,
     app,
     async newOrg(name) {
       const org = await createOrgWithOwner(database.db, { name, ownerEmail: `owner-${name}-${++users}@example.com` });
@@ -57,6 +62,7 @@ export async function startApiTestbed(overrides: Partial<AppDependencies> = {}):
     },
     async close() {
       await app.close();
+      await queue.close();
       await redis.cleanup();
       await database.drop();
     },

@@ -18,6 +18,8 @@ export * from './jobs/usage.queries';
 export * from './templates/template.queries';
 export { inTenantTransaction, withSystemRole } from './tenancy/tenant-transaction';
 export * from './assets/asset.queries';
+export * from './quota/quota.queries';
+export * from './idempotency/idempotency.queries';
 export { recordAudit, type AuditEntry } from './audit/audit.queries';
 export { findApiKeyCaller, touchApiKey, insertApiKey, listOrgApiKeys, revokeApiKey, type ApiKeyCaller, type NewApiKeyInput } from './api-keys/api-key.queries';
 export { findOrg, findOrgMember } from './orgs/org-member.queries';

@@ -84,6 +84,14 @@ const tables: { table: string; prefix: string; insert: (ids: Ids) => [string, un
     insert: (ids) => [`INSERT INTO job_nodes (job_id, org_id, node_id, node_type) VALUES ($1, $2, 'n1', 'Input.Stock')`, [ids.jobs, ids.orgs]],
   },
   {
+    table: 'idempotency_keys',
+    prefix: 'idem',
+    insert: (ids) => [
+      `INSERT INTO idempotency_keys (org_id, key, request_hash, response_status, response_body, job_id) VALUES ($1, 'k', $2, 202, '{}', $3)`,
+      [ids.orgs, 'a'.repeat(64), ids.jobs],
+    ],
+  },
+  {
     table: 'renders',
     prefix: 'render',
     insert: (ids) => [`INSERT INTO renders (job_id, video_url) VALUES ($1, 'https://cdn/v.mp4')`, [ids.jobs]],

@@ -102,6 +102,23 @@ describe('on Supabase, anon and authenticated', () => {
     expect(row).toEqual({ anon: false, authenticated: true, fenta_app: true });
   });
 
+  it("may not call the job API's system functions, which fenta_app calls for the API", async () => {
+    const functions = [
+      'fenta_reserve_job_quota(text, bigint, bigint, numeric)',
+      'fenta_store_idempotent_response(text, text, text, integer, jsonb, text)',
+      'fenta_reuse_job_checkpoints(text, text, text[])',
+      'fenta_cancel_unclaimed_job(text)',
+    ];
+    for (const fn of functions) {
+      const [row] = await database.query<Record<string, boolean>>(
+        `SELECT has_function_privilege('anon', $1, 'EXECUTE') AS anon, has_function_privilege('authenticated', $1, 'EXECUTE') AS authenticated,
+                has_function_privilege('fenta_app', $1, 'EXECUTE') AS fenta_app`,
+        [fn],
+      );
+      expect({ fn, ...row }).toEqual({ fn, anon: false, authenticated: false, fenta_app: true });
+    }
+  });
+
   it('are held to the same rules through the JWT claims', async () => {
     const q = database.query;
     const editor = await insertUser(q, 'supabase-editor');

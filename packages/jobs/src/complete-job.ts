@@ -37,6 +37,8 @@ export interface FinishedRender {
  * it is processing, so a cancelled or already completed job stays as it is),
  * then the `renders` row (unique per job) and the `render.succeeded` webhook
  * deliveries. A run that lost the job gets JOB_LEASE_LOST and nothing is written.
+ * Completion settles the job's quota reservation: a reservation is held only
+ * while its job is unfinished (00013), and the usage is counted already.
  */
 export async function completeJob(db: Kysely<DB>, run: JobRunKey, render: FinishedRender): Promise<JobResult> {
   const result: JobResult = {

@@ -1,4 +1,7 @@
-export { createJob, type CreateJobInput, type CreateJobDeps } from './create-job';
+export { createJob, type CreateJobInput, type CreateJobDeps, type CreatedJob, type JobTransaction } from './create-job';
+export { enqueueJob, defaultEnqueueTimeoutMs } from './enqueue-job';
+export { estimateNodeUsage, sumUsage, usageEstimates } from './estimate-usage';
+export { reusableCheckpoints, canonicalJson, type PlannedJob } from './reusable-checkpoints';
 export { completeJob, type JobResult, type FinishedRender } from './complete-job';
 export { claimRun, failRun, cancelRun, handBackRun, retryRunLater, maxJobRetries, type RunClaim, type JobErrorBody } from './job-run';
 export { enqueueWebhookDeliveries } from './webhook-outbox';

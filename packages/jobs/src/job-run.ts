@@ -42,7 +42,12 @@ export interface JobErrorBody {
   details?: unknown;
 }
 
-/** Fails the job and writes its `render.failed` deliveries in one transaction; false when the run no longer held it. */
+/**
+ * Fails the job and writes its `render.failed` deliveries in one transaction;
+ * false when the run no longer held it. Like every end of a job, this
+ * settles its quota reservation: a reservation is held only while its job
+ * is queued or processing (00013), and what the job used is already counted.
+ */
 export async function failRun(db: Kysely<DB>, run: JobRunKey, error: JobErrorBody): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     if (!(await markJobFailed(trx, run, error))) return false;
@@ -51,12 +56,12 @@ export async function failRun(db: Kysely<DB>, run: JobRunKey, error: JobErrorBod
   });
 }
 
-/** Ends a run that was asked to stop: the job is `cancelled`. */
+/** Ends a run that was asked to stop: the job is `cancelled`, which settles its quota reservation. */
 export async function cancelRun(db: Kysely<DB>, run: JobRunKey): Promise<boolean> {
   return markJobCancelled(db, run);
 }
 
-/** Gives the job back (`queued`) without counting a retry: the worker is shutting down or lost its queue lock. */
+/** Gives the job back (`queued`, keeping its quota reservation) without counting a retry: the worker is shutting down or lost its queue lock. */
 export async function handBackRun(db: Kysely<DB>, run: JobRunKey): Promise<boolean> {
   return markJobQueued(db, run);
 }

@@ -1,4 +1,4 @@
-export { createRedisConnection, connectRedis, assertNoEviction, readEvictionPolicy } from './redis-connection';
+export { createRedisConnection, connectRedis, assertNoEviction, readEvictionPolicy, failFastCommandTimeoutMs } from './redis-connection';
 export {
   renderQueueName,
   defaultQueuePrefix,

@@ -1,14 +1,24 @@
 import { Redis } from 'ioredis';
 import { FentaError, redactUrl } from '@fenta/core';
 
+/** How long a command of a fail-fast connection waits for Redis to answer. */
+export const failFastCommandTimeoutMs = 2_000;
+
 /**
  * Opens a Redis connection suited to BullMQ: `maxRetriesPerRequest: null` so
  * blocking commands wait through reconnects instead of failing jobs.
+ * `failFast` is for connections that serve requests (the API's), which never
+ * run blocking commands: while Redis is away a command fails at once instead
+ * of waiting in the connection's offline queue for it to come back (BullMQ's
+ * advice for queues that producers add to in a handler), and a Redis that
+ * holds the connection open but does not answer fails a command after
+ * `failFastCommandTimeoutMs`. Either way nobody's request waits on Redis.
  */
-export function createRedisConnection(url: string, options: { connectionName?: string } = {}): Redis {
+export function createRedisConnection(url: string, options: { connectionName?: string; failFast?: boolean } = {}): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
+    ...(options.failFast ? { enableOfflineQueue: false, commandTimeout: failFastCommandTimeoutMs } : {}),
     connectionName: options.connectionName,
     lazyConnect: true,
   });

@@ -349,8 +349,29 @@ export const errorCodes = {
   QUOTA_EXCEEDED: {
     status: 402,
     retryable: false,
-    message: 'Org {org} has used its quota for this period',
-    description: 'A limit in quota_limits is reached and overage is not allowed (or its cap is spent).',
+    message: 'Org {org} has no {resource} left in its quota for this period',
+    description:
+      "A limit in quota_limits is reached and overage is not allowed (or its cap is spent). At job creation the job's estimated usage is counted with what unfinished jobs have reserved; details name the exhausted resources and what the job asked for.",
+  },
+  JOB_ALREADY_FINISHED: {
+    status: 409,
+    retryable: false,
+    message: 'Job {job} is already {status}',
+    description: 'A job that has ended (completed, failed or cancelled) cannot be cancelled.',
+  },
+  JOB_NOT_RETRYABLE: {
+    status: 409,
+    retryable: false,
+    message: 'Job {job} is {status}; only failed or cancelled jobs can be retried',
+    description:
+      'A retry is a new job that starts from the checkpoints of one that failed or was cancelled; a queued, running or completed job has none to retry.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    retryable: false,
+    message: 'This Idempotency-Key was already used {reason}; a new request needs a new key',
+    description:
+      'The key was used before for another request (another method, path or body), or for a job whose stored response is no longer kept. The same request with the same key gets the first response again.',
   },
   AUTH_REQUIRED: {
     status: 401,

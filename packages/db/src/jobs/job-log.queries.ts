@@ -33,3 +33,10 @@ export async function insertJobLogs(db: Db, entries: JobLogEntry[]): Promise<voi
 export async function listJobLogs(db: Db, jobId: string): Promise<JobLog[]> {
   return db.selectFrom('job_logs').selectAll().where('job_id', '=', jobId).orderBy('id').execute();
 }
+
+/** A page of a job's log, oldest first, after the line `after` (log ids sort by creation). */
+export async function pageJobLogs(db: Db, jobId: string, page: { after?: string; limit: number }): Promise<JobLog[]> {
+  let query = db.selectFrom('job_logs').selectAll().where('job_id', '=', jobId);
+  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  return query.orderBy('id').limit(page.limit).execute();
+}

@@ -4,6 +4,19 @@ import type { JobRunKey } from './job-run.queries';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
+/**
+ * Makes a new job the retry of `parentJobId` and copies the parent's
+ * completed checkpoints of `nodeIds` into it (fenta_reuse_job_checkpoints,
+ * 00013): the executor then resumes after them. Which nodes are unchanged
+ * (same type, params and upstream) is the caller's to decide. Returns how
+ * many were copied.
+ */
+export async function reuseJobCheckpoints(db: Db, input: { jobId: string; parentJobId: string; nodeIds: string[] }): Promise<number> {
+  const { rows } = await sql<{ copied: number }>`
+    SELECT fenta_reuse_job_checkpoints(${input.jobId}, ${input.parentJobId}, ${input.nodeIds}::text[]) AS copied`.execute(db);
+  return rows[0]?.copied ?? 0;
+}
+
 /** The checkpoints of a job, by graph node id. */
 export async function listJobNodes(db: Db, orgId: string, jobId: string): Promise<JobNode[]> {
   return db.selectFrom('job_nodes').selectAll().where('job_id', '=', jobId).where('org_id', '=', orgId).execute();

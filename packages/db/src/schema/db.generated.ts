@@ -134,6 +134,25 @@ export interface CreditPacks {
   updated_at: Generated<Timestamp>;
 }
 
+export interface IdempotencyKeys {
+  created_at: Generated<Timestamp>;
+  /**
+   * Kept at least until then; upkeep may remove the row afterwards.
+   */
+  expires_at: Generated<Timestamp>;
+  id: Generated<string>;
+  job_id: string | null;
+  key: string;
+  org_id: string;
+  /**
+   * SHA-256 (hex) of the method, path and canonical JSON body of the request.
+   */
+  request_hash: string;
+  response_body: Json;
+  response_status: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Integrations {
   config: Generated<Json>;
   created_at: Generated<Timestamp>;
@@ -198,6 +217,10 @@ export interface JobNodes {
   node_type: string | null;
   org_id: string;
   output: Json | null;
+  /**
+   * For a checkpoint a retry copied: the job whose run produced the output (its artifacts are stored under that job).
+   */
+  reused_from_job_id: string | null;
   started_at: Timestamp | null;
   status: Generated<string>;
   updated_at: Generated<Timestamp>;
@@ -235,6 +258,18 @@ export interface Jobs {
   progress: Generated<number>;
   project_id: string | null;
   queued_at: Generated<Timestamp | null>;
+  /**
+   * KAI credits the job was estimated to use; held, less cost_kai_credits, while it is unfinished.
+   */
+  reserved_kai_credits: Generated<number>;
+  /**
+   * Render seconds the job was estimated to use; held, less cost_render_seconds, while it is unfinished.
+   */
+  reserved_render_seconds: Generated<Numeric>;
+  /**
+   * LLM tokens the job was estimated to use when it was created; held against the quota, less cost_tokens, while it is unfinished.
+   */
+  reserved_tokens: Generated<number>;
   /**
    * {"video_url", "thumbnail_url", "srt_url", "duration"}
    */
@@ -554,6 +589,7 @@ export interface DB {
   assets: Assets;
   audit_logs: AuditLogs;
   credit_packs: CreditPacks;
+  idempotency_keys: IdempotencyKeys;
   integrations: Integrations;
   invoices: Invoices;
   job_logs: JobLogs;

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { FentaError, pathInside, type Logger } from '@fenta/core';
-import { findVisibleTemplates, listJobNodes, readJobRunState, startJobNode, type DB, type Job, type JobRunKey } from '@fenta/db';
+import { findQuotaShortfall, findVisibleTemplates, listJobNodes, readJobRunState, startJobNode, type DB, type Job, type JobRunKey } from '@fenta/db';
 import { validateGraph, type ExecutionPlan } from '@fenta/graph';
 import { cancelRun, claimRun, completeJob, maxJobRetries, parseJobConfig, type JobConfig, type JobResult } from '@fenta/jobs';
 import type { Storage } from '@fenta/storage';
@@ -152,8 +152,9 @@ async function refusalToRun(db: Kysely<DB>, job: Job, crashedTooOften: boolean):
       { details: { running: running.map((node) => `${node.node_id} (${node.node_type})`) } },
     );
   }
-  const { rows } = await sql<{ allowed: boolean }>`SELECT check_quota(${job.org_id}, 0, 0, 0) AS allowed`.execute(db);
-  if (rows[0]?.allowed === false) return new FentaError('QUOTA_EXCEEDED', { org: job.org_id });
+  // The rules of check_quota; reservations are not counted: this job's own was admitted when it was created.
+  const exhausted = await findQuotaShortfall(db, job.org_id);
+  if (exhausted) return new FentaError('QUOTA_EXCEEDED', { org: job.org_id, resource: exhausted.join(', ') }, { details: { resources: exhausted } });
   return undefined;
 }
 

@@ -1,14 +1,9 @@
-import { scriptGenerateDefinition } from '@fenta/graph';
+import { scriptGenerateDefinition, scriptLength } from '@fenta/graph';
 import type { z } from 'zod';
 import type { Script } from '../artifacts/artifact-types';
 import { chooseScriptWriter } from '../providers/script/choose-script-writer';
 import type { ScriptRequest } from '../providers/pipeline-providers';
-import { readPromptLength } from '../providers/script/read-prompt-length';
 import { defineNodeType } from './define-node-type';
-
-/** A script of a headline and three beats, about half a minute spoken, unless the params or the prompt say otherwise. */
-const defaultBeats = 3;
-const defaultTargetSeconds = 30;
 
 /**
  * `Script.Generate`: a headline, beats of narration with footage search
@@ -20,13 +15,11 @@ export const scriptGenerateNode = defineNodeType<z.output<typeof scriptGenerateD
   ...scriptGenerateDefinition,
   async run(ctx, _inputs, p) {
     const writer = chooseScriptWriter(ctx, p.provider);
-    const fromPrompt = readPromptLength(p.prompt);
     const request: ScriptRequest = {
       genre: p.genre,
       lang: p.lang,
       prompt: p.prompt,
-      beats: Math.min(10, Math.max(1, p.beats ?? fromPrompt.beats ?? defaultBeats)),
-      targetSeconds: Math.min(180, Math.max(5, p.target_seconds ?? fromPrompt.targetSeconds ?? defaultTargetSeconds)),
+      ...scriptLength(p),
       variables: ctx.variables,
       ...(p.model ? { model: p.model } : {}),
     };

@@ -159,7 +159,15 @@ describe('a run leases its job', () => {
   it('does not start a job of an org that is past its quota, whoever queued it', async () => {
     await fx.database.query(`INSERT INTO quota_limits (org_id, render_seconds_limit, render_seconds_used) VALUES ('org_x', 10, 10.5)`);
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
-    expect(await runJob(fx.deps, { jobId, finalAttempt: false })).toMatchObject({ status: 'failed', retryable: false, error: { code: 'QUOTA_EXCEEDED' } });
+    expect(await runJob(fx.deps, { jobId, finalAttempt: false })).toMatchObject({
+      status: 'failed',
+      retryable: false,
+      error: {
+        code: 'QUOTA_EXCEEDED',
+        message: 'Org org_x has no render_seconds left in its quota for this period',
+        details: { resources: ['render_seconds'] },
+      },
+    });
     expect(fx.script.calls).toEqual({});
   });
 

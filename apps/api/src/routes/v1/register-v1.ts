@@ -11,6 +11,7 @@ import { registerAssetRoutes } from './assets.routes';
 import { registerScheduleRoutes } from './schedules.routes';
 import { registerWebhookRoutes } from './webhooks.routes';
 import { registerUsageRoutes } from './usage.routes';
+import { registerJobRoutes } from './jobs.routes';
 
 /**
  * The versioned API under /v1. Every route here is authenticated by an API
@@ -35,6 +36,7 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
       await registerScheduleRoutes(v1, context);
       await registerWebhookRoutes(v1, context);
       await registerUsageRoutes(v1, context);
+      await registerJobRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -1,0 +1,29 @@
+import { builtInNodeDefinitionRegistry, validateGraph } from '@fenta/graph';
+import { demoWorkflow } from '@fenta/db';
+import { estimateNodeUsage, sumUsage, usageEstimates } from '../src/estimate-usage';
+
+type Graph = { nodes: Array<{ id: string; type: string; params: Record<string, unknown> }>; edges: unknown[] };
+const graph = demoWorkflow.graph as unknown as Graph;
+const scriptParams = (params: Record<string, unknown>): Graph => ({
+  ...graph,
+  nodes: graph.nodes.map((node) => (node.type === 'Script.Generate' ? { ...node, params: { ...node.params, ...params } } : node)),
+});
+const estimate = (g: Graph) => estimateNodeUsage(validateGraph(g, builtInNodeDefinitionRegistry), builtInNodeDefinitionRegistry);
+
+describe('estimateNodeUsage', () => {
+  it('takes tokens for a script through a model and render seconds for the length it asks for', () => {
+    const usage = estimate(graph);
+    expect(usage.n2).toEqual({ tokens: usageEstimates.scriptTokens, kaiCredits: 0, renderSeconds: 0 });
+    // The prompt says "30s".
+    expect(usage.n6).toEqual({ tokens: 0, kaiCredits: 0, renderSeconds: 30 });
+    expect(sumUsage(usage, ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'])).toEqual({ tokens: 2000, kaiCredits: 0, renderSeconds: 30 });
+    expect(sumUsage(usage, ['n3', 'n6'])).toEqual({ tokens: 0, kaiCredits: 0, renderSeconds: 30 });
+  });
+
+  it('follows target_seconds over the prompt, and takes no tokens for an offline script', () => {
+    const usage = estimate(scriptParams({ target_seconds: 90, provider: 'offline' }));
+    expect(usage.n2).toEqual({ tokens: 0, kaiCredits: 0, renderSeconds: 0 });
+    expect(usage.n6!.renderSeconds).toBe(90);
+    expect(estimate(scriptParams({ prompt: 'a calm explainer' })).n6!.renderSeconds).toBe(30);
+  });
+});
