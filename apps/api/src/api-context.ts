@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { HostResolver, Logger, WebhookUrlPolicy } from '@fenta/core';
-import type { DB } from '@fenta/db';
+import type { DB, JobEventListener } from '@fenta/db';
 import type { RateLimitSettings } from './http/rate-limit';
 import type { Storage } from '@fenta/storage';
 import type { NodeDefinitionRegistry } from '@fenta/graph';
@@ -26,6 +26,18 @@ export interface ApiContext {
   registry: NodeDefinitionRegistry;
   /** How long adding a job to the queue may hold a request before the job is left to the reconciler. */
   enqueueTimeoutMs?: number;
+  /** Wakes job event streams when an event commits. Unset only in tests that follow no job. */
+  jobEvents?: JobEventListener;
+  /** The API's base URL as clients reach it (FENTA_PUBLIC_URL): the download links in render views. */
+  publicUrl: string;
+  /** How often an idle event stream sends a comment, so proxies keep the connection open. */
+  eventHeartbeatMs: number;
+}
+
+/** A dependency a route needs that the app was built without: a wiring bug, answered as INTERNAL. */
+export function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`the API was built without ${name}`);
+  return value;
 }
 
 export interface UploadSettings {

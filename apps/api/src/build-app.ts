@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { DB } from '@fenta/db';
+import type { DB, JobEventListener } from '@fenta/db';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { lookupHost, type Logger } from '@fenta/core';
@@ -53,7 +53,16 @@ export interface AppDependencies {
   registry?: NodeDefinitionRegistry;
   /** How long adding a job to the queue may hold a request (1 s by default); a job not added in time is left to the reconciler. */
   enqueueTimeoutMs?: number;
+  /** The shared LISTEN connection for job events; the event streams answer INTERNAL without it. */
+  jobEvents?: JobEventListener;
+  /** The API's base URL as clients reach it; http://127.0.0.1:8080 by default. */
+  publicUrl?: string;
+  /** How often an idle event stream sends a heartbeat comment; 15 s by default. */
+  eventHeartbeatMs?: number;
 }
+
+const defaultPublicUrl = 'http://127.0.0.1:8080';
+const defaultEventHeartbeatMs = 15_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -110,6 +119,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     renderQueue,
     registry: deps.registry ?? builtInNodeDefinitionRegistry,
     enqueueTimeoutMs: deps.enqueueTimeoutMs,
+    jobEvents: deps.jobEvents,
+    publicUrl: deps.publicUrl ?? defaultPublicUrl,
+    eventHeartbeatMs: deps.eventHeartbeatMs ?? defaultEventHeartbeatMs,
   });
   if (boardEnabled(deps.board)) await registerBoard(app, { queues: deps.queues, redis: deps.redis, passwords: deps.board, throttle: deps.board.throttle });
   return app;

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { logLevelSchema, parseEnv, parseEnvParts, portSchema, secretsKeySchema, urlSchema } from '@fenta/core';
+import { logLevelSchema, parseEnv, parseEnvParts, portSchema, publicUrlSchema, secretsKeySchema, urlSchema } from '@fenta/core';
 import { readStorageConfig, type StorageConfig } from '@fenta/storage';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
@@ -42,6 +42,8 @@ const schema = z
     FENTA_BOARD_PASSWORD: boardPasswordSchema,
     /** Which proxies may set X-Forwarded-For; by default none, so a client cannot pick its own address. */
     FENTA_TRUST_PROXY: trustProxySchema,
+    /** The API's base URL as clients reach it (behind a proxy, the proxy's): the download links in renders. */
+    FENTA_PUBLIC_URL: publicUrlSchema.default('http://127.0.0.1:8080'),
     /** Requests each API key may make per minute, counted in Redis across every API replica. */
     FENTA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** The largest file POST /v1/assets accepts, in bytes: 500 MiB unless set. */

@@ -1,7 +1,7 @@
 import { createLogger, handleShutdownSignals } from '@fenta/core';
-import { checkDatabaseConnection, createDatabase } from '@fenta/db';
+import { checkDatabaseConnection, createDatabase, createJobEventListener } from '@fenta/db';
 import { assertNoEviction, connectRedis, createRedisConnection, createRenderQueue } from '@fenta/queue';
-import { createStorage } from '@fenta/storage';
+import { createStorage, S3Storage } from '@fenta/storage';
 import { buildApp } from './build-app';
 import { readApiEnv } from './env';
 
@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const renders = createRenderQueue({ connection: redis });
 
   const storage = createStorage(env.storage);
+  // One LISTEN connection for every event stream, opened when the first client follows a job.
+  const jobEvents = createJobEventListener({ url: env.DATABASE_URL, logger, applicationName: 'fenta-api-events' });
 
   const production = env.NODE_ENV === 'production';
   if (production && !env.FENTA_SECRETS_KEY) logger.warn('FENTA_SECRETS_KEY is not set: webhook signing secrets are stored unsealed');
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
     uploads: { maxBytes: env.FENTA_ASSET_MAX_BYTES, tempDir: env.FENTA_TEMP_DIR },
     webhooks: { urlPolicy: { requireHttps: production, allowLoopback: env.FENTA_ALLOW_LOOPBACK_URLS }, secretsKey: env.FENTA_SECRETS_KEY },
     metricsToken: env.FENTA_METRICS_TOKEN,
+    jobEvents,
+    publicUrl: env.FENTA_PUBLIC_URL,
   });
   await app.listen({ host: env.FENTA_API_HOST, port: env.FENTA_API_PORT });
 
@@ -47,8 +51,11 @@ async function main(): Promise<void> {
     graceMs: 15_000,
     shutdown: async () => {
       // Stop accepting requests and let in-flight ones finish, then close connections.
+      // Event streams are ended first thing (preClose), so they do not hold the close up.
       await app.close();
+      await jobEvents.close();
       await renders.close();
+      if (storage instanceof S3Storage) storage.destroy();
       await redis.quit();
       await db.destroy();
     },

@@ -1,5 +1,5 @@
 import { createLogger, issueApiKey, scopesOfRole, type ApiScope, type Logger, type OrgRole } from '@fenta/core';
-import { createOrgWithOwner, insertApiKey } from '@fenta/db';
+import { createJobEventListener, createOrgWithOwner, insertApiKey } from '@fenta/db';
 import { createRenderQueue, type RenderQueue } from '@fenta/queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@fenta/testing';
 import type { FastifyInstance } from 'fastify';
@@ -30,11 +30,16 @@ export interface ApiTestbed {
   close(): Promise<void>;
 }
 
+/** The application name of the testbed's job event listener, to find its connection in pg_stat_activity. */
+export const testListenerName = 'fenta-api-test-events';
+
 export async function startApiTestbed(overrides: Partial<AppDependencies> = {}): Promise<ApiTestbed> {
   const database = await createTestDatabase({ migrated: true });
   const redis = await createTestRedis();
   const queue = createRenderQueue({ connection: redis.redis, prefix: redis.prefix });
-  const app = await buildApp({ db: database.db, redis: redis.redis, logger: silentLogger, queues: [], renderQueue: queue, ...overrides });
+  // Opens its connection only when a test follows a job.
+  const jobEvents = createJobEventListener({ url: database.url, logger: silentLogger, applicationName: testListenerName, reconnectDelayMs: 50 });
+  const app = await buildApp({ db: database.db, redis: redis.redis, logger: silentLogger, queues: [], renderQueue: queue, jobEvents, ...overrides });
   let users = 0;
 
   const keyFor = async (orgId: string, userId: string, scopes: readonly ApiScope[]): Promise<TestCaller> => {
@@ -63,6 +68,7 @@ export async function startApiTestbed(overrides: Partial<AppDependencies> = {}):
     async close() {
       await app.close();
       await queue.close();
+      await jobEvents.close();
       await redis.cleanup();
       await database.drop();
     },

@@ -332,12 +332,19 @@ describe('the Jobs resource', () => {
       const completed = (await createJob()).id;
       await q(
         `UPDATE jobs SET status = 'completed', progress = 100, completed_at = now(), cost_render_seconds = 21.5,
-           result = '{"video_url": "file:///v.mp4", "thumbnail_url": "file:///t.jpg", "srt_url": "file:///c.srt", "duration": 30.04, "video_key": "orgs/x/v.mp4"}'
+           result = '{"render_id": "rnd_1", "video_url": "http://api.test/v1/renders/rnd_1/video", "thumbnail_url": "http://api.test/v1/renders/rnd_1/thumbnail", "srt_url": "http://api.test/v1/renders/rnd_1/captions.srt", "vtt_url": "http://api.test/v1/renders/rnd_1/captions.vtt", "duration": 30.04, "internal": "never shown"}'
          WHERE id = $1`,
         [completed],
       );
       const done = ((await get(owner, `/v1/jobs/${completed}`)).json() as { job: Json }).job;
-      expect(done.result).toEqual({ video_url: 'file:///v.mp4', thumbnail_url: 'file:///t.jpg', srt_url: 'file:///c.srt', duration: 30.04 });
+      expect(done.result).toEqual({
+        render_id: 'rnd_1',
+        video_url: 'http://api.test/v1/renders/rnd_1/video',
+        thumbnail_url: 'http://api.test/v1/renders/rnd_1/thumbnail',
+        srt_url: 'http://api.test/v1/renders/rnd_1/captions.srt',
+        vtt_url: 'http://api.test/v1/renders/rnd_1/captions.vtt',
+        duration: 30.04,
+      });
       expect(done.costs.render_seconds).toBe(21.5);
     });
 

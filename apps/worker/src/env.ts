@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { jsonVariableSchema, logLevelSchema, optionalPortSchema, parseEnv, parseEnvParts, urlSchema } from '@fenta/core';
+import { jsonVariableSchema, logLevelSchema, optionalPortSchema, parseEnv, parseEnvParts, publicUrlSchema, urlSchema } from '@fenta/core';
 import { defaultPriceTable, priceOverridesSchema, withPriceOverrides, type PriceTable } from '@fenta/pipeline';
 import { readStorageConfig, type StorageConfig } from '@fenta/storage';
 
@@ -23,6 +23,8 @@ const schema = z.object({
   /** How long a shutdown waits for running jobs before handing them back to the queue. */
   FENTA_WORKER_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   FENTA_TEMP_DIR: z.string().min(1).default(path.join(tmpdir(), 'fenta-worker')),
+  /** The API's base URL as clients reach it: jobs.result and webhooks link to its download routes. */
+  FENTA_PUBLIC_URL: publicUrlSchema.default('http://127.0.0.1:8080'),
   /** Fail instead of falling back to an offline provider when the asked-for one is not configured. */
   FENTA_STRICT_PROVIDERS: booleanFlag,
   /** JSON overriding parts of the price table, e.g. {"renderSecond": 0.001}; each llm model on its own. */

@@ -36,7 +36,16 @@ async function main(): Promise<void> {
   });
 
   const running = startRenderWorker({
-    deps: { db, storage, registry: builtInNodeRegistry, providers, logger, prices: env.FENTA_PRICES, tempRoot: env.FENTA_TEMP_DIR },
+    deps: {
+      db,
+      storage,
+      registry: builtInNodeRegistry,
+      providers,
+      logger,
+      prices: env.FENTA_PRICES,
+      tempRoot: env.FENTA_TEMP_DIR,
+      publicUrl: env.FENTA_PUBLIC_URL,
+    },
     redisUrl: env.REDIS_URL,
     prefix: defaultQueuePrefix,
     concurrency: env.FENTA_WORKER_CONCURRENCY,

@@ -49,7 +49,11 @@ describe('render worker', () => {
     const completed = new Promise<{ jobId: string; returnvalue: any }>((resolve) => events.on('completed', resolve));
     const done = await completed;
     expect(done.jobId).toBe(job.id);
-    expect(done.returnvalue.video_key).toBe(`orgs/org_x/jobs/${job.id}/d/video.mp4`);
+    const [render] = await fx.database.query<{ id: string; video_storage_path: string }>(`SELECT id, video_storage_path FROM renders WHERE job_id = $1`, [
+      job.id,
+    ]);
+    expect(render!.video_storage_path).toBe(`orgs/org_x/jobs/${job.id}/d/video.mp4`);
+    expect(done.returnvalue).toMatchObject({ render_id: render!.id, video_url: `http://127.0.0.1:8080/v1/renders/${render!.id}/video` });
     expect(await status(job.id)).toBe('completed');
   });
 

@@ -9,6 +9,11 @@ describe('the worker configuration', () => {
     expect(readWorkerEnv({ ...required, S3_BUCKET: 'media-bucket' }).storage).toMatchObject({ driver: 's3', bucket: 'media-bucket', region: 'us-east-1' });
   });
 
+  it("links results to the API's base URL, 127.0.0.1:8080 unless FENTA_PUBLIC_URL says otherwise", () => {
+    expect(readWorkerEnv(required).FENTA_PUBLIC_URL).toBe('http://127.0.0.1:8080');
+    expect(readWorkerEnv({ ...required, FENTA_PUBLIC_URL: 'https://api.example.com/' }).FENTA_PUBLIC_URL).toBe('https://api.example.com');
+  });
+
   it('names every wrong variable in one error, storage ones included', () => {
     expect(() => readWorkerEnv({ ...required, FENTA_WORKER_CONCURRENCY: '0', FENTA_STORAGE_DRIVER: 'ftp' })).toThrow(
       expect.objectContaining({

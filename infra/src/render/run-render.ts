@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createLogger, isFentaError } from '@fenta/core';
-import { createDatabase, getJob, listJobLogs, requestJobCancel } from '@fenta/db';
+import { createDatabase, getJob, getJobRender, listJobLogs, requestJobCancel } from '@fenta/db';
 import { builtInNodeDefinitionRegistry } from '@fenta/graph';
 import { createJob } from '@fenta/jobs';
 import { createRenderQueue, createRenderQueueEvents } from '@fenta/queue';
@@ -71,13 +71,16 @@ export async function runRender(argv: string[]): Promise<number> {
 
     const row = await getJob(db, job.id);
     if (row?.status !== 'completed') throw jobFailure(job.id, row, (await listJobLogs(db, job.id)).slice(-8), file);
-    const result = row.result as { video_key: string; thumbnail_key: string; srt_key: string; duration: number };
-    const where = async (key: string) => {
+    // jobs.result links to the API; on this machine the files themselves are at hand, so say where they are.
+    const render = await getJobRender(db, stack.orgId, job.id);
+    if (!render) throw new Error(`job ${job.id} completed without a render`);
+    const where = async (key: string | null) => {
+      if (!key) return '(not stored)';
       const local = storage.localPath(key);
       return local ? path.relative(process.cwd(), local) || local : storage.downloadUrl(key);
     };
     process.stdout.write(
-      `video      ${await where(result.video_key)}\nthumbnail  ${await where(result.thumbnail_key)}\ncaptions   ${await where(result.srt_key)}\nduration   ${result.duration.toFixed(2)} s\n`,
+      `video      ${await where(render.video_storage_path)}\nthumbnail  ${await where(render.thumbnail_storage_path)}\ncaptions   ${await where(render.srt_storage_path)}\nduration   ${Number(render.duration_seconds).toFixed(2)} s\n`,
     );
     return 0;
   } catch (error) {

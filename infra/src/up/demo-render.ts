@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type pino from 'pino';
-import { createDatabase, getJob } from '@fenta/db';
+import { createDatabase, getJob, getJobRender } from '@fenta/db';
 import { builtInNodeDefinitionRegistry } from '@fenta/graph';
 import { createJob } from '@fenta/jobs';
 import { createRenderQueue, createRenderQueueEvents } from '@fenta/queue';
@@ -47,10 +47,15 @@ export async function enqueueDemoRender(options: {
     );
     const describe = async () => {
       const row = await getJob(db, job.id);
-      const result = row?.result as { video_key?: string; duration?: number } | null;
-      if (row?.status === 'completed' && result?.video_key) {
-        const file = storage.localPath(result.video_key) ?? (await storage.downloadUrl(result.video_key));
-        log.info({ job: job.id, duration: result.duration, video: path.relative(process.cwd(), file) || file }, 'demo short rendered');
+      const render = row?.status === 'completed' ? await getJobRender(db, options.orgId, job.id) : undefined;
+      if (render?.video_storage_path) {
+        const key = render.video_storage_path;
+        const file = storage.localPath(key) ?? (await storage.downloadUrl(key));
+        const result = row?.result as { video_url?: string } | null;
+        log.info(
+          { job: job.id, duration: Number(render.duration_seconds), video: path.relative(process.cwd(), file) || file, url: result?.video_url },
+          'demo short rendered',
+        );
       } else if (row && row.status !== 'queued' && row.status !== 'processing') {
         log.error({ job: job.id, status: row.status, error: row.error }, 'demo render did not complete');
       }

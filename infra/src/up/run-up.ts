@@ -84,6 +84,8 @@ export async function runUp(argv: string[]): Promise<number> {
       REDIS_URL: redisUrl,
       FENTA_API_HOST: env.FENTA_API_HOST,
       FENTA_API_PORT: String(env.FENTA_API_PORT),
+      // Where jobs.result's download links point: the API this stack runs, unless a proxy in front is named.
+      FENTA_PUBLIC_URL: process.env.FENTA_PUBLIC_URL ?? apiUrl,
       FENTA_BOARD_OPERATOR_PASSWORD: demo.boardPassword,
       FENTA_BOARD_VIEWER_PASSWORD: demo.boardViewerPassword,
       LOG_LEVEL: env.LOG_LEVEL,

@@ -1,6 +1,6 @@
 export { errorCodes, type ErrorCode, type ErrorCodeDefinition } from './errors/error-codes';
 export { FentaError, isFentaError, formatMessage, type ErrorParams } from './errors/fenta-error';
-export { parseEnv, parseEnvParts, jsonVariableSchema, portSchema, optionalPortSchema, urlSchema, logLevelSchema } from './config/parse-env';
+export { parseEnv, parseEnvParts, jsonVariableSchema, portSchema, optionalPortSchema, urlSchema, publicUrlSchema, logLevelSchema } from './config/parse-env';
 export { createLogger, redactUrl, redactingOptions, type Logger } from './logging/create-logger';
 export { urlForMessages } from './logging/url-for-messages';
 export { redactSecrets, redactUrlsIn, isSecretKey } from './logging/redact-secrets';

@@ -30,3 +30,6 @@ export * from './schedules/schedule.queries';
 export * from './webhooks/webhook.queries';
 export * from './usage/usage-report.queries';
 export { countJobsByStatus } from './metrics/metrics.queries';
+export * from './jobs/job-event.queries';
+export { createJobEventListener, type JobEventListener, type JobEventListenerOptions } from './jobs/job-event-listener';
+export * from './renders/render.queries';

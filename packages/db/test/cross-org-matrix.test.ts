@@ -93,6 +93,12 @@ const cases: Case[] = [
     update: { set: 'cancel_requested_at = now()', refused: 'hidden' },
     deleted: 'privilege',
   },
+  systemOnly(
+    'job_events',
+    `INSERT INTO job_events (job_id, org_id, seq, type) VALUES ($1, $2, 99, 'job.completed')`,
+    (t) => [t.a.jobs, t.orgA],
+    `type = 'job.failed'`,
+  ),
   systemOnly('job_logs', `INSERT INTO job_logs (job_id, level, message) VALUES ($1, 'info', 'x')`, (t) => [t.a.jobs], `message = 'x'`),
   systemOnly(
     'job_nodes',

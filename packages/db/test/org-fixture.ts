@@ -14,6 +14,7 @@ export const orgTables = [
   'asset_versions',
   'schedules',
   'jobs',
+  'job_events',
   'job_logs',
   'job_nodes',
   'renders',
@@ -77,6 +78,7 @@ export async function fillOrg(query: Query, orgId: string, userId: string, tag: 
   ]);
   await add('schedules', `INSERT INTO schedules (org_id, workflow_id, cron) VALUES ($1, $2, '0 10 * * *')`, [orgId, ids.workflows]);
   await add('jobs', `INSERT INTO jobs (org_id, workflow_id, config) VALUES ($1, $2, '{}')`, [orgId, ids.workflows]);
+  await add('job_events', `INSERT INTO job_events (job_id, org_id, seq, type) VALUES ($1, $2, 1, 'job.started')`, [ids.jobs, orgId]);
   await add('job_logs', `INSERT INTO job_logs (job_id, level, message) VALUES ($1, 'info', 'm')`, [ids.jobs]);
   await add('job_nodes', `INSERT INTO job_nodes (job_id, org_id, node_id) VALUES ($1, $2, 'n1')`, [ids.jobs, orgId]);
   await add('renders', `INSERT INTO renders (job_id, video_url) VALUES ($1, 'https://cdn/v.mp4')`, [ids.jobs]);

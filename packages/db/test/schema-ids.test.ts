@@ -97,6 +97,11 @@ const tables: { table: string; prefix: string; insert: (ids: Ids) => [string, un
     insert: (ids) => [`INSERT INTO renders (job_id, video_url) VALUES ($1, 'https://cdn/v.mp4')`, [ids.jobs]],
   },
   {
+    table: 'job_events',
+    prefix: 'event',
+    insert: (ids) => [`INSERT INTO job_events (job_id, org_id, seq, type, data) VALUES ($1, $2, 1, 'progress', '{"progress": 5}')`, [ids.jobs, ids.orgs]],
+  },
+  {
     table: 'webhooks',
     prefix: 'hook',
     insert: (ids) => [`INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://h', '{render.succeeded}', 's')`, [ids.orgs]],

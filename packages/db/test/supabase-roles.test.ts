@@ -81,7 +81,7 @@ describe('on Supabase, anon and authenticated', () => {
       'jobs.template_id INSERT',
       'jobs.workflow_id INSERT',
     ]);
-    for (const table of ['job_nodes', 'renders', 'job_logs', 'usage_records', 'webhook_deliveries', 'kai_generations']) {
+    for (const table of ['job_nodes', 'job_events', 'renders', 'job_logs', 'usage_records', 'webhook_deliveries', 'kai_generations']) {
       expect(app.filter((grant) => grant.split(/[ .]/)[0] === table)).toEqual([`${table} SELECT`]);
     }
   });

@@ -43,6 +43,7 @@ export async function createTestJobRunner(): Promise<TestJobRunner> {
           prices: defaultPriceTable,
           tempRoot: path.join(root, 'tmp'),
           cancelPollMs: 20,
+          publicUrl: 'http://127.0.0.1:8080',
         },
         { jobId, finalAttempt: true },
       ),

@@ -37,6 +37,7 @@ export function testExecutorDeps(env: { databaseUrl: string; dir: string; cancel
     logger: createLogger({ service: 'test-worker', level: process.env.LOG_LEVEL ?? 'silent' }),
     prices: defaultPriceTable,
     tempRoot: path.join(env.dir, 'tmp'),
+    publicUrl: 'http://127.0.0.1:8080',
     cancelPollMs: env.cancelPollMs ?? 50,
   };
   return { deps, script };

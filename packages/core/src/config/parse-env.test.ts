@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalPortSchema, parseEnv, portSchema, urlSchema } from './parse-env';
+import { optionalPortSchema, parseEnv, portSchema, publicUrlSchema, urlSchema } from './parse-env';
 
 const schema = z.object({
   DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
@@ -45,5 +45,26 @@ describe('optionalPortSchema', () => {
   it('refuses what is not a port, naming the variable', () => {
     expect(() => parseEnv(health, { FENTA_HEALTH_PORT: '0' })).toThrow('Configuration is invalid: FENTA_HEALTH_PORT: must be between 1 and 65535');
     expect(() => parseEnv(health, { FENTA_HEALTH_PORT: 'http' })).toThrow('Configuration is invalid: FENTA_HEALTH_PORT: must be a port number');
+  });
+});
+
+describe('publicUrlSchema', () => {
+  const links = z.object({ FENTA_PUBLIC_URL: publicUrlSchema.default('http://127.0.0.1:8080') });
+
+  it('takes a base URL, with or without a path, and drops trailing slashes', () => {
+    expect(parseEnv(links, {})).toEqual({ FENTA_PUBLIC_URL: 'http://127.0.0.1:8080' });
+    expect(parseEnv(links, { FENTA_PUBLIC_URL: 'https://api.example.com/' })).toEqual({ FENTA_PUBLIC_URL: 'https://api.example.com' });
+    expect(parseEnv(links, { FENTA_PUBLIC_URL: 'https://example.com/fenta//' })).toEqual({ FENTA_PUBLIC_URL: 'https://example.com/fenta' });
+  });
+
+  it('refuses other schemes, credentials, a query and a fragment, naming the variable', () => {
+    expect(() => parseEnv(links, { FENTA_PUBLIC_URL: 'ftp://example.com' })).toThrow(
+      'Configuration is invalid: FENTA_PUBLIC_URL: must be a URL starting with http:// or https://',
+    );
+    for (const value of ['https://user:pw@example.com', 'https://example.com/?a=1', 'https://example.com/#top']) {
+      expect(() => parseEnv(links, { FENTA_PUBLIC_URL: value })).toThrow(
+        'Configuration is invalid: FENTA_PUBLIC_URL: must be a base URL without credentials, query or fragment, such as https://api.example.com',
+      );
+    }
   });
 });

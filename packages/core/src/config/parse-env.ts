@@ -40,6 +40,22 @@ export function urlSchema(...protocols: string[]) {
   );
 }
 
+/**
+ * The base URL clients reach a service at, as links to it are written
+ * (`https://api.example.com`, or under a path, `https://example.com/fenta`):
+ * http or https, no credentials, query or fragment; trailing slashes dropped.
+ */
+export const publicUrlSchema = urlSchema('http:', 'https:')
+  .refine(
+    (value) => {
+      // Zod runs this check even when the one above failed; a value that is no URL at all was refused there.
+      const url = URL.canParse(value) ? new URL(value) : undefined;
+      return !url || (url.username === '' && url.password === '' && url.search === '' && url.hash === '');
+    },
+    { message: 'must be a base URL without credentials, query or fragment, such as https://api.example.com' },
+  )
+  .transform((value) => value.replace(/\/+$/, ''));
+
 export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /**

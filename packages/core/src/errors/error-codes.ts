@@ -549,6 +549,24 @@ export const errorCodes = {
     message: '/metrics needs the metrics token: send it as Authorization: Bearer <FENTA_METRICS_TOKEN>',
     description: 'FENTA_METRICS_TOKEN is set and the scrape did not send it.',
   },
+  RENDER_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'Render {render} not found',
+    description: "No render with this id exists for the caller's org.",
+  },
+  RENDER_FILE_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'Render {render} has no {file}',
+    description: 'The render exists but this file of it is not stored (a render made before the file was kept, or one whose storage lost it).',
+  },
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    retryable: false,
+    message: 'Range {range} starts beyond the {size} bytes of the file',
+    description: 'A download asked for a byte range the file does not have; the Content-Range header of the answer gives its size (`bytes */<size>`).',
+  },
   BOARD_UNAUTHORIZED: {
     status: 401,
     retryable: false,

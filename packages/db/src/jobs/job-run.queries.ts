@@ -109,9 +109,16 @@ export async function addJobCosts(
   return result.numUpdatedRows > 0n;
 }
 
-/** Progress of a running job, 0–100; written only by the run holding it. */
+/**
+ * Progress of a running job, 0–100; written only by the run holding it. It
+ * only goes up: a retried node starting again from 0, or two updates landing
+ * out of order, leave the higher value (and progress events, 00014, stay monotonic).
+ */
 export async function updateJobProgress(db: Db, run: JobRunKey, progress: number): Promise<void> {
-  await guarded(db.updateTable('jobs').set({ progress: Math.max(0, Math.min(100, Math.round(progress))) }), run).execute();
+  const percent = Math.max(0, Math.min(100, Math.round(progress)));
+  await guarded(db.updateTable('jobs').set({ progress: percent }), run)
+    .where('progress', '<', percent)
+    .execute();
 }
 
 /** The run's end: completed with its result. False when the run no longer holds the job (nothing changed). */

@@ -187,6 +187,20 @@ export interface Invoices {
   updated_at: Generated<Timestamp>;
 }
 
+export interface JobEvents {
+  created_at: Generated<Timestamp>;
+  data: Generated<Json>;
+  id: Generated<string>;
+  job_id: string;
+  org_id: string;
+  /**
+   * The event's number within its job, from 1 with no gap, in commit order: the SSE event id.
+   */
+  seq: number;
+  type: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface JobLogs {
   created_at: Generated<Timestamp>;
   data: Json | null;
@@ -271,7 +285,7 @@ export interface Jobs {
    */
   reserved_tokens: Generated<number>;
   /**
-   * {"video_url", "thumbnail_url", "srt_url", "duration"}
+   * {"render_id", "video_url", "thumbnail_url", "srt_url", "vtt_url", "duration"}: the API's download routes of the render.
    */
   result: Json | null;
   retry_count: Generated<number>;
@@ -416,10 +430,24 @@ export interface Renders {
   job_id: string;
   metadata: Generated<Json>;
   resolution: string | null;
+  /**
+   * Storage key of the SRT captions, under orgs/<the job's org>/.
+   */
+  srt_storage_path: string | null;
   srt_url: string | null;
+  /**
+   * Storage key of the JPEG thumbnail, under orgs/<the job's org>/.
+   */
+  thumbnail_storage_path: string | null;
   thumbnail_url: string | null;
   updated_at: Generated<Timestamp>;
+  /**
+   * Storage key of the video, under orgs/<the job's org>/.
+   */
   video_storage_path: string | null;
+  /**
+   * The API's download route of the video: <FENTA_PUBLIC_URL>/v1/renders/<id>/video.
+   */
   video_url: string;
 }
 
@@ -592,6 +620,7 @@ export interface DB {
   idempotency_keys: IdempotencyKeys;
   integrations: Integrations;
   invoices: Invoices;
+  job_events: JobEvents;
   job_logs: JobLogs;
   job_nodes: JobNodes;
   jobs: Jobs;

@@ -27,6 +27,7 @@ export type IntegrationUpdate = Updateable<T.Integrations>;
 export type Invoice = Selectable<T.Invoices>;
 export type NewInvoice = Insertable<T.Invoices>;
 export type InvoiceUpdate = Updateable<T.Invoices>;
+export type JobEvent = Selectable<T.JobEvents>;
 export type JobLog = Selectable<T.JobLogs>;
 export type NewJobLog = Insertable<T.JobLogs>;
 export type JobLogUpdate = Updateable<T.JobLogs>;

@@ -29,6 +29,8 @@ export interface ExecutorDeps {
   prices: PriceTable;
   /** Where node temp folders go: `<tempRoot>/<job>/<node>`, removed after each node. */
   tempRoot: string;
+  /** The API's base URL (FENTA_PUBLIC_URL): `jobs.result` links to its download routes, `<publicUrl>/v1/renders/<id>/…`. */
+  publicUrl: string;
   /** How often a running job checks whether it was cancelled and still holds its lease. */
   cancelPollMs?: number;
   /** How long a run's lease on its job lasts without renewal (renewed a few times per period). */
@@ -257,11 +259,7 @@ async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult>
   }
 
   const render = outputs[plan.outputs[0]!] as RenderResult;
-  const expiresInSeconds = downloadUrlSeconds;
-  const [video, thumbnail, srt] = await Promise.all(
-    [render.video.key, render.thumbnail.key, render.srt.key].map((key) => deps.storage.downloadUrl(key, { expiresInSeconds })),
-  );
-  return completeJob(db, run, { ...render, urls: { video: video!, thumbnail: thumbnail!, srt: srt! }, storageDriver: deps.storage.driver });
+  return completeJob(db, run, { ...render, storageDriver: deps.storage.driver }, { publicUrl: deps.publicUrl });
 }
 
 /** Where a run keeps its temp folders: `<tempRoot>/<job>.<run token>`, removed when the run ends. */
@@ -273,6 +271,3 @@ function runTempDir(deps: ExecutorDeps, run: JobRunKey): string {
 async function assertRunHolds(db: Kysely<DB>, run: JobRunKey): Promise<void> {
   if (!(await readJobRunState(db, run)).held) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
 }
-
-// Long enough for a client to fetch a finished render from object storage at leisure.
-const downloadUrlSeconds = 7 * 24 * 3600;

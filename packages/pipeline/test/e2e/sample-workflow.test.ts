@@ -43,6 +43,7 @@ describe('the sample workflow, rendered', () => {
       logger: createLogger({ service: 'e2e', level: 'silent' }),
       prices: defaultPriceTable,
       tempRoot: path.join(root, 'tmp'),
+      publicUrl: 'http://127.0.0.1:8080',
     };
     // The sample graph as it is, but for the x264 preset: this test checks the output, not its compression.
     const graph = JSON.parse(JSON.stringify(demoWorkflow.graph));
@@ -63,7 +64,8 @@ describe('the sample workflow, rendered', () => {
     }
     const outcome = await runJob(deps, { jobId, finalAttempt: true });
     if (outcome.status !== 'completed') throw new Error(`job ended ${outcome.status}: ${JSON.stringify(outcome)}`);
-    videoFile = storage.localPath(outcome.result.video_key);
+    const [render] = await database.query<{ video_storage_path: string }>(`SELECT video_storage_path FROM renders WHERE job_id = $1`, [jobId]);
+    videoFile = storage.localPath(render!.video_storage_path);
     const [row] = await database.query<{ output: Speech }>(`SELECT output FROM job_nodes WHERE job_id = $1 AND node_id = 'n3'`, [jobId]);
     speech = row!.output;
   }, 240_000);
@@ -114,8 +116,8 @@ describe('the sample workflow, rendered', () => {
   });
 
   it('cues each sentence in the SRT within 150 ms of where its speech starts in the rendered audio', async () => {
-    const [job] = await database.query<{ result: { srt_key: string } }>(`SELECT result FROM jobs WHERE id = $1`, [jobId]);
-    const srt = await readFile(deps.storage.localPath(job!.result.srt_key)!, 'utf8');
+    const [render] = await database.query<{ srt_storage_path: string }>(`SELECT srt_storage_path FROM renders WHERE job_id = $1`, [jobId]);
+    const srt = await readFile(deps.storage.localPath(render!.srt_storage_path)!, 'utf8');
     const cueStarts = [...srt.matchAll(/^(\d\d):(\d\d):(\d\d),(\d\d\d) -->/gm)].map(
       (m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1000,
     );

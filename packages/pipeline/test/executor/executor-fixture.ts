@@ -197,6 +197,7 @@ export async function createExecutorFixture(): Promise<ExecutorFixture> {
     logger: createLogger({ service: 'executor-test', level: 'silent' }),
     prices: defaultPriceTable,
     tempRoot: path.join(root, 'tmp'),
+    publicUrl: 'http://127.0.0.1:8080',
     cancelPollMs: 20,
   };
   return {

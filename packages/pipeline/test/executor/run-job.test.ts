@@ -19,6 +19,10 @@ describe('runJob', () => {
         [id],
       )
     )[0]!;
+  const jobEvents = (id: string) =>
+    fx.database.query<{ seq: number; type: string; data: Record<string, unknown> }>(`SELECT seq, type, data FROM job_events WHERE job_id = $1 ORDER BY seq`, [
+      id,
+    ]);
   const usageRows = (id: string) =>
     fx.database.query(
       `SELECT node_id, resource_type, llm_tokens_prompt, llm_tokens_output, render_seconds::text, storage_bytes, cost_usd::text, idempotency_key FROM usage_records WHERE job_id = $1 ORDER BY node_id, resource_type`,
@@ -33,15 +37,18 @@ describe('runJob', () => {
     expect(outcome.status).toBe('completed');
     const job = await jobRow(jobId);
     expect(job).toMatchObject({ status: 'completed', progress: 100, error: null, cost_tokens: 1500, cost_render_seconds: '12.50' });
+    const renderId = job.result.render_id as string;
+    expect(renderId).toMatch(/^render_[0-9a-f-]{36}$/);
+    // The API's download routes, never where the files are stored.
     expect(job.result).toEqual({
-      video_url: expect.stringMatching(/^file:\/\/.*\/orgs\/org_x\/jobs\/job_[0-9a-f-]+\/d\/video\.mp4$/),
-      thumbnail_url: expect.stringMatching(/thumbnail\.jpg$/),
-      srt_url: expect.stringMatching(/captions\.srt$/),
+      render_id: renderId,
+      video_url: `http://127.0.0.1:8080/v1/renders/${renderId}/video`,
+      thumbnail_url: `http://127.0.0.1:8080/v1/renders/${renderId}/thumbnail`,
+      srt_url: `http://127.0.0.1:8080/v1/renders/${renderId}/captions.srt`,
+      vtt_url: `http://127.0.0.1:8080/v1/renders/${renderId}/captions.vtt`,
       duration: 30.04,
-      video_key: `orgs/org_x/jobs/${jobId}/d/video.mp4`,
-      thumbnail_key: `orgs/org_x/jobs/${jobId}/d/thumbnail.jpg`,
-      srt_key: `orgs/org_x/jobs/${jobId}/d/captions.srt`,
     });
+    expect(outcome).toEqual({ status: 'completed', result: job.result });
     // The job's total is the sum of its usage records, each rounded to 4 decimals:
     // gpt-4o-mini 1000 × 0.15/M + 500 × 0.6/M = 0.00045 → 0.0005; render 12.5 s × 0.0005 = 0.00625 → 0.0063; storage → 0.
     expect(job.cost_total_usd).toBe('0.0068');
@@ -90,17 +97,54 @@ describe('runJob', () => {
       },
     ]);
     const [render] = await fx.database.query(
-      `SELECT resolution, duration_seconds::text, codec, bitrate_kbps, file_size_bytes, video_storage_path FROM renders WHERE job_id = $1`,
+      `SELECT id, resolution, duration_seconds::text, codec, bitrate_kbps, file_size_bytes, video_url, thumbnail_url, srt_url,
+              video_storage_path, thumbnail_storage_path, srt_storage_path
+       FROM renders WHERE job_id = $1`,
       [jobId],
     );
     expect(render).toEqual({
+      id: renderId,
       resolution: '1080x1920',
       duration_seconds: '30.04',
       codec: 'h264',
       bitrate_kbps: 4500,
       file_size_bytes: 100,
+      video_url: job.result.video_url,
+      thumbnail_url: job.result.thumbnail_url,
+      srt_url: job.result.srt_url,
       video_storage_path: `orgs/org_x/jobs/${jobId}/d/video.mp4`,
+      thumbnail_storage_path: `orgs/org_x/jobs/${jobId}/d/thumbnail.jpg`,
+      srt_storage_path: `orgs/org_x/jobs/${jobId}/d/captions.srt`,
     });
+
+    // What a client following the job reads: numbered 1, 2, 3, … in order, progress only rising, ending with the result.
+    const events = await jobEvents(jobId);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    const percents = events.filter((event) => event.type === 'progress').map((event) => event.data.progress as number);
+    expect(percents).toEqual([...new Set(percents)].sort((x, y) => x - y));
+    expect(events.filter((event) => event.type !== 'progress').map((event) => `${event.type} ${event.data.node_id ?? ''}`.trim())).toEqual([
+      'job.started',
+      'node.started a',
+      'node.finished a',
+      'node.started b',
+      'node.finished b',
+      'node.started c',
+      'node.finished c',
+      'node.started d',
+      'node.finished d',
+      'job.completed',
+    ]);
+    expect(events.find((event) => event.type === 'node.finished' && event.data.node_id === 'b')!.data).toEqual({
+      node_id: 'b',
+      node_type: 'Test.Script',
+      attempt: 1,
+      duration_ms: expect.any(Number),
+      cost_usd: 0.0005,
+    });
+    expect(events.slice(-2).map((event) => [event.type, event.data])).toEqual([
+      ['progress', { progress: 100 }],
+      ['job.completed', { status: 'completed', result: job.result }],
+    ]);
 
     const logs = await fx.database.query<{ stage: string; level: string; message: string }>(
       `SELECT stage, level, message FROM job_logs WHERE job_id = $1 ORDER BY id`,
@@ -174,6 +218,11 @@ describe('runJob', () => {
     expect(node).toEqual({ status: 'failed', code: 'NODE_INPUT_INVALID' });
     const deliveries = await fx.database.query(`SELECT event, status, payload->>'job_id' AS job FROM webhook_deliveries`);
     expect(deliveries).toEqual([{ event: 'render.failed', status: 'pending', job: jobId }]);
+    const events = (await jobEvents(jobId)).filter((event) => event.type !== 'progress');
+    expect(events.slice(-2).map((event) => [event.type, event.data])).toEqual([
+      ['node.failed', { node_id: 'b', node_type: 'Test.Script', attempt: 1, duration_ms: expect.any(Number), error: job.error }],
+      ['job.failed', { status: 'failed', error: job.error }],
+    ]);
   });
 
   it('retries a node only inside its policy: when its tries run out the job fails for good, whatever the queue has left', async () => {

@@ -62,6 +62,7 @@ describe('a render whose footage is the org’s tagged assets', () => {
       logger: createLogger({ service: 'assets-render', level: 'silent' }),
       prices: defaultPriceTable,
       tempRoot: path.join(root, 'tmp'),
+      publicUrl: 'http://127.0.0.1:8080',
     };
   }, 60_000);
 
@@ -92,7 +93,8 @@ describe('a render whose footage is the org’s tagged assets', () => {
         query: 'beach',
       },
     ]);
-    const video = await probeMedia(deps.storage.localPath(outcome.result.video_key)!);
+    const [render] = await database.query<{ video_storage_path: string }>(`SELECT video_storage_path FROM renders WHERE job_id = $1`, [job!.id]);
+    const video = await probeMedia(deps.storage.localPath(render!.video_storage_path)!);
     expect(video).toMatchObject({ width: 1080, height: 1920, videoCodec: 'h264', audioCodec: 'aac' });
     expect(video.durationSeconds).toBeGreaterThan(10);
   }, 240_000);

@@ -42,12 +42,17 @@ const jobFields = {
     { description: "What the job still holds of its org's quota: its estimate less what it used, while it is unfinished." },
   ),
   result: nullable(
-    Type.Object({
-      video_url: Type.String(),
-      thumbnail_url: Type.String(),
-      srt_url: Type.String(),
-      duration: Type.Number({ description: 'Seconds.' }),
-    }),
+    Type.Object(
+      {
+        render_id: Type.String(),
+        video_url: Type.String(),
+        thumbnail_url: Type.String(),
+        srt_url: Type.String(),
+        vtt_url: Type.String(),
+        duration: Type.Number({ description: 'Seconds.' }),
+      },
+      { description: "The render's id and the API's stable download routes of its files (they take your key like any other route)." },
+    ),
   ),
   error: nullable(
     Type.Object({
@@ -230,11 +235,13 @@ function graphNodesOf(config: unknown): Array<{ id: string; type: string | null 
 
 function resultView(result: unknown): JobView['result'] {
   if (!result || typeof result !== 'object') return null;
-  const { video_url, thumbnail_url, srt_url, duration } = result as Record<string, unknown>;
+  const { render_id, video_url, thumbnail_url, srt_url, vtt_url, duration } = result as Record<string, unknown>;
   return {
+    render_id: typeof render_id === 'string' ? render_id : '',
     video_url: typeof video_url === 'string' ? video_url : '',
     thumbnail_url: typeof thumbnail_url === 'string' ? thumbnail_url : '',
     srt_url: typeof srt_url === 'string' ? srt_url : '',
+    vtt_url: typeof vtt_url === 'string' ? vtt_url : '',
     duration: typeof duration === 'number' ? duration : 0,
   };
 }

@@ -12,6 +12,8 @@ import { registerScheduleRoutes } from './schedules.routes';
 import { registerWebhookRoutes } from './webhooks.routes';
 import { registerUsageRoutes } from './usage.routes';
 import { registerJobRoutes } from './jobs.routes';
+import { registerJobEventRoutes } from './job-events.routes';
+import { registerRenderRoutes } from './renders.routes';
 
 /**
  * The versioned API under /v1. Every route here is authenticated by an API
@@ -37,6 +39,8 @@ export async function registerV1(app: FastifyInstance, context: ApiContext): Pro
       await registerWebhookRoutes(v1, context);
       await registerUsageRoutes(v1, context);
       await registerJobRoutes(v1, context);
+      await registerJobEventRoutes(v1, context);
+      await registerRenderRoutes(v1, context);
     },
     { prefix: '/v1' },
   );
