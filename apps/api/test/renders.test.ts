@@ -1,67 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { claimJobRun } from '@fenta/db';
-import { completeJob } from '@fenta/jobs';
-import { artifactKey, LocalStorage, S3Storage, type Storage } from '@fenta/storage';
+import { artifactKey, LocalStorage, S3Storage } from '@fenta/storage';
 import { buildApp } from '../src/build-app';
 // The S3 stand-in of the test harness: s3rver on loopback, speaking S3's wire format.
 import { fakeS3Credentials, startFakeS3Server, type FakeS3Server } from '@fenta/testing';
 import { silentLogger, startApiTestbed, type ApiTestbed, type TestCaller } from './api-fixture';
+import { makeRender, srt, type MadeRender } from './support/make-render';
 
 const publicUrl = 'https://api.example.test/fenta';
 
-const srt = '1\n00:00:00,000 --> 00:00:01,500\nFish & chips <tonight>\n\n2\n00:00:01,500 --> 00:01:02,050\nA --> B\nsecond line\n\n';
 const vtt = 'WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nFish &amp; chips &lt;tonight&gt;\n\n00:00:01.500 --> 00:01:02.050\nA --&gt; B\nsecond line\n\n';
-
-interface MadeRender {
-  jobId: string;
-  renderId: string;
-  video: Buffer;
-  thumbnail: Buffer;
-}
-
-/**
- * A render made the way the worker makes one: files stored under the job's
- * keys, then completeJob on a run holding the job (the renders row, the
- * result, the job.completed event).
- */
-async function makeRender(bed: ApiTestbed, org: TestCaller, storage: Storage): Promise<MadeRender> {
-  const [job] = await bed.database.query<{ id: string }>(`INSERT INTO jobs (org_id, created_by, config) VALUES ($1, $2, '{}') RETURNING id`, [
-    org.orgId,
-    org.userId,
-  ]);
-  const jobId = job!.id;
-  expect((await claimJobRun(bed.database.db, { jobId, token: 'run', leaseMs: 60_000 })).claimed).toBe(true);
-  const key = (name: string) => artifactKey(org.orgId, jobId, 'out', name);
-  const video = randomBytes(200_000);
-  const thumbnail = randomBytes(5_000);
-  await storage.putBytes(key('video.mp4'), video, { contentType: 'video/mp4' });
-  await storage.putBytes(key('thumbnail.jpg'), thumbnail, { contentType: 'image/jpeg' });
-  await storage.putBytes(key('captions.srt'), srt, { contentType: 'application/x-subrip' });
-  const result = await completeJob(
-    bed.database.db,
-    { jobId, orgId: org.orgId, token: 'run' },
-    {
-      video: { key: key('video.mp4'), bytes: video.length },
-      thumbnail: { key: key('thumbnail.jpg') },
-      srt: { key: key('captions.srt') },
-      durationSeconds: 62.05,
-      width: 720,
-      height: 1280,
-      fps: 30,
-      videoCodec: 'h264',
-      audioCodec: 'aac',
-      bitrateKbps: 2000.4,
-      profile: '9x16_720p',
-      storageDriver: storage.driver,
-    },
-    { publicUrl },
-  );
-  return { jobId, renderId: result.render_id, video, thumbnail };
-}
 
 describe('renders', () => {
   let bed: ApiTestbed;
@@ -83,10 +33,10 @@ describe('renders', () => {
     await bed.database.query(`INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://hooks.example/x', ARRAY['render.succeeded'], 's')`, [
       alpha.orgId,
     ]);
-    first = await makeRender(bed, alpha, storage);
-    second = await makeRender(bed, alpha, storage);
-    third = await makeRender(bed, alpha, storage);
-    theirs = await makeRender(bed, beta, storage);
+    first = await makeRender(bed, alpha, storage, publicUrl);
+    second = await makeRender(bed, alpha, storage, publicUrl);
+    third = await makeRender(bed, alpha, storage, publicUrl);
+    theirs = await makeRender(bed, beta, storage, publicUrl);
   });
   afterAll(async () => {
     await bed.close();
@@ -319,7 +269,7 @@ describe('renders', () => {
       });
     }
 
-    const lost = await makeRender(bed, alpha, storage);
+    const lost = await makeRender(bed, alpha, storage, publicUrl);
     await storage.delete(artifactKey(alpha.orgId, lost.jobId, 'out', 'video.mp4'));
     await storage.delete(artifactKey(alpha.orgId, lost.jobId, 'out', 'captions.srt'));
     expect(errorOf(await get(`/v1/renders/${lost.renderId}/video`))).toMatchObject({ code: 'RENDER_FILE_NOT_FOUND' });
@@ -336,7 +286,7 @@ describe('renders', () => {
       s3 = await startFakeS3Server();
       s3Storage = new S3Storage({ bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, ...fakeS3Credentials, prefix: 'api' });
       app = await buildApp({ db: bed.database.db, redis: bed.redis.redis, logger: silentLogger, queues: [], storage: s3Storage, publicUrl });
-      onS3 = await makeRender(bed, alpha, s3Storage);
+      onS3 = await makeRender(bed, alpha, s3Storage, publicUrl);
     });
     afterAll(async () => {
       await app.close();
