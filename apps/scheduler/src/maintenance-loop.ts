@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '@fenta/core';
-import { ensurePartitions, refreshDailyUsage, withTryAdvisoryLock } from '@fenta/db';
+import { ensurePartitions, pruneExpiredIdempotencyKeys, refreshDailyUsage, withTryAdvisoryLock } from '@fenta/db';
 
 // Shared by every scheduler process, so upkeep runs once even when several are up.
 const maintenanceLockKey = 7_302_114_584;
@@ -9,13 +9,14 @@ export interface MaintenanceRun {
   ran: boolean;
 }
 
-/** One round of upkeep: next months' partitions, then the daily usage view. */
+/** One round of upkeep: next months' partitions, the daily usage view, then Idempotency-Keys past their 24 hours. */
 export async function runMaintenance(db: Kysely<any>, logger: Logger): Promise<MaintenanceRun> {
   const ran = await withTryAdvisoryLock(db, maintenanceLockKey, async (conn) => {
     const started = performance.now();
     await ensurePartitions(conn);
     await refreshDailyUsage(conn);
-    logger.info({ durationMs: Math.round(performance.now() - started) }, 'maintenance done');
+    const idempotencyKeysPruned = await pruneExpiredIdempotencyKeys(conn);
+    logger.info({ durationMs: Math.round(performance.now() - started), idempotencyKeysPruned }, 'maintenance done');
   });
   if (!ran) logger.debug('maintenance skipped: another scheduler is running it');
   return { ran };

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { createLogger } from '@fenta/core';
+import { pruneExpiredIdempotencyKeys } from '@fenta/db';
 import { createTestDatabase, type TestDatabase } from '@fenta/testing';
 import { runMaintenance } from '../src/maintenance-loop';
 
@@ -47,6 +48,27 @@ describe('runMaintenance', () => {
     expect(await partitions('audit_logs')).toContain(`audit_logs_${monthName(3)}`);
     const usage = await database.query(`SELECT org_id, total_tokens::int, total_cost_usd::text FROM mv_daily_usage`);
     expect(usage).toEqual([{ org_id: 'org_m', total_tokens: 150, total_cost_usd: '0.0123' }]);
+  });
+
+  it('removes the Idempotency-Keys whose 24 hours are up, in batches, and keeps the others', async () => {
+    const keep = async (key: string, expiresAt: string) =>
+      database.query(
+        `INSERT INTO idempotency_keys (org_id, key, request_hash, response_status, response_body, expires_at) VALUES ('org_m', $1, repeat('a', 64), 202, '{}', $2)`,
+        [key, expiresAt],
+      );
+    for (let i = 0; i < 5; i++) await keep(`old-${i}`, new Date(Date.now() - 60_000 * (i + 1)).toISOString());
+    await keep('fresh', new Date(Date.now() + 3_600_000).toISOString());
+    await keep('made-now', new Date(Date.now() + 24 * 3_600_000).toISOString());
+
+    // Batches of two: five expired rows take three deletes, and all go.
+    expect(await pruneExpiredIdempotencyKeys(database.db, { batchSize: 2 })).toBe(5);
+    const left = await database.query<{ key: string }>(`SELECT key FROM idempotency_keys ORDER BY key`);
+    expect(left.map((row) => row.key)).toEqual(['fresh', 'made-now']);
+
+    // The scheduler's upkeep runs it too.
+    await keep('old-again', new Date(Date.now() - 1_000).toISOString());
+    expect(await runMaintenance(database.db, logger)).toEqual({ ran: true });
+    expect((await database.query<{ key: string }>(`SELECT key FROM idempotency_keys ORDER BY key`)).map((row) => row.key)).toEqual(['fresh', 'made-now']);
   });
 
   it('skips the round while another scheduler holds the maintenance lock', async () => {

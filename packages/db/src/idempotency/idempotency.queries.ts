@@ -38,3 +38,24 @@ export async function storeIdempotentResponse(
       ${JSON.stringify(input.body)}::jsonb, ${input.jobId}) AS stored`.execute(db);
   return rows[0]?.stored === true;
 }
+
+/**
+ * Removes the kept requests whose time is up (expires_at passed: 24 hours
+ * after they were made), a batch at a time so no delete holds many row locks
+ * for long; a request made with such a key again is a new request. Returns
+ * how many were removed. Upkeep, run by the scheduler.
+ */
+export async function pruneExpiredIdempotencyKeys(db: Db, options: { batchSize?: number; now?: Date } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 1_000;
+  const now = options.now ?? new Date();
+  let removed = 0;
+  for (;;) {
+    const result = await db
+      .deleteFrom('idempotency_keys')
+      .where('id', 'in', (query) => query.selectFrom('idempotency_keys').select('id').where('expires_at', '<', now).limit(batchSize))
+      .executeTakeFirst();
+    const count = Number(result.numDeletedRows);
+    removed += count;
+    if (count < batchSize) return removed;
+  }
+}
