@@ -9,7 +9,10 @@ import { runUp } from './up/run-up';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   up: { run: runUp, summary: 'start the whole stack on embedded defaults and render the demo short' },
-  render: { run: runRender, summary: 'run a workflow file through the running stack: render <workflow.json> [--var key=value ...]' },
+  render: {
+    run: runRender,
+    summary: 'run a workflow file through the API (FENTA_API_URL, or the running stack): render <workflow.json> [--var key=value ...] [--out video.mp4]',
+  },
   org: { run: runOrg, summary: 'org create --name <name> --email <owner>: an org, its owner and an owner API key (printed once)' },
   key: { run: runKey, summary: 'key create|list|revoke: API keys of an org (DATABASE_URL, or the running local stack)' },
   migrate: { run: runMigrate, summary: 'apply the pending migrations to DATABASE_URL' },

@@ -1,14 +1,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { redactUrl } from '@fenta/core';
 import { demoWorkflow } from '@fenta/db';
 import { findFreePort } from '@fenta/local-services';
 import { outputProfileNames } from '@fenta/pipeline';
 import { testEnvironment } from '@fenta/testing';
 import { runCli } from './run-command';
 
-const usage = './fenta render <workflow.json> [--var key=value ...]';
+const usage = './fenta render <workflow.json> [--var key=value ...] [--out video.mp4]';
 const formatFix = 'write the workflow as JSON: a graph {"nodes": [...], "edges": [...]} or a workflow {"graph": {...}, "variables": {...}}';
 const stackFix = 'start the stack with ./fenta up (in another terminal), or set FENTA_DATA_DIR to the data folder of a running one';
 
@@ -119,35 +120,90 @@ describe('./fenta render failures', () => {
     });
   });
 
-  it('says no stack is running when the stack file points at services that are gone', async () => {
+  it('says no stack is running when the stack file names an API that does not answer', async () => {
     const dataDir = path.join(dir, 'stale');
     await mkdir(dataDir);
     const deadPort = await findFreePort();
-    const databaseUrl = `postgres://fenta:secret@127.0.0.1:${deadPort}/fenta`;
+    const apiUrl = `http://127.0.0.1:${deadPort}`;
     await writeFile(
       path.join(dataDir, 'stack.json'),
-      JSON.stringify({ databaseUrl, redisUrl: testEnvironment().redisUrl, storageDir: dir, orgId: 'org_demo', userId: 'user_demo' }),
+      JSON.stringify({
+        apiUrl,
+        databaseUrl: testEnvironment().adminDatabaseUrl,
+        redisUrl: testEnvironment().redisUrl,
+        storageDir: dir,
+        orgId: 'org_demo',
+        userId: 'user_demo',
+      }),
     );
+    await writeFile(path.join(dataDir, 'demo.json'), JSON.stringify({ apiUrl, apiKey: 'fenta_demo_key' }));
     expect(await render(['workflow.json'], { FENTA_DATA_DIR: dataDir })).toEqual({
       code: 1,
       stdout: '',
-      stderr: `fenta render: STACK_NOT_RUNNING: No running stack in ${dataDir}: PostgreSQL at ${redactUrl(databaseUrl)} is unreachable: connect ECONNREFUSED 127.0.0.1:${deadPort} — fix: ${stackFix}\n`,
+      stderr: `fenta render: STACK_NOT_RUNNING: No running stack in ${dataDir}: its API at ${apiUrl} does not answer: connect ECONNREFUSED 127.0.0.1:${deadPort} — fix: ${stackFix}\n`,
     });
   });
 
-  it('says no stack is running when its Redis is gone', async () => {
-    const dataDir = path.join(dir, 'no-redis');
-    await mkdir(dataDir);
-    const deadPort = await findFreePort();
-    const redisUrl = `redis://127.0.0.1:${deadPort}`;
-    await writeFile(
-      path.join(dataDir, 'stack.json'),
-      JSON.stringify({ databaseUrl: testEnvironment().adminDatabaseUrl, redisUrl, storageDir: dir, orgId: 'org_demo', userId: 'user_demo' }),
-    );
-    expect(await render(['workflow.json'], { FENTA_DATA_DIR: dataDir })).toEqual({
+  it('needs FENTA_API_KEY with FENTA_API_URL (the local demo key never travels), and an http(s) URL', async () => {
+    expect(await render(['workflow.json'], { FENTA_API_URL: 'https://fenta.example.com' })).toEqual({
       code: 1,
       stdout: '',
-      stderr: `fenta render: STACK_NOT_RUNNING: No running stack in ${dataDir}: Redis at ${redactUrl(redisUrl)} is unreachable: connect ECONNREFUSED 127.0.0.1:${deadPort} — fix: ${stackFix}\n`,
+      stderr:
+        'fenta render: CONFIG_INVALID: Configuration is invalid: FENTA_API_KEY: is required when FENTA_API_URL is set — fix: set FENTA_API_KEY to a key of that API (./fenta key create makes one)\n',
+    });
+    const wrong = await render(['workflow.json'], { FENTA_API_URL: 'ftp://fenta.example.com', FENTA_API_KEY: 'fenta_x' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(
+      /^fenta render: CONFIG_INVALID: Configuration is invalid: FENTA_API_URL: must be a URL starting with http:\/\/ or https:\/\/ — fix: /,
+    );
+    const notKey = await render(['workflow.json'], { FENTA_API_URL: 'https://fenta.example.com', FENTA_API_KEY: 'sk-123' });
+    expect(notKey.stderr).toContain('FENTA_API_KEY: must be a Fenta API key (fenta_…)');
+  });
+
+  it('says the API is unreachable at a FENTA_API_URL that does not answer, or answers as no Fenta API does', async () => {
+    const deadPort = await findFreePort();
+    expect(await render(['workflow.json'], { FENTA_API_URL: `http://127.0.0.1:${deadPort}/`, FENTA_API_KEY: 'fenta_x' })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `fenta render: API_UNREACHABLE: The Fenta API at http://127.0.0.1:${deadPort} is unreachable: connect ECONNREFUSED 127.0.0.1:${deadPort} — fix: check FENTA_API_URL, and that the API answers there\n`,
+    });
+
+    // A web server that is not Fenta (a wrong port, a proxy's error page).
+    const seen: Array<{ method?: string; url?: string; authorization?: string; key?: string }> = [];
+    const other = http.createServer((request, response) => {
+      seen.push({ method: request.method, url: request.url, authorization: request.headers.authorization, key: request.headers['idempotency-key'] as string });
+      // Briefly away twice (a 503 is waited out), then plainly not Fenta.
+      if (seen.length <= 2) response.writeHead(503, { 'retry-after': '1' }).end();
+      else response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const port = (other.address() as AddressInfo).port;
+    try {
+      expect(await render(['workflow.json'], { FENTA_API_URL: `http://127.0.0.1:${port}`, FENTA_API_KEY: 'fenta_x' })).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `fenta render: API_UNREACHABLE: The Fenta API at http://127.0.0.1:${port} is unreachable: it answered 404 Not Found without a Fenta error — fix: check FENTA_API_URL, and that the API answers there\n`,
+      });
+    } finally {
+      other.close();
+    }
+    // The same request three times, with the one Idempotency-Key of this run: never two jobs.
+    const asSent = { method: 'POST', url: '/v1/jobs', authorization: 'Bearer fenta_x', key: expect.stringMatching(/^fenta-render-[0-9a-f-]{36}$/) };
+    expect(seen).toEqual([asSent, asSent, asSent]);
+    expect(new Set(seen.map((request) => request.key)).size).toBe(1);
+  });
+
+  it('refuses --out that is not an MP4 or whose folder is missing, before anything is sent', async () => {
+    expect(await render(['workflow.json', '--out', 'short.mov'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `fenta render: CLI_USAGE: --out names the MP4 to write; "short.mov" does not end in .mp4 — fix: run ${usage}\n`,
+    });
+    const missing = path.join(dir, 'nowhere', 'short.mp4');
+    expect(await render(['workflow.json', '--out', missing])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `fenta render: CLI_FILE_UNWRITABLE in ${missing}: The file cannot be written: its folder does not exist — fix: name a file in a folder you can write\n`,
     });
   });
 

@@ -26,16 +26,17 @@ function startUp(env: Record<string, string>, args: string[] = ['up']): Up {
   return { child, output, exited };
 }
 
-/** Resolves when the supervisor prints `text` (an event, not a sleep); rejects if it exits first. */
+/** Resolves when the command prints `text` (on stdout or stderr) (an event, not a sleep); rejects if it exits first. */
 function waitForLine(up: Up, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    const streams = [up.child.stdout!, up.child.stderr!];
     const check = () => {
       if (up.output.join('').includes(text)) {
-        up.child.stdout!.off('data', check);
+        for (const stream of streams) stream.off('data', check);
         resolve();
       }
     };
-    up.child.stdout!.on('data', check);
+    for (const stream of streams) stream.on('data', check);
     check();
     void up.exited.then((code) => reject(new Error(`./fenta up exited with ${code} before "${text}":\n${up.output.join('')}`)));
   });
@@ -97,20 +98,62 @@ describe('./fenta up', () => {
     const demoVideo = path.join(dataDir, 'storage', 'orgs', 'org_demo', 'jobs', demo.demoJobId, 'n6', 'video.mp4');
     expect(await probeMedia(demoVideo)).toMatchObject({ width: 1080, height: 1920, videoCodec: 'h264', audioCodec: 'aac' });
 
-    // A workflow file through the running stack, small and fast: 720p, ultrafast.
+    // The printed curl, replayed as written: it creates a job with the demo key.
+    const curl = /^ {2}curl -sS -X POST (\S+) -H 'Authorization: Bearer (\S+)' -H 'Content-Type: application\/json' -d '(.+)'$/m.exec(first.output.join(''));
+    expect(curl?.slice(1, 3)).toEqual([`${demo.apiUrl}/v1/jobs`, demo.apiKey]);
+    const created = await fetch(curl![1]!, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${curl![2]}`, 'content-type': 'application/json' },
+      body: curl![3],
+    });
+    expect(created.status).toBe(202);
+    const curlJob = ((await created.json()) as { job: { id: string } }).job;
+    expect(curlJob).toMatchObject({ status: 'queued', workflow_id: demo.workflowId });
+    // A second full demo render would only slow what follows.
+    const stopped = await fetch(`${demo.apiUrl}/v1/jobs/${curlJob.id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${demo.apiKey}` } });
+    expect(stopped.status).toBe(200);
+
+    // A workflow file through the stack's API, small and fast: 720p, ultrafast.
     const graph = JSON.parse(JSON.stringify(demoWorkflow.graph));
     graph.nodes[0].params = { provider: 'offline', query: 'ocean', count: 2 };
     graph.nodes[1].params.prompt = '10s headline + 1 beat';
     graph.nodes[5].params = { profile: '9x16_720p', preset: 'ultrafast' };
     const file = path.join(dataDir, 'short.json');
     await writeFile(file, JSON.stringify({ graph, variables: { topic: 'tides' } }));
-    const render = startUp({ ...env, FENTA_DATA_DIR: dataDir }, ['render', file]);
+    const out = path.join(dataDir, 'short.mp4');
+    const render = startUp({ ...env, FENTA_DATA_DIR: dataDir }, ['render', file, '--out', out]);
     expect(await render.exited).toBe(0);
     const printed = render.output.join('');
-    const video = /^video\s+(\S+)$/m.exec(printed)?.[1];
-    expect(printed).toMatch(/^thumbnail\s+\S+thumbnail\.jpg$/m);
-    expect(printed).toMatch(/^captions\s+\S+captions\.srt$/m);
-    expect(await probeMedia(path.resolve(video!))).toMatchObject({ width: 720, height: 1280, videoCodec: 'h264' });
+    // Not a terminal: plain lines, a node at a time, then where the render is.
+    expect(printed).toMatch(/^job job_\S+ queued$/m);
+    for (const node of ['n1 Input.Stock', 'n2 Script.Generate', 'n3 Voice.TTS', 'n6 Output.Render']) expect(printed).toContain(`     ${node} started\n`);
+    expect(printed).toMatch(/^100%$/m);
+    const renderId = /^render\s+(render_\S+)$/m.exec(printed)?.[1];
+    expect(printed).toContain(`video      ${out}\n`);
+    expect(printed).toContain(`thumbnail  ${demo.apiUrl}/v1/renders/${renderId}/thumbnail\n`);
+    expect(printed).toContain(`captions   ${demo.apiUrl}/v1/renders/${renderId}/captions.srt\n`);
+    expect(await probeMedia(out)).toMatchObject({ width: 720, height: 1280, videoCodec: 'h264' });
+    const thumbnail = await fetch(`${demo.apiUrl}/v1/renders/${renderId}/thumbnail`, { headers: { authorization: `Bearer ${demo.apiKey}` } });
+    expect([thumbnail.status, thumbnail.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+
+    // Another key than the stack's: the API's refusal is the command's one line.
+    const refused = startUp({ ...env, FENTA_DATA_DIR: dataDir, FENTA_API_KEY: 'fenta_nope_0000' }, ['render', file]);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output.join('')).toMatch(
+      new RegExp(`^fenta render: AUTH_KEY_INVALID: .+ — fix: the local stack's key is in ${dataDir}/demo.json; unset FENTA_API_KEY to use it\n$`),
+    );
+
+    // Ctrl-C cancels the job through the API and says so.
+    const cancelled = startUp({ ...env, FENTA_DATA_DIR: dataDir }, ['render', file]);
+    await waitForLine(cancelled, 'started\n');
+    cancelled.child.kill('SIGINT');
+    expect(await cancelled.exited).toBe(1);
+    const said = cancelled.output.join('');
+    const cancelledId = /^job (job_\S+) queued$/m.exec(said)?.[1];
+    expect(said).toContain('cancelling…');
+    expect(said).toContain(`fenta render: JOB_CANCELLED in ${file}: `);
+    const row = await fetch(`${demo.apiUrl}/v1/jobs/${cancelledId}`, { headers: { authorization: `Bearer ${demo.apiKey}` } });
+    expect(((await row.json()) as { job: { status: string } }).job.status).toBe('cancelled');
 
     const ledger = JSON.parse(await readFile(path.join(dataDir, 'processes.json'), 'utf8')) as { children: Array<{ name: string; pid: number }> };
     expect(ledger.children.map((c) => c.name).sort()).toEqual(['api', 'postgres', 'redis', 'scheduler', 'worker']);

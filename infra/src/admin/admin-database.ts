@@ -3,7 +3,7 @@ import { isFentaError, parseEnv, urlSchema } from '@fenta/core';
 import { checkDatabaseConnection, createDatabase, type DB } from '@fenta/db';
 import type { Kysely } from 'kysely';
 import { CommandFailure } from '../cli/command-failure';
-import { findRunningStack } from '../render/find-running-stack';
+import { findRunningStack } from '../up/find-running-stack';
 import { readUpEnv } from '../up/up-env';
 
 const schema = z.object({ DATABASE_URL: urlSchema('postgres:', 'postgresql:').optional() });

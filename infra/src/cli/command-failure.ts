@@ -42,21 +42,34 @@ export class CommandFailure extends Error {
 
   /** A coded error seen from a command: graph problems listed in its details become lines under the failure. */
   static from(error: FentaError, context: FailureContext = {}): CommandFailure {
-    const listed = (error.details as { problems?: unknown } | undefined)?.problems;
+    return CommandFailure.described(error.code, error.message, error.params, error.details, context, error);
+  }
+
+  /**
+   * An error the API answered with (`{error: {code, message, details}}`), as
+   * the failure of the command that called it: the same line as if the
+   * command had met it itself.
+   */
+  static fromApi(code: ErrorCode, message: string, details: unknown, context: FailureContext = {}): CommandFailure {
+    return CommandFailure.described(code, message, {}, details, context);
+  }
+
+  private static described(code: ErrorCode, message: string, params: ErrorParams, details: unknown, context: FailureContext, cause?: unknown): CommandFailure {
+    const listed = (details as { problems?: unknown } | undefined)?.problems;
     // CONFIG_INVALID lists its problems as plain strings, already in its message.
     const problems = Array.isArray(listed) ? listed.filter(isListedProblem) : [];
-    if (problems.length === 0) return new CommandFailure(error.code, error.message, error.params, context, error);
+    if (problems.length === 0) return new CommandFailure(code, message, params, context, cause);
     const several = problems.length > 1;
     return new CommandFailure(
-      error.code,
-      several ? `${error.message} (${problems.length} problems, listed below)` : error.message,
-      error.params,
+      code,
+      several ? `${message} (${problems.length} problems, listed below)` : message,
+      params,
       {
         fix: several ? 'correct the graph at each path below' : `correct the graph at ${problems[0]!.path}`,
         details: several ? problems.map((problem) => `${problem.code} at ${problem.path}: ${problem.message}`) : undefined,
         ...context,
       },
-      error,
+      cause,
     );
   }
 }

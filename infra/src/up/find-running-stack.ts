@@ -1,7 +1,7 @@
 import { FentaError, isFentaError, redactUrl } from '@fenta/core';
 import { checkDatabaseConnection, createDatabase } from '@fenta/db';
 import { connectRedis, createRedisConnection } from '@fenta/queue';
-import { readStackFile, type StackFile } from '../up/stack-file';
+import { readStackFile, type StackFile } from './stack-file';
 
 /**
  * The stack a running `./fenta up` recorded in `dataDir`, once its PostgreSQL
@@ -11,8 +11,8 @@ import { readStackFile, type StackFile } from '../up/stack-file';
  */
 export async function findRunningStack(dataDir: string): Promise<StackFile> {
   const stack = await readStackFile(dataDir);
-  const db = createDatabase({ url: stack.databaseUrl, poolSize: 1, applicationName: 'fenta-render' });
-  const redis = createRedisConnection(stack.redisUrl, { connectionName: 'fenta-render' });
+  const db = createDatabase({ url: stack.databaseUrl, poolSize: 1, applicationName: 'fenta-admin' });
+  const redis = createRedisConnection(stack.redisUrl, { connectionName: 'fenta-admin' });
   // ioredis says why it could not connect in an event only (its rejection says "Connection is closed."); keep the first.
   let refused: Error | undefined;
   redis.on('error', (error: Error) => (refused ??= error));

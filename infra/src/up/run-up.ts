@@ -108,11 +108,13 @@ export async function runUp(argv: string[]): Promise<number> {
         );
       throw appExited(healthy, 'during start-up');
     }
-    await writeStackFile(env.dataDir, { databaseUrl, redisUrl, storageDir, orgId: demo.orgId, userId: demo.userId });
+    await writeStackFile(env.dataDir, { apiUrl, databaseUrl, redisUrl, storageDir, orgId: demo.orgId, userId: demo.userId });
     const demoRender = await enqueueDemoRender({ databaseUrl, redisUrl, storageDir, orgId: demo.orgId, userId: demo.userId, workflowId: demo.workflowId, log });
     stops.push({ name: 'demo watcher', stop: demoRender.stop });
     const file = await writeDemoFile(env.dataDir, { ...demo, apiUrl, boardUrl: `${apiUrl}/admin/queues`, demoJobId: demoRender.jobId });
     log.info({ api: apiUrl, board: `${apiUrl}/admin/queues`, demo: path.relative(process.cwd(), file) || file }, 'Fenta is up. Ctrl-C stops everything.');
+    // Not a log line: a command to paste, with the local demo key in it (the log redacts keys).
+    process.stdout.write(apiExample(apiUrl, demo.apiKey, demo.workflowId));
 
     const outcome = await Promise.race([woken.then(() => undefined), firstExit]);
     if (outcome) throw appExited(outcome, 'while the stack was up; the stack was stopped');
@@ -204,6 +206,18 @@ async function prepareDatabase(env: UpEnv, databaseUrl: string, log: pino.Logger
   } finally {
     await db.destroy();
   }
+}
+
+/** A ready-to-paste request that runs the demo workflow on another topic, and one that follows it. */
+export function apiExample(apiUrl: string, apiKey: string, workflowId: string): string {
+  const body = JSON.stringify({ workflow_id: workflowId, variables: { topic: 'the first train that ran on hydrogen' } });
+  return [
+    'Create a job with the demo key:',
+    `  curl -sS -X POST ${apiUrl}/v1/jobs -H 'Authorization: Bearer ${apiKey}' -H 'Content-Type: application/json' -d '${body}'`,
+    'and follow it (the id is in the answer):',
+    `  curl -N ${apiUrl}/v1/jobs/<job id>/events -H 'Authorization: Bearer ${apiKey}'`,
+    '',
+  ].join('\n');
 }
 
 /** An app that stopped on its own, as the failure `up` ends with. */

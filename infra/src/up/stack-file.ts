@@ -9,6 +9,8 @@ import { FentaError } from '@fenta/core';
  * URLs with passwords, hence mode 0600; removed when the stack stops.
  */
 export interface StackFile {
+  /** The API the stack serves, as its clients (`./fenta render`) reach it. */
+  apiUrl: string;
   databaseUrl: string;
   redisUrl: string;
   storageDir: string;
@@ -24,7 +26,14 @@ export async function writeStackFile(dataDir: string, stack: StackFile): Promise
   await writeFile(stackFilePath(dataDir), `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
 }
 
-const stackFileSchema = z.object({ databaseUrl: z.string(), redisUrl: z.string(), storageDir: z.string(), orgId: z.string(), userId: z.string() });
+const stackFileSchema = z.object({
+  apiUrl: z.string(),
+  databaseUrl: z.string(),
+  redisUrl: z.string(),
+  storageDir: z.string(),
+  orgId: z.string(),
+  userId: z.string(),
+});
 
 /** The stack a `./fenta up` recorded, or STACK_NOT_RUNNING when there is none (or what is there is not its file). */
 export async function readStackFile(dataDir: string): Promise<StackFile> {

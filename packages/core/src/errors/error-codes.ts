@@ -79,6 +79,12 @@ export const errorCodes = {
     message: 'The file does not hold {expected}: {reason}',
     description: 'A file is not JSON, or its JSON is not what the command reads (a workflow graph or a workflow).',
   },
+  CLI_FILE_UNWRITABLE: {
+    status: 400,
+    retryable: false,
+    message: 'The file cannot be written: {reason}',
+    description: 'A file a command was asked to write (`./fenta render --out`) cannot be: its folder is missing or not writable, or the disk is full.',
+  },
   STACK_NOT_RUNNING: {
     status: 503,
     retryable: false,
@@ -102,6 +108,13 @@ export const errorCodes = {
     retryable: false,
     message: '{service} did not start: {reason}',
     description: 'An embedded service (PostgreSQL, redis-server) exited or did not get ready; its last output is shown.',
+  },
+  API_UNREACHABLE: {
+    status: 503,
+    retryable: true,
+    message: 'The Fenta API at {target} is unreachable: {reason}',
+    description:
+      'A `fenta` command that is a client of the API (`./fenta render`) could not reach it at FENTA_API_URL, or what answered there is not a Fenta API.',
   },
   CODEGEN_FAILED: {
     status: 500,
