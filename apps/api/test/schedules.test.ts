@@ -48,6 +48,8 @@ describe('schedules', () => {
       next_run_at: '2025-03-28T09:00:00.000Z',
       last_run_at: null,
       run_count: 0,
+      missed_runs: 'run_last',
+      overlap: 'skip',
       created_by: owner.userId,
       created_at: schedule.created_at,
       updated_at: schedule.updated_at,
@@ -58,6 +60,23 @@ describe('schedules', () => {
       schedule.id,
     ]);
     expect(audit).toEqual([{ user_id: owner.userId, action: 'create', resource_type: 'schedule', cron: '0 10 * * *' }]);
+  });
+
+  it('takes the missed-runs and overlap policies, changes them, and refuses others naming the field', async () => {
+    const schedule = await create(owner, { workflow_id: workflowId, cron: '0 * * * *', missed_runs: 'skip', overlap: 'allow' });
+    expect([schedule.missed_runs, schedule.overlap]).toEqual(['skip', 'allow']);
+    const changed = await call(owner, 'PATCH', `/v1/schedules/${schedule.id}`, { overlap: 'skip' });
+    expect(changed.statusCode).toBe(200);
+    expect((changed.json() as { schedule: Record<string, unknown> }).schedule).toMatchObject({ missed_runs: 'skip', overlap: 'skip' });
+    const rows = await bed.database.query(`SELECT missed_runs, overlap FROM schedules WHERE id = $1`, [schedule.id]);
+    expect(rows).toEqual([{ missed_runs: 'skip', overlap: 'skip' }]);
+
+    const refused = await call(owner, 'POST', '/v1/schedules', { workflow_id: workflowId, cron: '0 * * * *', missed_runs: 'all' });
+    expect(refused.statusCode).toBe(400);
+    expect((refused.json() as { error: { code: string; details: unknown } }).error).toMatchObject({
+      code: 'REQUEST_INVALID',
+      details: { problems: [{ path: 'body.missed_runs', message: 'must be one of: run_last, skip' }] },
+    });
   });
 
   it('shows the next five fire times across the spring-forward change exactly, with their offsets', async () => {

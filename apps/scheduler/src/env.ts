@@ -6,6 +6,10 @@ const schema = z.object({
   REDIS_URL: urlSchema('redis:', 'rediss:'),
   /** How often partition upkeep and the daily-usage refresh run. */
   FENTA_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1_000, 'must be at least 1000').default(3_600_000),
+  /** How often due schedules are looked for. */
+  FENTA_SCHEDULER_POLL_MS: z.coerce.number().int().min(100, 'must be at least 100').max(60_000, 'must be at most 60000').default(1_000),
+  /** A schedule's tick older than this when fired (the scheduler was away) was missed: its missed-runs policy applies. */
+  FENTA_SCHEDULE_GRACE_MS: z.coerce.number().int().min(0, 'must be 0 or more').default(300_000),
   /** /healthz and /readyz are served on this port only when it is set. */
   FENTA_HEALTH_PORT: optionalPortSchema,
   FENTA_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),

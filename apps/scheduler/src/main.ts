@@ -1,8 +1,10 @@
 import { createLogger, handleShutdownSignals } from '@fenta/core';
 import { checkDatabaseConnection, createDatabase } from '@fenta/db';
-import { assertNoEviction, connectRedis, createRedisConnection } from '@fenta/queue';
+import { builtInNodeDefinitionRegistry } from '@fenta/graph';
+import { assertNoEviction, connectRedis, createRedisConnection, createRenderQueue } from '@fenta/queue';
 import { readSchedulerEnv } from './env';
 import { startMaintenanceLoop } from './maintenance-loop';
+import { startScheduleLoop } from './schedule-loop';
 import { startSchedulerHealth } from './start-scheduler-health';
 
 async function main(): Promise<void> {
@@ -17,13 +19,24 @@ async function main(): Promise<void> {
 
   const health = await startSchedulerHealth({ port: env.FENTA_HEALTH_PORT, host: env.FENTA_HEALTH_HOST, db, redis, logger });
   const maintenance = startMaintenanceLoop({ db, logger, intervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS });
-  logger.info({ maintenanceIntervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS }, 'scheduler ready');
+  const renders = createRenderQueue({ connection: redis });
+  const schedules = startScheduleLoop({
+    deps: { db, queue: renders, registry: builtInNodeDefinitionRegistry, logger },
+    intervalMs: env.FENTA_SCHEDULER_POLL_MS,
+    graceMs: env.FENTA_SCHEDULE_GRACE_MS,
+  });
+  logger.info(
+    { maintenanceIntervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS, pollMs: env.FENTA_SCHEDULER_POLL_MS, graceMs: env.FENTA_SCHEDULE_GRACE_MS },
+    'scheduler ready',
+  );
 
   handleShutdownSignals({
     logger,
     graceMs: 15_000,
     shutdown: async () => {
+      await schedules.stop();
       await maintenance.stop();
+      await renders.close();
       await health?.close();
       await redis.quit();
       await db.destroy();

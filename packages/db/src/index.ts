@@ -27,6 +27,7 @@ export { createOrgWithOwner, slugOf, type NewOrgInput, type CreatedOrg } from '.
 export * from './workflows/workflow.queries';
 export { projectExists } from './projects/project.queries';
 export * from './schedules/schedule.queries';
+export * from './schedules/schedule-firing.queries';
 export * from './webhooks/webhook.queries';
 export * from './usage/usage-report.queries';
 export { countJobsByStatus } from './metrics/metrics.queries';

@@ -158,6 +158,9 @@ const expectedColumns: Record<string, Record<string, string>> = {
     run_count: nn('integer'),
     created_by: REF,
     ...timestamps,
+    // 00019: what the scheduler does about missed ticks and overlapping runs.
+    missed_runs: nn(V(20)),
+    overlap: nn(V(20)),
   },
   jobs: {
     id: ID,
@@ -625,6 +628,10 @@ describe('schema: tables and columns', () => {
       { name: 'idx_assets_active', predicate: '(deleted_at IS NULL)' },
       { name: 'idx_credit_packs_available', predicate: '(credits_remaining > 0)' },
       { name: 'idx_jobs_org_processing', predicate: "((status)::text = 'processing'::text)" },
+      {
+        name: 'idx_jobs_schedule_unfinished',
+        predicate: "((schedule_id IS NOT NULL) AND ((status)::text = ANY ((ARRAY['queued'::character varying, 'processing'::character varying])::text[])))",
+      },
       { name: 'idx_jobs_unfinished', predicate: "((status)::text = ANY ((ARRAY['queued'::character varying, 'processing'::character varying])::text[]))" },
       { name: 'idx_orgs_slug', predicate: '(deleted_at IS NULL)' },
       { name: 'idx_projects_active', predicate: '(deleted_at IS NULL)' },
@@ -702,6 +709,18 @@ describe('schema: tables and columns', () => {
       ['org_members_role_check', `INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, 'guest')`, [orgId, user!.id]],
       ['orgs_plan_check', `UPDATE orgs SET plan = 'platinum' WHERE id = $1`, [orgId]],
       ['workflows_status_check', `INSERT INTO workflows (org_id, name, graph, status) VALUES ($1, 'w', '{}', 'live')`, [orgId]],
+      [
+        'schedules_missed_runs_check',
+        `WITH w AS (INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'w', '{}') RETURNING id)
+         INSERT INTO schedules (org_id, workflow_id, cron, missed_runs) SELECT $1, id, '* * * * *', 'all' FROM w`,
+        [orgId],
+      ],
+      [
+        'schedules_overlap_check',
+        `WITH w AS (INSERT INTO workflows (org_id, name, graph) VALUES ($1, 'w', '{}') RETURNING id)
+         INSERT INTO schedules (org_id, workflow_id, cron, overlap) SELECT $1, id, '* * * * *', 'queue' FROM w`,
+        [orgId],
+      ],
       ['assets_type_check', `INSERT INTO assets (org_id, type, source, storage_key) VALUES ($1, 'gif', 'upload', $2)`, [orgId, `orgs/${orgId}/k.gif`]],
       ['kai_generations_type_check', `INSERT INTO kai_generations (org_id, type, prompt) VALUES ($1, 'text', 'p')`, [orgId]],
       ['usage_records_resource_type_check', `INSERT INTO usage_records (org_id, resource_type, cost_usd) VALUES ($1, 'gpu_seconds', 0)`, [orgId]],

@@ -94,6 +94,16 @@ export async function createJob(deps: CreateJobDeps, input: CreateJobInput, opti
 
 const nothing: QuotaAmounts = { tokens: 0, kaiCredits: 0, renderSeconds: 0 };
 
+/**
+ * createJob's writes in the caller's transaction, for a caller whose own
+ * writes must commit with the job's (the scheduler advancing its schedule).
+ * It must add the job to the queue after the commit (enqueueJob): a job
+ * queued before its row is visible could be picked up and not found.
+ */
+export function createJobInTransaction(trx: Transaction<DB>, registry: NodeDefinitionRegistry, input: CreateJobInput): Promise<CreatedJob> {
+  return writeJob(trx, registry, input);
+}
+
 async function writeJob(trx: Transaction<DB>, registry: NodeDefinitionRegistry, input: CreateJobInput): Promise<CreatedJob> {
   const source = await resolveJobSource(trx, input);
   const plan = applyJobOverrides(validateGraph(source.graph, registry), registry, input);

@@ -1,4 +1,4 @@
-export { createJob, type CreateJobInput, type CreateJobDeps, type CreatedJob, type JobTransaction } from './create-job';
+export { createJob, createJobInTransaction, type CreateJobInput, type CreateJobDeps, type CreatedJob, type JobTransaction } from './create-job';
 export { enqueueJob, defaultEnqueueTimeoutMs } from './enqueue-job';
 export { estimateNodeUsage, sumUsage, usageEstimates } from './estimate-usage';
 export { reusableCheckpoints, canonicalJson, type PlannedJob } from './reusable-checkpoints';
@@ -12,8 +12,12 @@ export {
   checkScheduleTiming,
   canonicalTimeZone,
   nextFireTimes,
+  planScheduleTick,
+  type MissedRunsPolicy,
+  type TickPlan,
   formatInTimeZone,
   type ScheduleTiming,
   type ScheduleTimingProblem,
   type ScheduleTimingCheck,
 } from './schedule-times';
+export { fireDueSchedules, type FireSchedulesDeps, type FireSchedulesOptions, type FiredSchedule, type SkipReason } from './fire-schedules';

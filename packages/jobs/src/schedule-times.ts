@@ -77,6 +77,46 @@ export function nextFireTimes(timing: ScheduleTiming, after: Date, count: number
   return times;
 }
 
+/** What a schedule does about ticks it missed: run the last of them once, or none. */
+export type MissedRunsPolicy = 'run_last' | 'skip';
+
+/** What firing a due schedule does now: the tick to run (if any), how many ticks it passes over, and its next tick after. */
+export interface TickPlan {
+  run: Date | null;
+  /** Missed ticks not run (older than the grace period); `skippedCapped` when there were more than could be counted. */
+  skipped: number;
+  skippedCapped: boolean;
+  next: Date;
+}
+
+/** Missed ticks counted one by one at most this many (a per-minute schedule after a week away): the count says "at least". */
+const maxCountedTicks = 10_000;
+
+/**
+ * The plan for a schedule whose next tick, `due`, has come (`due` <= `now`).
+ * A tick no older than `graceMs` is on time: it runs, and the next tick after
+ * it is next, so ticks missed by a short outage run in order, each once. Ticks
+ * older than that were missed: with `run_last` the last missed one runs and
+ * the others are skipped; with `skip` none runs. Either way the next tick is
+ * the first after the last missed one (it may have come already: it runs on
+ * the next claim).
+ */
+export function planScheduleTick(timing: ScheduleTiming, due: Date, now: Date, graceMs: number, missedRuns: MissedRunsPolicy): TickPlan {
+  const after = (instant: Date) => nextFireTimes(timing, instant, 1)[0]!;
+  const missedBefore = new Date(now.getTime() - graceMs);
+  if (due.getTime() >= missedBefore.getTime()) return { run: due, skipped: 0, skippedCapped: false, next: after(due) };
+  // The last tick strictly before the end of the missed window; `due` itself is one.
+  const previous = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: missedBefore, strict: false }).prev().toDate();
+  const lastMissed = previous.getTime() >= due.getTime() ? previous : due;
+  let missed = 1;
+  const walk = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: due, strict: false });
+  while (missed <= maxCountedTicks && walk.next().toDate().getTime() <= lastMissed.getTime()) missed++;
+  const skippedCapped = missed > maxCountedTicks;
+  const next = after(lastMissed);
+  if (missedRuns === 'run_last') return { run: lastMissed, skipped: Math.min(missed, maxCountedTicks) - 1, skippedCapped, next };
+  return { run: null, skipped: Math.min(missed, maxCountedTicks), skippedCapped, next };
+}
+
 /** `date` as ISO 8601 wall-clock time in `timezone` with its offset that instant: `2025-03-30T03:30:00+02:00`. */
 export function formatInTimeZone(date: Date, timezone: string): string {
   const parts = new Intl.DateTimeFormat('en-US', {

@@ -1,4 +1,4 @@
-import { canonicalTimeZone, checkScheduleTiming, formatInTimeZone, nextFireTimes, type ScheduleTiming } from '../src/schedule-times';
+import { canonicalTimeZone, checkScheduleTiming, formatInTimeZone, nextFireTimes, planScheduleTick, type ScheduleTiming } from '../src/schedule-times';
 
 const fires = (timing: ScheduleTiming, after: string, count = 5) =>
   nextFireTimes(timing, new Date(after), count).map((date) => formatInTimeZone(date, timing.timezone));
@@ -71,6 +71,81 @@ describe('schedule times', () => {
     expect(checkScheduleTiming({ cron: '0 0 * * *', timezone: 'Mars/Olympus' })).toEqual({
       ok: false,
       problem: { field: 'timezone', message: '"Mars/Olympus" is not an IANA time zone (e.g. Europe/Berlin, UTC)' },
+    });
+  });
+
+  describe('planScheduleTick', () => {
+    const minutely: ScheduleTiming = { cron: '* * * * *', timezone: 'UTC' };
+    const at = (iso: string) => new Date(iso);
+    const iso = (plan: { run: Date | null; next: Date }) => ({ run: plan.run?.toISOString() ?? null, next: plan.next.toISOString() });
+    const fiveMinutes = 5 * 60_000;
+
+    it('runs a tick within the grace period, and the one after it next: a short outage catches up in order', () => {
+      // Three minutes late with five of grace: 10:00 runs, then 10:01 (already due) is next.
+      const plan = planScheduleTick(minutely, at('2025-01-01T10:00:00Z'), at('2025-01-01T10:03:20Z'), fiveMinutes, 'skip');
+      expect({ ...iso(plan), skipped: plan.skipped }).toEqual({ run: '2025-01-01T10:00:00.000Z', next: '2025-01-01T10:01:00.000Z', skipped: 0 });
+    });
+
+    it('after a long outage runs the last missed tick once (run_last) and skips the rest, counted', () => {
+      // Away 10:00 to 11:00; grace 5 min: 10:00 … 10:54 are missed (55 ticks), 10:55 … 11:00 are on time.
+      const plan = planScheduleTick(minutely, at('2025-01-01T10:00:00Z'), at('2025-01-01T11:00:00Z'), fiveMinutes, 'run_last');
+      expect({ ...iso(plan), skipped: plan.skipped, capped: plan.skippedCapped }).toEqual({
+        run: '2025-01-01T10:54:00.000Z',
+        next: '2025-01-01T10:55:00.000Z',
+        skipped: 54,
+        capped: false,
+      });
+    });
+
+    it('after a long outage runs none of the missed ticks (skip), and the first on-time one is next', () => {
+      const plan = planScheduleTick(minutely, at('2025-01-01T10:00:00Z'), at('2025-01-01T11:00:00Z'), fiveMinutes, 'skip');
+      expect({ ...iso(plan), skipped: plan.skipped }).toEqual({ run: null, next: '2025-01-01T10:55:00.000Z', skipped: 55 });
+      // A daily schedule missed by two days: nothing on time, so the next is tomorrow's.
+      const daily = planScheduleTick(
+        { cron: '0 9 * * *', timezone: 'Europe/Berlin' },
+        at('2025-03-01T08:00:00Z'),
+        at('2025-03-03T12:00:00Z'),
+        fiveMinutes,
+        'skip',
+      );
+      expect({ ...iso(daily), skipped: daily.skipped }).toEqual({ run: null, next: '2025-03-04T08:00:00.000Z', skipped: 3 });
+    });
+
+    it('counts at most 10,000 missed ticks and says the count is capped', () => {
+      // A week away from a per-minute schedule: 10,080 missed ticks.
+      const plan = planScheduleTick(minutely, at('2025-01-01T00:00:00Z'), at('2025-01-08T00:05:00Z'), fiveMinutes, 'run_last');
+      expect({ ...iso(plan), skipped: plan.skipped, capped: plan.skippedCapped }).toEqual({
+        run: '2025-01-07T23:59:00.000Z',
+        next: '2025-01-08T00:00:00.000Z',
+        skipped: 9_999,
+        capped: true,
+      });
+    });
+
+    it('steps a daily 02:30 Berlin schedule across both changes of 2025 one day at a time, each day once', () => {
+      // Independent of cron-parser: the UTC instants of 02:30 Berlin wall time, written out (CET = UTC+1, CEST = UTC+2;
+      // 30 March 02:30 does not exist and fires at 03:30 CEST; 26 October 02:30 happens twice and fires at the first).
+      const expected = [
+        '2025-03-29T01:30:00.000Z',
+        '2025-03-30T01:30:00.000Z',
+        '2025-03-31T00:30:00.000Z',
+        '2025-10-25T00:30:00.000Z',
+        '2025-10-26T00:30:00.000Z',
+        '2025-10-27T01:30:00.000Z',
+      ];
+      const timing: ScheduleTiming = { cron: '30 2 * * *', timezone: 'Europe/Berlin' };
+      const walk = (from: string, days: number) => {
+        const runs: string[] = [];
+        let due = nextFireTimes(timing, at(from), 1)[0]!;
+        for (let i = 0; i < days; i++) {
+          // The scheduler looks a second after the tick.
+          const plan = planScheduleTick(timing, due, new Date(due.getTime() + 1_000), fiveMinutes, 'run_last');
+          runs.push(plan.run!.toISOString());
+          due = plan.next;
+        }
+        return runs;
+      };
+      expect([...walk('2025-03-28T12:00:00Z', 3), ...walk('2025-10-24T12:00:00Z', 3)]).toEqual(expected);
     });
   });
 });

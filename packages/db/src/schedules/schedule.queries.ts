@@ -10,6 +10,10 @@ export interface ScheduleFields {
   timezone: string;
   enabled: boolean;
   next_run_at: Date | null;
+  /** After the scheduler was away: run the last missed tick once, or none. */
+  missed_runs: 'run_last' | 'skip';
+  /** A tick while the previous run is unfinished: skip it, or run it too. */
+  overlap: 'skip' | 'allow';
 }
 
 /** A page of the org's schedules, newest first (ids sort by creation), optionally of one workflow. */

@@ -461,8 +461,16 @@ export interface Schedules {
   enabled: Generated<boolean>;
   id: Generated<string>;
   last_run_at: Timestamp | null;
+  /**
+   * After the scheduler was away past its grace period: run_last (run the last missed tick once) or skip (run none).
+   */
+  missed_runs: Generated<string>;
   next_run_at: Timestamp | null;
   org_id: string;
+  /**
+   * A tick while a job of this schedule is still queued or processing: skip it, or allow it.
+   */
+  overlap: Generated<string>;
   run_count: Generated<number>;
   /**
    * IANA time zone the cron expression is read in.

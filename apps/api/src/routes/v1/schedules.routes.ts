@@ -7,6 +7,7 @@ import { checkScheduleTiming, formatInTimeZone, nextFireTimes, type ScheduleTimi
 import type { ApiContext } from '../../api-context';
 import { errorResponses } from '../../http/error-responses';
 import { decodeCursor, pageQuery, pageSchema, toPage } from '../../http/pagination';
+import { stringEnum } from '../../http/string-enum';
 import { asTenant } from '../../tenancy/as-tenant';
 
 const timestamp = Type.String({ format: 'date-time' });
@@ -19,6 +20,15 @@ const cron = Type.String({
 });
 const timezone = Type.String({ minLength: 1, maxLength: 64, description: 'The IANA time zone the expression is read in (`Europe/Berlin`); UTC if left out.' });
 
+const missedRunsValues = ['run_last', 'skip'] as const;
+const overlapValues = ['skip', 'allow'] as const;
+const missedRuns = stringEnum(missedRunsValues, {
+  description: 'Ticks missed while the scheduler was away longer than its grace period: `run_last` runs the last of them once, `skip` runs none.',
+});
+const overlap = stringEnum(overlapValues, {
+  description: 'A tick that comes while the previous run of this schedule is still queued or processing: `skip` it, or `allow` it to run too.',
+});
+
 const scheduleSchema = Type.Object(
   {
     id: Type.String(),
@@ -29,6 +39,8 @@ const scheduleSchema = Type.Object(
     next_run_at: Type.Union([timestamp, Type.Null()], { description: 'When it fires next (UTC); null while disabled.' }),
     last_run_at: nullableTimestamp,
     run_count: Type.Integer(),
+    missed_runs: missedRuns,
+    overlap,
     created_by: Type.Union([Type.String(), Type.Null()]),
     created_at: timestamp,
     updated_at: timestamp,
@@ -79,7 +91,14 @@ export async function registerScheduleRoutes(parent: FastifyInstance, { db, cloc
         tags: ['schedules'],
         summary: 'Schedule a workflow',
         body: Type.Object(
-          { workflow_id: workflowId, cron, timezone: Type.Optional(timezone), enabled: Type.Optional(Type.Boolean({ default: true })) },
+          {
+            workflow_id: workflowId,
+            cron,
+            timezone: Type.Optional(timezone),
+            enabled: Type.Optional(Type.Boolean({ default: true })),
+            missed_runs: Type.Optional(missedRuns),
+            overlap: Type.Optional(overlap),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -89,7 +108,7 @@ export async function registerScheduleRoutes(parent: FastifyInstance, { db, cloc
       },
     },
     async (request, reply) => {
-      const { workflow_id, enabled = true } = request.body;
+      const { workflow_id, enabled = true, missed_runs = 'run_last', overlap = 'skip' } = request.body;
       const timing = checkedTiming(request.body.cron, request.body.timezone ?? 'UTC');
       const row = await asTenant(db, request, async ({ trx, caller, audit }) => {
         if (!(await isLiveWorkflow(trx, caller.orgId, workflow_id))) throw new FentaError('WORKFLOW_NOT_FOUND', { workflow: workflow_id });
@@ -100,6 +119,8 @@ export async function registerScheduleRoutes(parent: FastifyInstance, { db, cloc
           ...timing,
           enabled,
           next_run_at: nextRunAt(timing, enabled, clock()),
+          missed_runs,
+          overlap,
         });
         await audit({ action: 'create', resourceType: 'schedule', resourceId: created.id, changes: { after: scheduleView(created) } });
         return created;
@@ -141,10 +162,17 @@ export async function registerScheduleRoutes(parent: FastifyInstance, { db, cloc
       config: { scope: 'schedules:write' },
       schema: {
         tags: ['schedules'],
-        summary: "Change a schedule's workflow, expression, zone or whether it is enabled",
+        summary: "Change a schedule's workflow, expression, zone, policies or whether it is enabled",
         params: scheduleIdParams,
         body: Type.Object(
-          { workflow_id: Type.Optional(workflowId), cron: Type.Optional(cron), timezone: Type.Optional(timezone), enabled: Type.Optional(Type.Boolean()) },
+          {
+            workflow_id: Type.Optional(workflowId),
+            cron: Type.Optional(cron),
+            timezone: Type.Optional(timezone),
+            enabled: Type.Optional(Type.Boolean()),
+            missed_runs: Type.Optional(missedRuns),
+            overlap: Type.Optional(overlap),
+          },
           { additionalProperties: false, minProperties: 1 },
         ),
         response: {
@@ -170,7 +198,14 @@ export async function registerScheduleRoutes(parent: FastifyInstance, { db, cloc
         const enabled = changes.enabled ?? before.enabled;
         // A new expression, zone or enabling counts from now; otherwise the scheduler's next_run_at stands.
         const next = retimed || enabled !== before.enabled ? nextRunAt(timing, enabled, clock()) : before.next_run_at;
-        const after = await updateSchedule(trx, caller.orgId, id, { workflow_id: workflow, ...timing, enabled, next_run_at: next });
+        const after = await updateSchedule(trx, caller.orgId, id, {
+          workflow_id: workflow,
+          ...timing,
+          enabled,
+          next_run_at: next,
+          missed_runs: changes.missed_runs ?? (before.missed_runs as 'run_last' | 'skip'),
+          overlap: changes.overlap ?? (before.overlap as 'skip' | 'allow'),
+        });
         if (!after) throw new FentaError('SCHEDULE_NOT_FOUND', { schedule: id });
         await audit({ action: 'update', resourceType: 'schedule', resourceId: id, changes: { before: scheduleView(before), after: scheduleView(after) } });
         return after;
@@ -226,6 +261,8 @@ function scheduleView(row: Schedule) {
     next_run_at: row.next_run_at?.toISOString() ?? null,
     last_run_at: row.last_run_at?.toISOString() ?? null,
     run_count: row.run_count,
+    missed_runs: row.missed_runs as (typeof missedRunsValues)[number],
+    overlap: row.overlap as (typeof overlapValues)[number],
     created_by: row.created_by,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
