@@ -13,19 +13,18 @@
  *
  *   node -r ./test/register-ts.cjs bench/api-bench.ts [--seconds 10] [--concurrency 32] [--cpu-prof DIR]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
-import { issueApiKey } from '../packages/core/src';
-import { createDatabase, demoWorkflow, ensureDemoApiKey, migrateOrThrow, seedBuiltInTemplates, seedDemoOrg } from '../packages/db/src';
-import { findFreePort, startEmbeddedPostgres, startRedisServer } from '../packages/local-services/src';
-import { createRenderQueue, enqueueRender } from '../packages/queue/src';
 import { sql } from 'kysely';
+import { issueApiKey } from '../packages/core/src';
+import { demoWorkflow, ensureDemoApiKey } from '../packages/db/src';
+import { findFreePort } from '../packages/local-services/src';
+import { createRenderQueue, enqueueRender } from '../packages/queue/src';
+import { startBenchStack } from './bench-stack';
 
 export interface PhaseResult {
   requests: number;
@@ -41,8 +40,6 @@ export interface ApiBenchResult {
   bare: PhaseResult;
   ratio: number;
 }
-
-const repoRoot = path.resolve(__dirname, '..');
 
 /**
  * Runs `operation` `concurrency` at a time, back to back, for `warmupMs`
@@ -129,19 +126,9 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
   const concurrency = options.concurrency ?? 32;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const warmupMs = 2_000;
-  const dir = await mkdtemp(path.join(tmpdir(), 'fenta-api-bench-'));
-  const stops: Array<() => Promise<unknown>> = [];
+  const stack = await startBenchStack('api', { poolSize: 10 });
+  const { db, orgId, dir } = stack;
   try {
-    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await findFreePort(), database: 'fenta' });
-    stops.push(() => postgres.stop());
-    const redis = await startRedisServer({ dataDir: path.join(dir, 'redis'), port: await findFreePort() });
-    stops.push(() => redis.stop());
-
-    const db = createDatabase({ url: postgres.url, poolSize: 10, applicationName: 'fenta-bench' });
-    stops.push(() => db.destroy());
-    await migrateOrThrow(db);
-    await seedBuiltInTemplates(db);
-    const { orgId } = await seedDemoOrg(db);
     const issued = issueApiKey();
     await ensureDemoApiKey(db, { issued });
     // The durable baseline's row: what a job row must hold at least (id, org, frozen graph and variables, status).
@@ -149,34 +136,18 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       status text NOT NULL DEFAULT 'queued', created_at timestamptz NOT NULL DEFAULT now())`.execute(db);
 
     const port = await findFreePort();
-    const apiLog = await open(path.join(dir, 'api.log'), 'w');
-    stops.push(() => apiLog.close());
-    const api: ChildProcess = spawn(
-      process.execPath,
-      [...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), path.join(repoRoot, 'apps', 'api', 'dist', 'main.js')],
+    const api = await stack.startApp(
+      'api',
       {
-        env: {
-          PATH: process.env.PATH ?? '',
-          DATABASE_URL: postgres.url,
-          REDIS_URL: redis.url,
-          FENTA_API_PORT: String(port),
-          FENTA_STORAGE_DIR: path.join(dir, 'storage'),
-          FENTA_TEMP_DIR: path.join(dir, 'tmp'),
-          // The per-key limit (600/min by default) is not what is measured.
-          FENTA_RATE_LIMIT_PER_MINUTE: '1000000',
-          LOG_LEVEL: 'info',
-        },
-        // Its log goes to a file, as a deployment's goes to one (or journald): a pipe this busy process reads would block pino's writes.
-        stdio: ['ignore', apiLog.fd, 'inherit'],
+        FENTA_API_PORT: String(port),
+        FENTA_STORAGE_DIR: path.join(dir, 'storage'),
+        FENTA_TEMP_DIR: path.join(dir, 'tmp'),
+        // The per-key limit (600/min by default) is not what is measured.
+        FENTA_RATE_LIMIT_PER_MINUTE: '1000000',
+        LOG_LEVEL: 'info',
       },
+      options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [],
     );
-    stops.push(async () => {
-      if (api.exitCode === null) {
-        const exited = new Promise((resolve) => api.once('exit', resolve));
-        api.kill('SIGTERM');
-        await exited;
-      }
-    });
     await waitForHealth(`http://127.0.0.1:${port}/health`, api);
 
     const graph = JSON.stringify(demoWorkflow.graph);
@@ -187,8 +158,8 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
 
     // Each baseline has a queue of its own (the API's set-up, another key prefix), so one's backlog does not slow the next.
     const queue = (prefix: string) => {
-      const made = createRenderQueue({ connection: { url: redis.url }, prefix });
-      stops.push(() => made.close());
+      const made = createRenderQueue({ connection: { url: stack.redisUrl }, prefix });
+      stack.onStop(() => made.close());
       return made;
     };
     const bareQueue = queue('{bench-bare}');
@@ -217,8 +188,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     log(`api/durable rate ${ratio.toFixed(3)}, api/durable p99 ${(apiPhase.p99Ms / durable.p99Ms).toFixed(2)}`);
     return { api: apiPhase, durable, bare, ratio };
   } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 
