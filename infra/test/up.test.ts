@@ -145,7 +145,8 @@ describe('./fenta up', () => {
 
     // Ctrl-C cancels the job through the API and says so.
     const cancelled = startUp({ ...env, FENTA_DATA_DIR: dataDir }, ['render', file]);
-    await waitForLine(cancelled, 'started\n');
+    // At once, while the job is queued or has just started: a short render must not finish first.
+    await waitForLine(cancelled, ' queued\n');
     cancelled.child.kill('SIGINT');
     expect(await cancelled.exited).toBe(1);
     const said = cancelled.output.join('');

@@ -22,9 +22,11 @@ export function startScheduleLoop(options: ScheduleLoopOptions): { stop(): Promi
   let stopped = false;
   let running = false;
   let current: Promise<void> = Promise.resolve();
+  // Kept across rounds: a tick that keeps failing unexpectedly is skipped after a few rounds.
+  const failures = new Map<string, number>();
   const round = async () => {
     for (;;) {
-      const fired = await fireDueSchedules(deps, { graceMs: options.graceMs, limit: batch });
+      const fired = await fireDueSchedules(deps, { graceMs: options.graceMs, limit: batch, failures });
       if (stopped || fired.length < batch) return;
     }
   };

@@ -37,6 +37,9 @@ export async function readApiTarget(env: Record<string, string | undefined> = pr
         { problems: 'FENTA_API_KEY: is required when FENTA_API_URL is set' },
         { fix: 'set FENTA_API_KEY to a key of that API (./fenta key create makes one)' },
       );
+    const { protocol, hostname } = new URL(url);
+    if (protocol === 'http:' && !isLoopbackHost(hostname))
+      process.stderr.write(`warning: FENTA_API_URL is plain http to ${hostname}: the API key travels unencrypted; use https\n`);
     return { apiUrl: url.replace(/\/+$/, ''), apiKey: key };
   }
   const dataDir = readUpEnv(env).dataDir;
@@ -45,4 +48,9 @@ export async function readApiTarget(env: Record<string, string | undefined> = pr
   if (key === undefined && demoKey === undefined)
     throw CommandFailure.of('STACK_NOT_RUNNING', { dataDir, reason: 'its demo.json holds no API key' }, { fix: 'restart ./fenta up, or set FENTA_API_KEY' });
   return { apiUrl: stack.apiUrl, apiKey: key ?? demoKey!, localDataDir: dataDir };
+}
+
+/** This machine, by name or address: where plain http does not cross a network. */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }

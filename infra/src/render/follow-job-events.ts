@@ -1,4 +1,5 @@
 import { createParser } from 'eventsource-parser';
+import { errorCodes } from '@fenta/core';
 import { CommandFailure } from '../cli/command-failure';
 import type { ApiClient } from './api-client';
 
@@ -19,6 +20,9 @@ export interface JobEventData {
 }
 
 const finalTypes = new Set(['job.completed', 'job.failed', 'job.cancelled']);
+
+/** Failures of the connection itself (no answer), and the rate limit: worth reconnecting after. */
+const transient = new Set(['STACK_NOT_RUNNING', 'API_UNREACHABLE', 'RATE_LIMITED']);
 
 export interface FollowOptions {
   /** Connections in a row that may fail (refused, dropped before an event) before the command gives up. */
@@ -70,8 +74,9 @@ export async function followJobEvents(
       }
       lastProblem = 'the event stream ended before the job did';
     } catch (error) {
-      // An answer of the API (404, 401) is final; a connection that failed or broke is retried.
-      if (error instanceof CommandFailure && error.code !== 'STACK_NOT_RUNNING' && error.code !== 'API_UNREACHABLE') throw error;
+      // An answer of the API that will not change (404, 401) is final; a connection that failed or broke,
+      // or an API briefly away (503, 429: retryable codes), is tried again.
+      if (error instanceof CommandFailure && !transient.has(error.code) && !errorCodes[error.code].retryable) throw error;
       lastProblem = error instanceof Error ? error.message : String(error);
       if (final) return final;
     }

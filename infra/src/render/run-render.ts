@@ -66,7 +66,7 @@ export async function runRender(argv: string[]): Promise<number> {
     if (cancelling) process.exit(130);
     cancelling = true;
     bar.note('cancelling… (Ctrl-C again leaves without waiting)');
-    client.call('POST', `/v1/jobs/${job.id}/cancel`).catch((error: unknown) => {
+    client.call('POST', `/v1/jobs/${encodeURIComponent(job.id)}/cancel`).catch((error: unknown) => {
       // Already finished: its last event is on its way.
       if (!(error instanceof CommandFailure && error.code === 'JOB_ALREADY_FINISHED')) bar.note(`could not cancel: ${(error as Error).message}`);
     });
@@ -80,8 +80,12 @@ export async function runRender(argv: string[]): Promise<number> {
     bar.done();
   }
 
-  if (final.type !== 'job.completed') throw jobFailure(job.id, final, await lastLogLines(client, job.id), file);
-  const result = (await client.call<JobAnswer>('GET', `/v1/jobs/${job.id}`)).job.result;
+  if (final.type !== 'job.completed') {
+    // The job's own failure is the story; a log that cannot be read now only shortens it.
+    const lines = await lastLogLines(client, job.id).catch(() => []);
+    throw jobFailure(job.id, final, lines, file);
+  }
+  const result = (await client.call<JobAnswer>('GET', `/v1/jobs/${encodeURIComponent(job.id)}`)).job.result;
   if (!result) throw new CommandFailure('INTERNAL', `Job ${job.id} completed without a result`, {}, { file });
   if (out !== undefined) await download(client, result.render_id, out);
   process.stdout.write(
@@ -138,7 +142,7 @@ async function lastLogLines(client: ApiClient, jobId: string): Promise<JobLogLin
   let cursor: string | null = null;
   do {
     const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    const page: { data: JobLogLine[]; next_cursor: string | null } = await client.call('GET', `/v1/jobs/${jobId}/logs?limit=100${query}`);
+    const page: { data: JobLogLine[]; next_cursor: string | null } = await client.call('GET', `/v1/jobs/${encodeURIComponent(jobId)}/logs?limit=100${query}`);
     lines.push(...page.data);
     lines.splice(0, Math.max(0, lines.length - 8));
     cursor = page.next_cursor;

@@ -23,6 +23,8 @@ export interface FireSchedulesOptions {
   limit?: number;
   /** The clock; `new Date()` unless told. */
   now?: () => Date;
+  /** Unexpected failures per tick, kept by the caller across rounds (see maxUnexpectedFailures). */
+  failures?: Map<string, number>;
 }
 
 /** What firing one schedule did. */
@@ -51,35 +53,51 @@ export type SkipReason = string;
 export async function fireDueSchedules(deps: FireSchedulesDeps, options: FireSchedulesOptions): Promise<FiredSchedule[]> {
   const limit = options.limit ?? 100;
   const clock = options.now ?? (() => new Date());
+  const failures = options.failures ?? new Map<string, number>();
   const fired: FiredSchedule[] = [];
-  while (fired.length < limit) {
-    const one = await fireOne(deps, clock(), options.graceMs);
-    if (!one) break;
-    fired.push(one);
-    report(deps.logger, one);
+  // Once Redis has not taken a job in time, the round stops waiting on it: the rest are left to the
+  // worker's reconciler (they are safe in PostgreSQL) rather than each waiting out the timeout while other ticks age.
+  let queueAway = false;
+  let leftToReconciler = 0;
+  for (let attempt = 0; attempt < limit; attempt++) {
+    const one = await fireOne(deps, clock(), options.graceMs, failures);
+    if (one === 'none') break;
+    // Another scheduler handled the tick between our two transactions: on to the next schedule.
+    if (one === 'lost') continue;
+    fired.push(one.fired);
+    report(deps.logger, one.fired);
+    if (!one.queue) continue;
+    if (queueAway) leftToReconciler++;
+    else queueAway = !(await enqueueJob(deps, one.queue));
   }
+  if (leftToReconciler > 0) deps.logger.warn({ jobs: leftToReconciler }, 'the queue is not taking jobs; the reconciler will queue these');
   return fired;
 }
 
-async function fireOne(deps: FireSchedulesDeps, now: Date, graceMs: number): Promise<FiredSchedule | undefined> {
+/** Unexpected failures of one tick allowed before it is skipped, so a schedule that always fails does not hold up the others for good. */
+const maxUnexpectedFailures = 3;
+
+type FireOutcome = 'none' | 'lost' | { fired: FiredSchedule; queue?: string };
+
+async function fireOne(deps: FireSchedulesDeps, now: Date, graceMs: number, failures: Map<string, number>): Promise<FireOutcome> {
   let claimed: Schedule | undefined;
   let plan: TickPlan | undefined;
   try {
-    const fired = await deps.db.transaction().execute(async (trx) => {
+    const outcome = await deps.db.transaction().execute(async (trx): Promise<FireOutcome> => {
       claimed = await claimDueSchedule(trx, now);
-      if (!claimed) return undefined;
+      if (!claimed) return 'none';
       const schedule = claimed;
       plan = planOf(schedule, now, graceMs);
       const base = { scheduleId: schedule.id, orgId: schedule.org_id };
       if (!plan.run) {
         await advanceSchedule(trx, schedule.id, { next: plan.next });
         await sendSkipped(trx, schedule, { tick: null, reason: 'missed', skipped: plan.skipped });
-        return { ...base, outcome: 'skipped' as const, tick: null, reason: 'missed', skipped: plan.skipped };
+        return { fired: { ...base, outcome: 'skipped', tick: null, reason: 'missed', skipped: plan.skipped } };
       }
       if (schedule.overlap === 'skip' && (await scheduleHasUnfinishedJob(trx, schedule.id, plan.run))) {
         await advanceSchedule(trx, schedule.id, { next: plan.next });
         await sendSkipped(trx, schedule, { tick: plan.run, reason: 'overlap', skipped: plan.skipped + 1 });
-        return { ...base, outcome: 'skipped' as const, tick: plan.run, reason: 'overlap', skipped: plan.skipped + 1 };
+        return { fired: { ...base, outcome: 'skipped', tick: plan.run, reason: 'overlap', skipped: plan.skipped + 1 } };
       }
       const { job, created } = await createJobInTransaction(trx, deps.registry, {
         orgId: schedule.org_id,
@@ -91,25 +109,29 @@ async function fireOne(deps: FireSchedulesDeps, now: Date, graceMs: number): Pro
       await advanceSchedule(trx, schedule.id, { next: plan.next, ran: created ? plan.run : undefined });
       if (plan.skipped > 0) await sendSkipped(trx, schedule, { tick: null, reason: 'missed', skipped: plan.skipped });
       return {
-        ...base,
-        outcome: created ? ('created' as const) : ('existing' as const),
-        tick: plan.run,
-        jobId: job.id,
-        status: job.status,
-        skipped: plan.skipped,
+        fired: { ...base, outcome: created ? 'created' : 'existing', tick: plan.run, jobId: job.id, skipped: plan.skipped },
+        queue: job.status === 'queued' ? job.id : undefined,
       };
     });
-    if (!fired) return undefined;
-    if ('status' in fired) {
-      const { status, ...outcome } = fired;
-      if (status === 'queued') await enqueueJob(deps, outcome.jobId);
-      return outcome;
-    }
-    return fired;
+    if (claimed) failures.delete(tickKey(claimed));
+    return outcome;
   } catch (error) {
-    if (!claimed || !isFentaError(error)) throw error;
-    return skipFailedTick(deps, claimed, plan, error);
+    if (!claimed) throw error;
+    if (isFentaError(error)) return skipFailedTick(deps, claimed, plan, error);
+    // Unexpected (a lost connection, a bug): tried again next round, and skipped once it has failed too often.
+    const key = tickKey(claimed);
+    const times = (failures.get(key) ?? 0) + 1;
+    failures.set(key, times);
+    if (times < maxUnexpectedFailures) throw error;
+    failures.delete(key);
+    deps.logger.error({ err: error, schedule: claimed.id }, `firing this tick failed ${times} times; skipping it`);
+    const reason = error instanceof Error ? error.message : String(error);
+    return skipFailedTick(deps, claimed, plan, new FentaError('INTERNAL', {}, { details: { reason } }));
   }
+}
+
+function tickKey(schedule: Schedule): string {
+  return `${schedule.id}@${schedule.next_run_at?.toISOString()}`;
 }
 
 /** The plan for a claimed schedule; a timing that no longer reads is a coded error (the schedule is turned off). */
@@ -125,7 +147,7 @@ function planOf(schedule: Schedule, now: Date, graceMs: number): TickPlan {
 }
 
 /** Codes after which a schedule can never fire again: it is turned off rather than tried at every tick. */
-const fatalCodes = new Set(['WORKFLOW_NOT_FOUND', 'WORKFLOW_ARCHIVED', 'SCHEDULE_CRON_INVALID']);
+const fatalCodes = new Set(['WORKFLOW_NOT_FOUND', 'SCHEDULE_CRON_INVALID']);
 
 /**
  * The tick's job could not be made: in a transaction of its own (the first
@@ -133,22 +155,24 @@ const fatalCodes = new Set(['WORKFLOW_NOT_FOUND', 'WORKFLOW_ARCHIVED', 'SCHEDULE
  * and the skip is sent. Nothing happens if another scheduler has meanwhile
  * handled the tick.
  */
-async function skipFailedTick(deps: FireSchedulesDeps, schedule: Schedule, plan: TickPlan | undefined, error: FentaError): Promise<FiredSchedule | undefined> {
+async function skipFailedTick(deps: FireSchedulesDeps, schedule: Schedule, plan: TickPlan | undefined, error: FentaError): Promise<FireOutcome> {
   const tick = plan?.run ?? null;
   const disable = fatalCodes.has(error.code) || !plan;
   const handled = await deps.db.transaction().execute(async (trx) => {
-    const again = await reclaimScheduleTick(trx, schedule.id, schedule.next_run_at!);
+    const again = await reclaimScheduleTick(trx, schedule.id, schedule.next_run_at!, schedule.updated_at);
     if (!again) return false;
     if (disable || !plan) await disableSchedule(trx, schedule.id);
     else await advanceSchedule(trx, schedule.id, { next: plan.next });
     await sendSkipped(trx, schedule, { tick, reason: error.code, skipped: (plan?.skipped ?? 0) + 1, message: error.message, disabled: disable });
     return true;
   });
-  if (!handled) return undefined;
+  if (!handled) return 'lost';
   const base = { scheduleId: schedule.id, orgId: schedule.org_id, tick };
-  return disable
-    ? { ...base, outcome: 'disabled', reason: `${error.code}: ${error.message}` }
-    : { ...base, outcome: 'skipped', reason: error.code, skipped: (plan?.skipped ?? 0) + 1 };
+  return {
+    fired: disable
+      ? { ...base, outcome: 'disabled', reason: `${error.code}: ${error.message}` }
+      : { ...base, outcome: 'skipped', reason: error.code, skipped: (plan?.skipped ?? 0) + 1 },
+  };
 }
 
 /** The schedule.skipped event, written in the transaction that skipped (the outbox). */

@@ -103,18 +103,37 @@ const maxCountedTicks = 10_000;
  */
 export function planScheduleTick(timing: ScheduleTiming, due: Date, now: Date, graceMs: number, missedRuns: MissedRunsPolicy): TickPlan {
   const after = (instant: Date) => nextFireTimes(timing, instant, 1)[0]!;
-  const missedBefore = new Date(now.getTime() - graceMs);
-  if (due.getTime() >= missedBefore.getTime()) return { run: due, skipped: 0, skippedCapped: false, next: after(due) };
-  // The last tick strictly before the end of the missed window; `due` itself is one.
-  const previous = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: missedBefore, strict: false }).prev().toDate();
-  const lastMissed = previous.getTime() >= due.getTime() ? previous : due;
-  let missed = 1;
-  const walk = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: due, strict: false });
-  while (missed <= maxCountedTicks && walk.next().toDate().getTime() <= lastMissed.getTime()) missed++;
-  const skippedCapped = missed > maxCountedTicks;
+  const missedBefore = now.getTime() - graceMs;
+  if (due.getTime() >= missedBefore) return { run: due, skipped: 0, skippedCapped: false, next: after(due) };
+  // Forward only, the way ticks are fired and shown: cron-parser's prev() disagrees with next() across
+  // daylight-saving changes (it passes over a spring day and lands on the second of a repeated hour).
+  const { last: lastMissed, count, capped } = lastTickBefore(timing, due, missedBefore);
   const next = after(lastMissed);
-  if (missedRuns === 'run_last') return { run: lastMissed, skipped: Math.min(missed, maxCountedTicks) - 1, skippedCapped, next };
-  return { run: null, skipped: Math.min(missed, maxCountedTicks), skippedCapped, next };
+  if (missedRuns === 'run_last') return { run: lastMissed, skipped: count - 1, skippedCapped: capped, next };
+  return { run: null, skipped: count, skippedCapped: capped, next };
+}
+
+/**
+ * The last tick from `first` (a tick itself) that is before `before`, and
+ * how many there are. Past `maxCountedTicks` the count stops, and the walk
+ * goes on from two days before `before` (a schedule that fired that often has
+ * ticks there); if it has none there, the last counted tick stands.
+ */
+function lastTickBefore(timing: ScheduleTiming, first: Date, before: number): { last: Date; count: number; capped: boolean } {
+  const walk = (from: Date, limit: number) => {
+    const expression = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: from, strict: false });
+    let last: Date | undefined;
+    let count = 0;
+    for (let tick = expression.next().toDate(); tick.getTime() < before && count < limit; tick = expression.next().toDate()) {
+      last = tick;
+      count++;
+    }
+    return { last, count };
+  };
+  const counted = walk(new Date(first.getTime() - 1), maxCountedTicks);
+  if (counted.count < maxCountedTicks) return { last: counted.last ?? first, count: Math.max(counted.count, 1), capped: false };
+  const tail = walk(new Date(Math.max(counted.last!.getTime(), before - 2 * 24 * 3_600_000)), Number.POSITIVE_INFINITY);
+  return { last: tail.last ?? counted.last!, count: maxCountedTicks, capped: true };
 }
 
 /** `date` as ISO 8601 wall-clock time in `timezone` with its offset that instant: `2025-03-30T03:30:00+02:00`. */

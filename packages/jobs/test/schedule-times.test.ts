@@ -122,6 +122,27 @@ describe('schedule times', () => {
       });
     });
 
+    it('finds the last missed tick of a daily 02:30 Berlin schedule across both changes as the ticks fire, one run only', () => {
+      const timing: ScheduleTiming = { cron: '30 2 * * *', timezone: 'Europe/Berlin' };
+      const plan = (due: string, now: string, policy: 'run_last' | 'skip' = 'run_last') => {
+        const made = planScheduleTick(timing, at(due), at(now), fiveMinutes, policy);
+        return { ...iso(made), skipped: made.skipped };
+      };
+      // Away from 29 March to 31 March 00:40Z: 29 March, 30 March (03:30 CEST, 01:30Z) and 31 March (00:30Z) were missed.
+      expect(plan('2025-03-29T01:30:00Z', '2025-03-31T00:40:00Z')).toEqual({
+        run: '2025-03-31T00:30:00.000Z',
+        next: '2025-04-01T00:30:00.000Z',
+        skipped: 2,
+      });
+      // Back at 26 October 01:40Z, after the first 02:30 (00:30Z) and during the second: the tick is the first, as shown.
+      expect(plan('2025-10-25T00:30:00Z', '2025-10-26T01:40:00Z')).toEqual({
+        run: '2025-10-26T00:30:00.000Z',
+        next: '2025-10-27T01:30:00.000Z',
+        skipped: 1,
+      });
+      expect(plan('2025-10-25T00:30:00Z', '2025-10-26T01:40:00Z', 'skip')).toEqual({ run: null, next: '2025-10-27T01:30:00.000Z', skipped: 2 });
+    });
+
     it('steps a daily 02:30 Berlin schedule across both changes of 2025 one day at a time, each day once', () => {
       // Independent of cron-parser: the UTC instants of 02:30 Berlin wall time, written out (CET = UTC+1, CEST = UTC+2;
       // 30 March 02:30 does not exist and fires at 03:30 CEST; 26 October 02:30 happens twice and fires at the first).

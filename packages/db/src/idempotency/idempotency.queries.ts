@@ -42,7 +42,8 @@ export async function storeIdempotentResponse(
 /**
  * Removes the kept requests whose time is up (expires_at passed: 24 hours
  * after they were made), a batch at a time so no delete holds many row locks
- * for long; a request made with such a key again is a new request. Returns
+ * for long. The key stays taken by its job (jobs.idempotency_key): a request
+ * made with it again is refused (422 IDEMPOTENCY_KEY_REUSED). Returns
  * how many were removed. Upkeep, run by the scheduler.
  */
 export async function pruneExpiredIdempotencyKeys(db: Db, options: { batchSize?: number; now?: Date } = {}): Promise<number> {

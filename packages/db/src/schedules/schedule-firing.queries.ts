@@ -21,9 +21,25 @@ export async function claimDueSchedule(trx: Transaction<DB>, now: Date): Promise
     .executeTakeFirst();
 }
 
-/** The schedule again, locked, if its next tick is still `tick` (nobody advanced it meanwhile) and nobody else holds it. */
-export async function reclaimScheduleTick(trx: Transaction<DB>, id: string, tick: Date): Promise<Schedule | undefined> {
-  return trx.selectFrom('schedules').selectAll().where('id', '=', id).where('next_run_at', '=', tick).forUpdate().skipLocked().executeTakeFirst();
+/**
+ * The schedule again, locked, if nothing changed it since it was claimed
+ * (its tick is still `tick`, nobody edited it: `updatedAt`) and nobody else
+ * holds it; undefined otherwise, and the caller leaves it alone.
+ */
+export async function reclaimScheduleTick(trx: Transaction<DB>, id: string, tick: Date, updatedAt: Date): Promise<Schedule | undefined> {
+  return (
+    trx
+      .selectFrom('schedules')
+      .selectAll()
+      .where('id', '=', id)
+      .where('enabled', '=', true)
+      .where('next_run_at', '=', tick)
+      // PostgreSQL keeps microseconds; the Date read back has milliseconds.
+      .where(sql<Date>`date_trunc('milliseconds', updated_at)`, '=', updatedAt)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst()
+  );
 }
 
 /** Whether a job this schedule started for another tick than `tick` is still queued or processing (the tick's own job is not an overlap). */

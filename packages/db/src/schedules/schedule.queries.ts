@@ -28,6 +28,15 @@ export function findSchedule(db: Db, orgId: string, id: string): Promise<Schedul
   return db.selectFrom('schedules').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
 }
 
+/**
+ * The schedule, locked until the transaction ends: a change computed from it
+ * (PATCH writes every column back) cannot overwrite what the scheduler
+ * committed meanwhile, and the scheduler waits for the change.
+ */
+export function lockSchedule(db: Transaction<DB>, orgId: string, id: string): Promise<Schedule | undefined> {
+  return db.selectFrom('schedules').selectAll().where('id', '=', id).where('org_id', '=', orgId).forUpdate().executeTakeFirst();
+}
+
 export function insertSchedule(db: Db, input: ScheduleFields & { orgId: string; createdBy: string }): Promise<Schedule> {
   const { orgId, createdBy, ...fields } = input;
   return db

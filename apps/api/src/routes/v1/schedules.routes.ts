@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { FentaError } from '@fenta/core';
-import { deleteSchedule, findSchedule, insertSchedule, isLiveWorkflow, listSchedules, updateSchedule, type Schedule } from '@fenta/db';
+import { deleteSchedule, findSchedule, insertSchedule, isLiveWorkflow, listSchedules, lockSchedule, updateSchedule, type Schedule } from '@fenta/db';
 import { checkScheduleTiming, formatInTimeZone, nextFireTimes, type ScheduleTiming } from '@fenta/jobs';
 import type { ApiContext } from '../../api-context';
 import { errorResponses } from '../../http/error-responses';
@@ -185,7 +185,7 @@ export async function registerScheduleRoutes(parent: FastifyInstance, { db, cloc
       const id = request.params.id;
       const changes = request.body;
       const row = await asTenant(db, request, async ({ trx, caller, audit }) => {
-        const before = await findSchedule(trx, caller.orgId, id);
+        const before = await lockSchedule(trx, caller.orgId, id);
         if (!before) throw new FentaError('SCHEDULE_NOT_FOUND', { schedule: id });
         const retimed = changes.cron !== undefined || changes.timezone !== undefined;
         const timing = retimed
