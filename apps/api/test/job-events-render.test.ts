@@ -10,7 +10,7 @@ import { findFreePort, startRedisServer, type RunningRedis } from '@fenta/local-
 import { createRenderQueue } from '@fenta/queue';
 import { LocalStorage } from '@fenta/storage';
 import { silentLogger, startApiTestbed, testListenerName, type ApiTestbed, type TestCaller } from './api-fixture';
-import { dataOf, openEventStream, type SseConnection } from './support/sse-client';
+import { dataOf, openEventStream, type SseConnection, storedEvents } from './support/sse-client';
 
 const workerMain = path.join(__dirname, '..', '..', 'worker', 'dist', 'main.js');
 
@@ -115,17 +115,7 @@ describe('a real render, followed over SSE and downloaded', () => {
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
-  const stored = async () => {
-    const rows = await bed.database.query<{ seq: number; type: string; data: Record<string, unknown>; created_at: Date }>(
-      `SELECT seq, type, data, created_at FROM job_events WHERE job_id = $1 ORDER BY seq`,
-      [jobId],
-    );
-    return rows.map((row) => ({
-      id: String(row.seq),
-      event: row.type,
-      data: { ...row.data, job_id: jobId, seq: row.seq, type: row.type, created_at: row.created_at.toISOString() } as Record<string, unknown>,
-    }));
-  };
+  const stored = () => storedEvents(bed.database, jobId);
   const received = (stream: SseConnection) => stream.events.map((event) => ({ id: event.id, event: event.event, data: dataOf(event) }));
   const download = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers: { ...owner.headers, ...headers } });
 

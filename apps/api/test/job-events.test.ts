@@ -10,7 +10,7 @@ import {
 } from '@fenta/db';
 import { buildApp } from '../src/build-app';
 import { silentLogger, startApiTestbed, testListenerName, type ApiTestbed, type TestCaller } from './api-fixture';
-import { dataOf, openEventStream, type SseConnection, type SseEvent } from './support/sse-client';
+import { dataOf, openEventStream, type SseConnection, type SseEvent, storedEvents } from './support/sse-client';
 
 /**
  * The event stream of a job, followed over a real loopback connection while
@@ -51,18 +51,7 @@ describe('GET /v1/jobs/:id/events', () => {
     return stream;
   };
   const count = (n: number) => (events: SseEvent[]) => events.length >= n;
-  /** The job's events as the table holds them, in the form the stream sends them. */
-  const stored = async (jobId: string) => {
-    const rows = await bed.database.query<{ seq: number; type: string; data: Record<string, unknown>; created_at: Date }>(
-      `SELECT seq, type, data, created_at FROM job_events WHERE job_id = $1 ORDER BY seq`,
-      [jobId],
-    );
-    return rows.map((row) => ({
-      id: String(row.seq),
-      event: row.type,
-      data: { ...row.data, job_id: jobId, seq: row.seq, type: row.type, created_at: row.created_at.toISOString() },
-    }));
-  };
+  const stored = (jobId: string) => storedEvents(bed.database, jobId);
   const received = (stream: SseConnection) => stream.events.map((event) => ({ id: event.id, event: event.event, data: dataOf(event) }));
   const result = { render_id: 'render_x', video_url: 'http://127.0.0.1:8080/v1/renders/render_x/video', duration: 5 };
 

@@ -123,3 +123,19 @@ export function openEventStream(url: string, headers: Record<string, string>): P
 export function dataOf(event: SseEvent): Record<string, any> {
   return JSON.parse(event.data) as Record<string, any>;
 }
+
+/** A job's events as job_events holds them, in the form the stream sends them (id, event, data). */
+export async function storedEvents(
+  database: { query<T>(text: string, params?: unknown[]): Promise<T[]> },
+  jobId: string,
+): Promise<Array<{ id: string; event: string; data: Record<string, unknown> }>> {
+  const rows = await database.query<{ seq: number; type: string; data: Record<string, unknown>; created_at: Date }>(
+    `SELECT seq, type, data, created_at FROM job_events WHERE job_id = $1 ORDER BY seq`,
+    [jobId],
+  );
+  return rows.map((row) => ({
+    id: String(row.seq),
+    event: row.type,
+    data: { ...row.data, job_id: jobId, seq: row.seq, type: row.type, created_at: row.created_at.toISOString() },
+  }));
+}
