@@ -8,6 +8,7 @@ const workspaces = {
   queue: 'packages/queue',
   graph: 'packages/graph',
   jobs: 'packages/jobs',
+  webhooks: 'packages/webhooks',
   pipeline: 'packages/pipeline',
   'local-services': 'packages/local-services',
   testing: 'packages/testing',

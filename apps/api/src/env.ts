@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { logLevelSchema, parseEnv, parseEnvParts, portSchema, publicUrlSchema, secretsKeySchema, urlSchema } from '@fenta/core';
+import { booleanFlag, logLevelSchema, parseEnv, parseEnvParts, portSchema, publicUrlSchema, secretsKeySchema, urlSchema } from '@fenta/core';
 import { readStorageConfig, type StorageConfig } from '@fenta/storage';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
@@ -23,11 +23,6 @@ export const defaultTempDir = path.join(tmpdir(), 'fenta-api');
 
 // Empty reads as unset (that login is off), as a deployment template often leaves it.
 const boardPasswordSchema = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'must be at least 12 characters').optional());
-
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
-  .optional()
-  .transform((value) => value === 'true' || value === '1');
 
 const schema = z
   .object({

@@ -42,6 +42,8 @@ function requestFor(method: Method, route: string, mediaMp4: Buffer): { payload?
     case 'POST /v1/jobs/{id}/retry':
     case 'POST /v1/jobs/{id}/cancel':
     case 'POST /v1/webhooks/{id}/rotate-secret':
+    case 'POST /v1/webhooks/{id}/test':
+    case 'POST /v1/webhooks/{id}/deliveries/{deliveryId}/redeliver':
       return { payload: {} };
     default:
       return method === 'GET' || method === 'DELETE' ? {} : undefined;
@@ -66,6 +68,7 @@ describe("one org's key against every id of another org", () => {
   let alpha: TestCaller;
   let beta: TestCaller;
   let theirs: Ids;
+  let theirDelivery: string;
   let mp4: Buffer;
 
   beforeAll(async () => {
@@ -89,6 +92,11 @@ describe("one org's key against every id of another org", () => {
       .template;
     const schedule = (await as('POST', '/v1/schedules', { workflow_id: workflow.id, cron: '0 10 * * *', timezone: 'UTC' })).schedule;
     const webhook = (await as('POST', '/v1/webhooks', { url: endpoint, events: ['render.succeeded'] })).webhook;
+    // A delivered event of that webhook, as the sender leaves it.
+    [{ id: theirDelivery }] = (await bed.database.query<{ id: string }>(
+      `INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, http_status) VALUES ($1, 'render.succeeded', '{}', 'success', 1, 200) RETURNING id`,
+      [webhook.id],
+    )) as [{ id: string }];
     const form = multipartForm([{ name: 'file', filename: 'clip.mp4', contentType: 'video/mp4', content: mp4 }]);
     const upload = await bed.app.inject({ method: 'POST', url: '/v1/assets', headers: { ...beta.headers, ...form.headers }, payload: form.payload });
     expect(upload.statusCode).toBe(201);
@@ -134,6 +142,8 @@ describe("one org's key against every id of another org", () => {
     expect(new Set(routes.map(({ route }) => route.split('/')[2]))).toEqual(new Set(Object.keys(notFound)));
 
     const betaBefore = await rowsOf(beta.orgId);
+    const deliveriesOf = () => bed.database.query(`SELECT to_jsonb(d) AS row FROM webhook_deliveries d ORDER BY id`);
+    const deliveriesBefore = await deliveriesOf();
     const alphaJobsBefore = await bed.database.query(`SELECT id FROM jobs WHERE org_id = $1`, [alpha.orgId]);
     const queuedBefore = await bed.queue.count();
     const outcomes: string[] = [];
@@ -141,7 +151,7 @@ describe("one org's key against every id of another org", () => {
       const kind = route.split('/')[2]!;
       const request = requestFor(method, route, mp4);
       if (!request) throw new Error(`no request body for ${method} ${route}: add one to requestFor`);
-      const url = route.replace('{id}', theirs[kind]!).replace('{version}', '1');
+      const url = route.replace('{id}', theirs[kind]!).replace('{version}', '1').replace('{deliveryId}', theirDelivery);
       const response = await bed.app.inject({
         method,
         url,
@@ -154,6 +164,7 @@ describe("one org's key against every id of another org", () => {
     expect(outcomes).toEqual(routes.map(({ route, method }) => `${method} ${route} 404 ${notFound[route.split('/')[2]!]}`));
 
     expect(await rowsOf(beta.orgId)).toEqual(betaBefore);
+    expect(await deliveriesOf()).toEqual(deliveriesBefore);
     expect(await bed.database.query(`SELECT id FROM jobs WHERE org_id = $1`, [alpha.orgId])).toEqual(alphaJobsBefore);
     expect(await bed.queue.count()).toBe(queuedBefore);
 

@@ -12,6 +12,9 @@ interface WebhookBody {
   url: string;
   events: string[];
   enabled: boolean;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  failing_since: string | null;
   created_by: string | null;
   created_at: string;
   updated_at: string;
@@ -55,6 +58,9 @@ describe('webhooks', () => {
       url: endpoint,
       events: ['render.succeeded', 'render.failed'],
       enabled: true,
+      disabled_at: null,
+      disabled_reason: null,
+      failing_since: null,
       created_by: owner.userId,
       created_at: webhook.created_at,
       updated_at: webhook.updated_at,
@@ -99,7 +105,7 @@ describe('webhooks', () => {
     expect(await storedSecretOf(webhook.id)).toBe(secret);
   });
 
-  it('rotates the secret: the new one is shown once, the old one is gone, and the rotation is audited without it', async () => {
+  it('rotates the secret: the new one is shown once, the old one signs beside it for 24 hours, and the rotation is audited without either', async () => {
     const { webhook, secret: first } = await create(owner);
     const response = await call(owner, 'POST', `/v1/webhooks/${webhook.id}/rotate-secret`);
     expect(response.statusCode).toBe(200);
@@ -109,6 +115,12 @@ describe('webhooks', () => {
     expect(rotated.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(rotated.secret).not.toBe(first);
     expect(openSecret(await storedSecretOf(webhook.id), secretsKey, webhookSecretContext(webhook.id))).toBe(rotated.secret);
+    const [previous] = await bed.database.query<{ previous_secret: string; hours: number }>(
+      `SELECT previous_secret, round(extract(epoch FROM previous_secret_expires_at - updated_at) / 3600) AS hours FROM webhooks WHERE id = $1`,
+      [webhook.id],
+    );
+    expect(openSecret(previous!.previous_secret, secretsKey, webhookSecretContext(webhook.id))).toBe(first);
+    expect(Number(previous!.hours)).toBe(24);
     expect((await call(owner, 'GET', `/v1/webhooks/${webhook.id}`)).body).not.toContain('whsec_');
     const audit = await bed.database.query<{ action: string; changes: unknown }>(
       `SELECT action, changes FROM audit_logs WHERE resource_id = $1 AND action = 'rotate_secret'`,
@@ -131,6 +143,7 @@ describe('webhooks', () => {
       'workflow.run.finished',
       'job.progress',
       'schedule.skipped',
+      'webhook.disabled',
     ]);
     for (const [events, path] of [
       [['render.started'], 'body.events[0]'],
@@ -143,7 +156,12 @@ describe('webhooks', () => {
     }
     const unknownEvent = await call(owner, 'POST', '/v1/webhooks', { url: endpoint, events: ['render.started'] });
     expect(errorOf(unknownEvent).details).toEqual({
-      problems: [{ path: 'body.events[0]', message: 'must be one of: render.succeeded, render.failed, workflow.run.finished, job.progress, schedule.skipped' }],
+      problems: [
+        {
+          path: 'body.events[0]',
+          message: 'must be one of: render.succeeded, render.failed, workflow.run.finished, job.progress, schedule.skipped, webhook.disabled',
+        },
+      ],
     });
     const unknownField = await call(owner, 'POST', '/v1/webhooks', { url: endpoint, events: ['render.failed'], secret: 'whsec_mine' });
     expect(errorOf(unknownField)).toMatchObject({ code: 'REQUEST_INVALID', details: { problems: [expect.objectContaining({ path: 'body.secret' })] } });

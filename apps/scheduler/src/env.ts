@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logLevelSchema, optionalPortSchema, parseEnv, urlSchema } from '@fenta/core';
+import { booleanFlag, logLevelSchema, optionalPortSchema, parseEnv, secretsKeySchema, urlSchema } from '@fenta/core';
 
 const schema = z.object({
   DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
@@ -10,6 +10,15 @@ const schema = z.object({
   FENTA_SCHEDULER_POLL_MS: z.coerce.number().int().min(100, 'must be at least 100').max(60_000, 'must be at most 60000').default(1_000),
   /** A schedule's tick older than this when fired (the scheduler was away) was missed: its missed-runs policy applies. */
   FENTA_SCHEDULE_GRACE_MS: z.coerce.number().int().min(0, 'must be 0 or more').default(300_000),
+  /** How often due webhook deliveries are looked for. */
+  FENTA_WEBHOOK_POLL_MS: z.coerce.number().int().min(100, 'must be at least 100').max(60_000, 'must be at most 60000').default(1_000),
+  /** Webhook deliveries one scheduler sends at once. */
+  FENTA_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(256, 'must be at most 256').default(16),
+  /** Deliveries may go to this machine (127.0.0.0/8, ::1): for tests and local receivers only; refused with NODE_ENV=production. */
+  FENTA_ALLOW_LOOPBACK_URLS: booleanFlag,
+  /** Opens webhook signing secrets the API sealed under it. */
+  FENTA_SECRETS_KEY: secretsKeySchema,
+  NODE_ENV: z.string().optional(),
   /** /healthz and /readyz are served on this port only when it is set. */
   FENTA_HEALTH_PORT: optionalPortSchema,
   FENTA_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
@@ -18,7 +27,14 @@ const schema = z.object({
 
 export type SchedulerEnv = z.infer<typeof schema>;
 
+// A production scheduler that posts to its own machine would hand webhook owners the services listening there.
+const checkedSchema = schema.superRefine((env, context) => {
+  if (env.NODE_ENV === 'production' && env.FENTA_ALLOW_LOOPBACK_URLS) {
+    context.addIssue({ code: 'custom', path: ['FENTA_ALLOW_LOOPBACK_URLS'], message: 'must not be true when NODE_ENV=production' });
+  }
+});
+
 /** The scheduler's configuration, parsed once at start-up. */
 export function readSchedulerEnv(env: Record<string, string | undefined> = process.env): SchedulerEnv {
-  return parseEnv(schema, env);
+  return parseEnv(checkedSchema, env);
 }

@@ -2,6 +2,7 @@ import { createLogger, handleShutdownSignals } from '@fenta/core';
 import { checkDatabaseConnection, createDatabase } from '@fenta/db';
 import { builtInNodeDefinitionRegistry } from '@fenta/graph';
 import { assertNoEviction, connectRedis, createRedisConnection, createRenderQueue } from '@fenta/queue';
+import { startDeliveryLoop } from './delivery-loop';
 import { readSchedulerEnv } from './env';
 import { startMaintenanceLoop } from './maintenance-loop';
 import { startScheduleLoop } from './schedule-loop';
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   const env = readSchedulerEnv();
   const logger = createLogger({ service: 'scheduler', level: env.LOG_LEVEL });
 
-  const db = createDatabase({ url: env.DATABASE_URL, applicationName: 'fenta-scheduler', poolSize: 4 });
+  const db = createDatabase({ url: env.DATABASE_URL, applicationName: 'fenta-scheduler', poolSize: 6 });
   await checkDatabaseConnection(db, env.DATABASE_URL);
   const redis = createRedisConnection(env.REDIS_URL, { connectionName: 'fenta-scheduler' });
   await connectRedis(redis, env.REDIS_URL);
@@ -25,6 +26,11 @@ async function main(): Promise<void> {
     intervalMs: env.FENTA_SCHEDULER_POLL_MS,
     graceMs: env.FENTA_SCHEDULE_GRACE_MS,
   });
+  const deliveries = startDeliveryLoop({
+    deps: { db, logger, policy: { allowLoopback: env.FENTA_ALLOW_LOOPBACK_URLS }, secretsKey: env.FENTA_SECRETS_KEY },
+    intervalMs: env.FENTA_WEBHOOK_POLL_MS,
+    concurrency: env.FENTA_WEBHOOK_CONCURRENCY,
+  });
   logger.info(
     { maintenanceIntervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS, pollMs: env.FENTA_SCHEDULER_POLL_MS, graceMs: env.FENTA_SCHEDULE_GRACE_MS },
     'scheduler ready',
@@ -35,6 +41,7 @@ async function main(): Promise<void> {
     graceMs: 15_000,
     shutdown: async () => {
       await schedules.stop();
+      await deliveries.stop();
       await maintenance.stop();
       await renders.close();
       await health?.close();

@@ -29,6 +29,7 @@ export { projectExists } from './projects/project.queries';
 export * from './schedules/schedule.queries';
 export * from './schedules/schedule-firing.queries';
 export * from './webhooks/webhook.queries';
+export * from './webhooks/webhook-delivery.queries';
 export * from './usage/usage-report.queries';
 export { countJobsByStatus } from './metrics/metrics.queries';
 export * from './jobs/job-event.queries';

@@ -267,6 +267,12 @@ const expectedColumns: Record<string, Record<string, string>> = {
     secret: nn(V(255)),
     enabled: nn('boolean'),
     created_by: REF,
+    // 00020: rotation and the sender's record of the endpoint.
+    previous_secret: V(255),
+    previous_secret_expires_at: TS,
+    failing_since: TS,
+    disabled_at: TS,
+    disabled_reason: 'text',
     ...timestamps,
   },
   webhook_deliveries: {
@@ -280,6 +286,11 @@ const expectedColumns: Record<string, Record<string, string>> = {
     attempts: nn('integer'),
     last_attempt_at: TS,
     next_retry_at: TS,
+    // 00020: the sender's lease and record, and redeliveries.
+    lease_token: 'uuid',
+    leased_until: TS,
+    last_error: 'text',
+    redelivery_of: REF,
     ...timestamps,
   },
   usage_records: {
@@ -445,6 +456,7 @@ const expectedForeignKeys = [
   'usage_records (job_id, org_id) -> jobs (id, org_id) ON DELETE SET NULL (job_id)',
   'usage_records (org_id) -> orgs (id) ON DELETE CASCADE',
   'usage_records (user_id) -> users (id) ON DELETE SET NULL',
+  'webhook_deliveries (redelivery_of) -> webhook_deliveries (id) ON DELETE SET NULL',
   'webhook_deliveries (webhook_id) -> webhooks (id) ON DELETE CASCADE',
   'webhooks (created_by) -> users (id) ON DELETE SET NULL',
   'webhooks (org_id) -> orgs (id) ON DELETE CASCADE',

@@ -1,8 +1,7 @@
 import { FentaError } from '@fenta/core';
-import { insertRender, markJobCompleted, newRenderId, type DB, type JobRunKey } from '@fenta/db';
+import { type DB, enqueueWebhookDeliveries, insertRender, type JobRunKey, markJobCompleted, newRenderId } from '@fenta/db';
 import type { Kysely } from 'kysely';
 import { renderLinks, type RenderLinks } from './render-links';
-import { enqueueWebhookDeliveries } from './webhook-outbox';
 
 /** `jobs.result`, as clients read it (and the `render.succeeded` webhook carries): the render and its download routes. */
 export interface JobResult extends RenderLinks {

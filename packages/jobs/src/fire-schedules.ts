@@ -1,12 +1,20 @@
 import { FentaError, isFentaError, type Logger } from '@fenta/core';
-import { advanceSchedule, claimDueSchedule, disableSchedule, reclaimScheduleTick, scheduleHasUnfinishedJob, type DB, type Schedule } from '@fenta/db';
+import {
+  advanceSchedule,
+  claimDueSchedule,
+  type DB,
+  disableSchedule,
+  enqueueWebhookDeliveries,
+  reclaimScheduleTick,
+  type Schedule,
+  scheduleHasUnfinishedJob,
+} from '@fenta/db';
 import type { NodeDefinitionRegistry } from '@fenta/graph';
 import type { RenderQueue } from '@fenta/queue';
 import type { Kysely, Transaction } from 'kysely';
 import { createJobInTransaction } from './create-job';
 import { enqueueJob } from './enqueue-job';
 import { planScheduleTick, type MissedRunsPolicy, type TickPlan } from './schedule-times';
-import { enqueueWebhookDeliveries } from './webhook-outbox';
 
 export interface FireSchedulesDeps {
   db: Kysely<DB>;

@@ -5,7 +5,6 @@ export { reusableCheckpoints, canonicalJson, type PlannedJob } from './reusable-
 export { completeJob, type JobResult, type FinishedRender } from './complete-job';
 export { renderLinks, type RenderLinks } from './render-links';
 export { claimRun, failRun, cancelRun, handBackRun, retryRunLater, maxJobRetries, type RunClaim, type JobErrorBody } from './job-run';
-export { enqueueWebhookDeliveries } from './webhook-outbox';
 export { parseJobConfig, jobConfigSchema, type JobConfig, type TemplateRecord } from './job-config';
 export { requeueLostJobs, type RequeueOptions } from './requeue-lost-jobs';
 export {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { claimJobRun, markJobCancelled, markJobFailed, markJobQueued, type DB, type Job, type JobRunKey } from '@fenta/db';
-import { enqueueWebhookDeliveries } from './webhook-outbox';
+import { claimJobRun, type DB, enqueueWebhookDeliveries, type Job, type JobRunKey, markJobCancelled, markJobFailed, markJobQueued } from '@fenta/db';
 
 /**
  * `jobs.retry_count` counts the runs after the first that a crash (a run

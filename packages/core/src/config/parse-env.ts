@@ -56,6 +56,12 @@ export const publicUrlSchema = urlSchema('http:', 'https:')
   )
   .transform((value) => value.replace(/\/+$/, ''));
 
+/** An on/off variable: true or 1 is on; false, 0, empty or unset is off; anything else is an error. */
+export const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
 export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /**

@@ -544,6 +544,25 @@ export const errorCodes = {
     message: 'Webhook {webhook} not found',
     description: "No webhook with this id exists for the caller's org.",
   },
+  WEBHOOK_DISABLED: {
+    status: 409,
+    retryable: false,
+    message: 'Webhook {webhook} is disabled: enable it first',
+    description: 'A test event or a redelivery was asked of a disabled endpoint; PATCH it with enabled: true first (which clears why it was disabled).',
+  },
+  WEBHOOK_DELIVERY_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'Delivery {delivery} of webhook {webhook} not found',
+    description: "No delivery with this id exists for this webhook of the caller's org.",
+  },
+  WEBHOOK_DELIVERY_PENDING: {
+    status: 409,
+    retryable: false,
+    message: 'Delivery {delivery} is still pending: it is sent again on its own schedule',
+    description:
+      'A redelivery was asked of a delivery that has not finished (it is still being attempted); only a delivered or given-up delivery can be sent again.',
+  },
   DNS_UNAVAILABLE: {
     status: 503,
     retryable: true,

@@ -76,4 +76,15 @@ describe('checkAddress', () => {
     expect(checkAddress('::ffff:127.0.0.1', policy).allowed).toBe(true);
     expect(checkAddress('127.0.0.2', policy)).toEqual({ allowed: false, address: '127.0.0.2', addressClass: 'loopback' });
   });
+
+  it('allows exactly the listed address and port pairs, and no other port of the same address', () => {
+    const policy = { allowSockets: ['127.0.0.1:8080', '[::1]:9090'] };
+    expect(checkAddress('127.0.0.1', policy, 8080).allowed).toBe(true);
+    expect(checkAddress('::ffff:127.0.0.1', policy, 8080).allowed).toBe(true);
+    expect(checkAddress('::1', policy, 9090).allowed).toBe(true);
+    expect(checkAddress('127.0.0.1', policy, 8081)).toEqual({ allowed: false, address: '127.0.0.1', addressClass: 'loopback' });
+    expect(checkAddress('::1', policy, 8080)).toEqual({ allowed: false, address: '::1', addressClass: 'loopback' });
+    // Without a port, a socket entry allows nothing.
+    expect(checkAddress('127.0.0.1', policy)).toEqual({ allowed: false, address: '127.0.0.1', addressClass: 'loopback' });
+  });
 });

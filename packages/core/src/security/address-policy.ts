@@ -30,6 +30,12 @@ export interface AddressPolicy {
   allowLoopback?: boolean;
   /** Also allow exactly these addresses (e.g. `['127.0.0.1']`), whatever their class. */
   allowAddresses?: readonly string[];
+  /**
+   * Also allow exactly these address and port pairs (`127.0.0.1:8080`,
+   * `[::1]:8080`), whatever the address's class: one local receiver, and no
+   * other service on the same machine.
+   */
+  allowSockets?: readonly string[];
 }
 
 /** The verdict on one address: the address to connect to (IPv4-mapped IPv6 unwrapped) and its class. */
@@ -73,8 +79,11 @@ export function classifyAddress(address: string): AddressClass {
   return classOf(parsed);
 }
 
-/** Decides whether a user-supplied URL may connect to `address` under `policy`. */
-export function checkAddress(address: string, policy: AddressPolicy = {}): AddressVerdict {
+/**
+ * Decides whether a user-supplied URL may connect to `address` (on `port`,
+ * which only `allowSockets` looks at) under `policy`.
+ */
+export function checkAddress(address: string, policy: AddressPolicy = {}, port?: number): AddressVerdict {
   const parsed = parseAddress(address);
   if (!parsed) return { allowed: false, address, addressClass: 'invalid' };
   const addressClass = classOf(parsed);
@@ -82,7 +91,8 @@ export function checkAddress(address: string, policy: AddressPolicy = {}): Addre
   const allowed =
     addressClass === 'public' ||
     (addressClass === 'loopback' && policy.allowLoopback === true) ||
-    (policy.allowAddresses ?? []).some((allowedAddress) => parseAddress(allowedAddress)?.toString() === normalized);
+    (policy.allowAddresses ?? []).some((allowedAddress) => parseAddress(allowedAddress)?.toString() === normalized) ||
+    (port !== undefined && (policy.allowSockets ?? []).some((socket) => sameSocket(socket, normalized, port)));
   if (!allowed) return { allowed: false, address: normalized, addressClass };
   return { allowed: true, address: normalized, family: parsed.kind() === 'ipv4' ? 4 : 6, addressClass };
 }
@@ -90,6 +100,11 @@ export function checkAddress(address: string, policy: AddressPolicy = {}): Addre
 /** Whether `host` (a URL hostname, maybe bracketed) is an IP literal rather than a name to resolve. */
 export function isIpLiteral(host: string): boolean {
   return parseAddress(host) !== undefined;
+}
+
+function sameSocket(socket: string, address: string, port: number): boolean {
+  const match = /^(.*):(\d{1,5})$/.exec(socket);
+  return match !== null && Number(match[2]) === port && parseAddress(match[1]!)?.toString() === address;
 }
 
 function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {

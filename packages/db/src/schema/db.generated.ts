@@ -559,8 +559,24 @@ export interface WebhookDeliveries {
   http_status: number | null;
   id: Generated<string>;
   last_attempt_at: Timestamp | null;
+  /**
+   * Why the last attempt failed when there was no HTTP answer.
+   */
+  last_error: string | null;
+  /**
+   * The claim of the sender attempting this delivery now; only its holder records the attempt.
+   */
+  lease_token: string | null;
+  /**
+   * When an unrecorded claim lapses (the sender died) and another sender may take the delivery.
+   */
+  leased_until: Timestamp | null;
   next_retry_at: Timestamp | null;
   payload: Json;
+  /**
+   * The delivery this one sends again (its id is the webhook-id header).
+   */
+  redelivery_of: string | null;
   response_body: string | null;
   status: Generated<string>;
   updated_at: Generated<Timestamp>;
@@ -570,13 +586,27 @@ export interface WebhookDeliveries {
 export interface Webhooks {
   created_at: Generated<Timestamp>;
   created_by: string | null;
+  disabled_at: Timestamp | null;
+  /**
+   * Why the sender disabled the endpoint (410 Gone, failing for five days); NULL once enabled again.
+   */
+  disabled_reason: string | null;
   enabled: Generated<boolean>;
   /**
    * e.g. {render.succeeded, render.failed, workflow.run.finished}
    */
   events: string[];
+  /**
+   * Start of the endpoint's current run of failed attempts; NULL after a success.
+   */
+  failing_since: Timestamp | null;
   id: Generated<string>;
   org_id: string;
+  /**
+   * The secret before the last rotation: deliveries are signed with it too until previous_secret_expires_at.
+   */
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
   /**
    * Key of the HMAC signature sent with every delivery.
    */

@@ -8,7 +8,19 @@ type Db = Kysely<DB> | Transaction<DB>;
  * (00009 grants SELECT on these columns only): a tenant's query selecting it,
  * `returningAll()` included, is refused by the database.
  */
-export const webhookColumns = ['id', 'org_id', 'url', 'events', 'enabled', 'created_by', 'created_at', 'updated_at'] as const;
+export const webhookColumns = [
+  'id',
+  'org_id',
+  'url',
+  'events',
+  'enabled',
+  'disabled_at',
+  'disabled_reason',
+  'failing_since',
+  'created_by',
+  'created_at',
+  'updated_at',
+] as const;
 
 /** A webhook as tenants see it: no secret. */
 export interface WebhookRow {
@@ -17,6 +29,11 @@ export interface WebhookRow {
   url: string;
   events: string[];
   enabled: boolean;
+  /** When and why the sender turned the endpoint off (410 Gone, five days of failures); null once enabled again. */
+  disabled_at: Date | null;
+  disabled_reason: string | null;
+  /** Start of the current run of failed attempts; null after a success. */
+  failing_since: Date | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -66,7 +83,11 @@ export function updateWebhook(
   return db.updateTable('webhooks').set(fields).where('id', '=', id).where('org_id', '=', orgId).returning(webhookColumns).executeTakeFirst();
 }
 
-/** Replaces a webhook's signing secret (stored as given: sealed or not is the caller's business). */
+/**
+ * Replaces a webhook's signing secret (stored as given: sealed or not is the
+ * caller's business). The old one keeps signing beside it for 24 hours
+ * (00020's trigger moves it to previous_secret).
+ */
 export function setWebhookSecret(db: Db, orgId: string, id: string, storedSecret: string): Promise<WebhookRow | undefined> {
   return db.updateTable('webhooks').set({ secret: storedSecret }).where('id', '=', id).where('org_id', '=', orgId).returning(webhookColumns).executeTakeFirst();
 }

@@ -1,6 +1,6 @@
 import { FentaError, isFentaError } from '@fenta/core';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { retryAfterMs } from './http/retry-after-ms';
+import { retryAfterMs } from '@fenta/core';
 
 /** A try that got no complete answer within its time limit. */
 export class OpenAIRequestTimeout extends Error {

@@ -9,9 +9,24 @@ import {
   urlForMessages,
   webhookEvents,
   webhookSecretContext,
+  webhookTestEvent,
   type WebhookEvent,
 } from '@fenta/core';
-import { deleteWebhook, findWebhook, insertWebhook, listWebhooks, newWebhookId, setWebhookSecret, updateWebhook, type WebhookRow } from '@fenta/db';
+import {
+  deleteWebhook,
+  findWebhook,
+  findWebhookDelivery,
+  insertWebhook,
+  listWebhookDeliveries,
+  listWebhooks,
+  newWebhookId,
+  redeliverWebhookDelivery,
+  sendTestWebhookDelivery,
+  setWebhookSecret,
+  updateWebhook,
+  type WebhookDeliveryRow,
+  type WebhookRow,
+} from '@fenta/db';
 import type { ApiContext, WebhookSettings } from '../../api-context';
 import { errorResponses } from '../../http/error-responses';
 import { decodeCursor, pageQuery, pageSchema, toPage } from '../../http/pagination';
@@ -36,17 +51,50 @@ const webhookSchema = Type.Object(
     url: Type.String(),
     events: Type.Array(Type.String()),
     enabled: Type.Boolean(),
+    disabled_at: Type.Union([timestamp, Type.Null()], { description: 'When Fenta turned the endpoint off; null once enabled again.' }),
+    disabled_reason: Type.Union([Type.String(), Type.Null()], {
+      description: 'Why Fenta turned the endpoint off: it answered 410 Gone, or every attempt failed for 5 days.',
+    }),
+    failing_since: Type.Union([timestamp, Type.Null()], { description: 'When the current run of failed attempts began; null after a success.' }),
     created_by: Type.Union([Type.String(), Type.Null()]),
     created_at: timestamp,
     updated_at: timestamp,
   },
   { $id: 'Webhook' },
 );
+const deliveryStatuses = ['pending', 'success', 'failed'] as const;
+const deliverySchema = Type.Object(
+  {
+    id: Type.String({ description: 'The delivery id; also the `webhook-id` header of its attempts, unless it redelivers another.' }),
+    webhook_id: Type.String(),
+    event: Type.String(),
+    payload: Type.Unknown({ description: 'The event as sent, in the body `{type, timestamp, data}` as `data`.' }),
+    status: Type.Unsafe<(typeof deliveryStatuses)[number]>({
+      type: 'string',
+      enum: [...deliveryStatuses],
+      description: 'pending (being attempted), success (a 2xx answer), failed (given up after the last attempt, or the endpoint was disabled).',
+    }),
+    attempts: Type.Integer(),
+    http_status: Type.Union([Type.Integer(), Type.Null()], { description: "The last attempt's answer; null when there was none." }),
+    response_body: Type.Union([Type.String(), Type.Null()], { description: 'The start (up to 2 KiB) of the last answer.' }),
+    last_error: Type.Union([Type.String(), Type.Null()], { description: 'Why the last attempt had no answer (refused address, timeout, connection).' }),
+    last_attempt_at: Type.Union([timestamp, Type.Null()]),
+    next_retry_at: Type.Union([timestamp, Type.Null()], { description: 'When the next attempt is due; null when finished.' }),
+    redelivery_of: Type.Union([Type.String(), Type.Null()], { description: 'The delivery this one sends again, under its webhook-id.' }),
+    created_at: timestamp,
+  },
+  { $id: 'WebhookDelivery' },
+);
 const secretSchema = Type.String({
   description: 'The signing secret (Standard Webhooks format, `whsec_` + base64). Shown once, in this response: store it now.',
 });
 
-const webhookIdParams = Type.Object({ id: Type.String({ pattern: '^hook_[A-Za-z0-9_-]{1,100}$', description: 'A webhook id, `hook_…`.' }) });
+const webhookId = Type.String({ pattern: '^hook_[A-Za-z0-9_-]{1,100}$', description: 'A webhook id, `hook_…`.' });
+const webhookIdParams = Type.Object({ id: webhookId });
+const deliveryParams = Type.Object({
+  id: webhookId,
+  deliveryId: Type.String({ pattern: '^delivery_[A-Za-z0-9_-]{1,100}$', description: 'A delivery id, `delivery_…`.' }),
+});
 
 const urlCodes = ['URL_NOT_ALLOWED', 'DNS_UNAVAILABLE'] as const;
 
@@ -56,7 +104,8 @@ const urlCodes = ['URL_NOT_ALLOWED', 'DNS_UNAVAILABLE'] as const;
  * once (creation, rotation); it is sealed at rest when FENTA_SECRETS_KEY is
  * set, and no tenant can read the column at all (00009). Every URL is
  * checked by the address policy when it is set. Delivering is the
- * scheduler's, which checks the address again when it connects.
+ * scheduler's, which checks the address again when it connects; the
+ * deliveries can be listed, sent again, and a test event sent.
  */
 export async function registerWebhookRoutes(parent: FastifyInstance, { db, webhooks: settings }: ApiContext): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
@@ -169,7 +218,7 @@ export async function registerWebhookRoutes(parent: FastifyInstance, { db, webho
       config: { scope: 'webhooks:write' },
       schema: {
         tags: ['webhooks'],
-        summary: 'Replace the signing secret; the new one is returned once and the old one stops signing at once',
+        summary: 'Replace the signing secret; the new one is returned once, and the old one keeps signing beside it for 24 hours',
         params: webhookIdParams,
         response: { 200: Type.Object({ webhook: webhookSchema, secret: secretSchema }), ...errorResponses('WEBHOOK_NOT_FOUND', 'ROLE_FORBIDDEN') },
       },
@@ -185,6 +234,112 @@ export async function registerWebhookRoutes(parent: FastifyInstance, { db, webho
         return rotated;
       });
       return reply.header('cache-control', 'no-store').send({ webhook: webhookView(row), secret });
+    },
+  );
+
+  app.get(
+    '/webhooks/:id/deliveries',
+    {
+      config: { scope: 'webhooks:read' },
+      schema: {
+        tags: ['webhooks'],
+        summary: "The webhook's deliveries, newest first, with each one's attempts and last answer",
+        params: webhookIdParams,
+        querystring: Type.Object({
+          ...pageQuery,
+          status: Type.Optional(
+            Type.Unsafe<(typeof deliveryStatuses)[number]>({ type: 'string', enum: [...deliveryStatuses], description: 'Only deliveries in this state.' }),
+          ),
+        }),
+        response: { 200: pageSchema(deliverySchema), ...errorResponses('WEBHOOK_NOT_FOUND', 'CURSOR_INVALID') },
+      },
+    },
+    async (request) => {
+      const after = decodeCursor('webhook-deliveries', request.query.cursor, 'delivery');
+      const rows = await asTenant(db, request, async ({ trx, caller }) => {
+        if (!(await findWebhook(trx, caller.orgId, request.params.id))) throw new FentaError('WEBHOOK_NOT_FOUND', { webhook: request.params.id });
+        return listWebhookDeliveries(trx, { webhookId: request.params.id, status: request.query.status, after, limit: request.query.limit + 1 });
+      });
+      return toPage('webhook-deliveries', rows, request.query.limit, deliveryView);
+    },
+  );
+
+  app.get(
+    '/webhooks/:id/deliveries/:deliveryId',
+    {
+      config: { scope: 'webhooks:read' },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'One delivery of the webhook',
+        params: deliveryParams,
+        response: { 200: Type.Object({ delivery: deliverySchema }), ...errorResponses('WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND') },
+      },
+    },
+    async (request) => {
+      const { id, deliveryId } = request.params;
+      const row = await asTenant(db, request, async ({ trx, caller }) => {
+        if (!(await findWebhook(trx, caller.orgId, id))) throw new FentaError('WEBHOOK_NOT_FOUND', { webhook: id });
+        return findWebhookDelivery(trx, id, deliveryId);
+      });
+      if (!row) throw new FentaError('WEBHOOK_DELIVERY_NOT_FOUND', { webhook: id, delivery: deliveryId });
+      return { delivery: deliveryView(row) };
+    },
+  );
+
+  app.post(
+    '/webhooks/:id/deliveries/:deliveryId/redeliver',
+    {
+      config: { scope: 'webhooks:write' },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Send a finished delivery again: a new delivery, attempted from now on, under the same webhook-id',
+        params: deliveryParams,
+        response: {
+          202: Type.Object({ delivery: deliverySchema }),
+          ...errorResponses('WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND', 'WEBHOOK_DELIVERY_PENDING', 'WEBHOOK_DISABLED', 'ROLE_FORBIDDEN'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id, deliveryId } = request.params;
+      const row = await asTenant(db, request, async ({ trx, caller, audit }) => {
+        if (!(await findWebhook(trx, caller.orgId, id))) throw new FentaError('WEBHOOK_NOT_FOUND', { webhook: id });
+        if (!(await findWebhookDelivery(trx, id, deliveryId))) throw new FentaError('WEBHOOK_DELIVERY_NOT_FOUND', { webhook: id, delivery: deliveryId });
+        const queued = await notReady(() => redeliverWebhookDelivery(trx, deliveryId), { webhook: id, delivery: deliveryId });
+        if (!queued) throw new FentaError('WEBHOOK_DELIVERY_NOT_FOUND', { webhook: id, delivery: deliveryId });
+        await audit({
+          action: 'redeliver',
+          resourceType: 'webhook',
+          resourceId: id,
+          changes: { after: { delivery: queued.id, redelivery_of: queued.redelivery_of } },
+        });
+        return queued;
+      });
+      return reply.status(202).send({ delivery: deliveryView(row) });
+    },
+  );
+
+  app.post(
+    '/webhooks/:id/test',
+    {
+      config: { scope: 'webhooks:write' },
+      schema: {
+        tags: ['webhooks'],
+        summary: `Send a ${webhookTestEvent} event to the endpoint now, whatever it subscribes to; follow it in its deliveries`,
+        params: webhookIdParams,
+        response: { 202: Type.Object({ delivery: deliverySchema }), ...errorResponses('WEBHOOK_NOT_FOUND', 'WEBHOOK_DISABLED', 'ROLE_FORBIDDEN') },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      const row = await asTenant(db, request, async ({ trx, caller, audit }) => {
+        if (!(await findWebhook(trx, caller.orgId, id))) throw new FentaError('WEBHOOK_NOT_FOUND', { webhook: id });
+        const queued = await notReady(() => sendTestWebhookDelivery(trx, id), { webhook: id });
+        if (!queued) throw new FentaError('WEBHOOK_NOT_FOUND', { webhook: id });
+        await audit({ action: 'test', resourceType: 'webhook', resourceId: id, changes: { after: { delivery: queued.id } } });
+        return queued;
+      });
+      return reply.status(202).send({ delivery: deliveryView(row) });
     },
   );
 
@@ -227,12 +382,48 @@ function storedSecret(secret: string, webhookId: string, settings: WebhookSettin
   return settings.secretsKey ? sealSecret(secret, settings.secretsKey, webhookSecretContext(webhookId)) : secret;
 }
 
+/**
+ * Runs a redelivery or a test send, turning the database's "not now" (SQLSTATE
+ * 55000, its hint naming why) into WEBHOOK_DELIVERY_PENDING or WEBHOOK_DISABLED.
+ */
+async function notReady<T>(queue: () => Promise<T>, ids: { webhook: string; delivery?: string }): Promise<T> {
+  try {
+    return await queue();
+  } catch (error) {
+    const { code, hint } = error as { code?: string; hint?: string };
+    if (code === '55000' && hint === 'pending') throw new FentaError('WEBHOOK_DELIVERY_PENDING', { delivery: ids.delivery ?? '' }, { cause: error });
+    if (code === '55000' && hint === 'disabled') throw new FentaError('WEBHOOK_DISABLED', { webhook: ids.webhook }, { cause: error });
+    throw error;
+  }
+}
+
+function deliveryView(row: WebhookDeliveryRow) {
+  return {
+    id: row.id,
+    webhook_id: row.webhook_id,
+    event: row.event,
+    payload: row.payload,
+    status: row.status as (typeof deliveryStatuses)[number],
+    attempts: row.attempts,
+    http_status: row.http_status,
+    response_body: row.response_body,
+    last_error: row.last_error,
+    last_attempt_at: row.last_attempt_at?.toISOString() ?? null,
+    next_retry_at: row.next_retry_at?.toISOString() ?? null,
+    redelivery_of: row.redelivery_of,
+    created_at: row.created_at.toISOString(),
+  };
+}
+
 function webhookView(row: WebhookRow) {
   return {
     id: row.id,
     url: row.url,
     events: row.events,
     enabled: row.enabled,
+    disabled_at: row.disabled_at?.toISOString() ?? null,
+    disabled_reason: row.disabled_reason,
+    failing_since: row.failing_since?.toISOString() ?? null,
     created_by: row.created_by,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

@@ -1,5 +1,5 @@
 import { FentaError } from '@fenta/core';
-import { retryAfterMs } from './retry-after-ms';
+import { retryAfterMs } from '@fenta/core';
 
 /** One call to a provider's JSON API. */
 export interface ProviderJsonRequest {

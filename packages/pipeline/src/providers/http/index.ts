@@ -2,4 +2,5 @@
 export { classifyAddress, checkAddress, isIpLiteral, urlForMessages, type AddressClass, type AddressPolicy, type AddressVerdict } from '@fenta/core';
 export { safeDownload, type SafeDownloadOptions, type SafeDownloadResult } from './safe-download';
 export { fetchProviderJson, type ProviderJsonRequest } from './fetch-provider-json';
-export { retryAfterMs } from './retry-after-ms';
+// retryAfterMs lives in @fenta/core beside the pinned request (webhook deliveries honour Retry-After too).
+export { retryAfterMs } from '@fenta/core';

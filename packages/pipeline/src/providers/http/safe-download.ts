@@ -1,12 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FentaError, isFentaError, urlForMessages, type AddressPolicy } from '@fenta/core';
-import { resolveAllowedAddress, type PinnedAddress } from './resolve-allowed-address';
+import { FentaError, pinnedRequestError, requestPinned, resolveAllowedAddress, urlForMessages, type AddressPolicy } from '@fenta/core';
 
 /** Limits and context of one download. */
 export interface SafeDownloadOptions {
@@ -49,7 +46,13 @@ export async function safeDownload(url: string, destPath: string, options: SafeD
       options.signal?.throwIfAborted();
       const pinned = await resolveAllowedAddress(current, options.policy, provider);
       const headers = current.origin === firstOrigin ? options.headers : undefined;
-      const { response, timedOut } = await requestPinned(current, pinned, { ...options, headers });
+      const { response, timedOut } = await requestPinned(current, pinned, {
+        method: 'GET',
+        headers,
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+        provider,
+      });
       const status = response.statusCode ?? 0;
       if (redirectStatuses.has(status)) {
         response.resume();
@@ -91,35 +94,6 @@ function parseHttpUrl(url: string): URL {
   return parsed;
 }
 
-/** A request whose connection goes to `pinned`, whatever the name resolves to by now. */
-function requestPinned(url: URL, pinned: PinnedAddress, options: SafeDownloadOptions): Promise<{ response: IncomingMessage; timedOut: () => boolean }> {
-  const provider = options.provider ?? 'download';
-  const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
-    if (lookupOptions.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
-    else callback(null, pinned.address, pinned.family);
-  };
-  return new Promise((resolve, reject) => {
-    let timedOut = false;
-    const client = url.protocol === 'https:' ? https : http;
-    const request = client.request(url, {
-      method: 'GET',
-      headers: { 'user-agent': 'Fenta', ...options.headers },
-      lookup,
-      // A fresh connection per hop: a pooled socket would skip the pinned lookup.
-      agent: false,
-      signal: options.signal,
-      timeout: options.timeoutMs,
-    });
-    request.on('timeout', () => {
-      timedOut = true;
-      request.destroy(providerError(provider, 'timeout', `no data from ${url.host} for ${options.timeoutMs} ms`));
-    });
-    request.on('error', (error) => reject(mapNetworkError(error, url, provider)));
-    request.on('response', (response) => resolve({ response, timedOut: () => timedOut }));
-    request.end();
-  });
-}
-
 async function writeLimited(
   response: IncomingMessage,
   destPath: string,
@@ -140,15 +114,9 @@ async function writeLimited(
     await pipeline(response, limit, createWriteStream(destPath));
   } catch (error) {
     if (timedOut()) throw providerError(provider, 'timeout', `the body from ${url.host} stalled`);
-    throw mapNetworkError(error, url, provider);
+    throw pinnedRequestError(error, url, provider);
   }
   return bytes;
-}
-
-function mapNetworkError(error: unknown, url: URL, provider: string): unknown {
-  if (isFentaError(error) || (error as Error).name === 'AbortError') return error;
-  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  return new FentaError('PROVIDER_ERROR', { provider, status: 'connection-failed', reason: `${url.host}: ${code}` }, { cause: error });
 }
 
 /** A failed download: retryable for 5xx, 408, 429 and transport problems; a refused request (another 4xx, a redirect loop) is not. */

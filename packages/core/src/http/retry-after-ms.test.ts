@@ -1,4 +1,4 @@
-import { retryAfterMs } from '../../src/providers/http/retry-after-ms';
+import { retryAfterMs } from './retry-after-ms';
 
 const now = Date.parse('2026-11-22T10:00:00Z');
 

@@ -1,5 +1,7 @@
 import { lookup } from 'node:dns/promises';
-import { checkAddress, FentaError, isIpLiteral, urlForMessages, type AddressPolicy } from '@fenta/core';
+import { FentaError } from '../errors/fenta-error';
+import { urlForMessages } from '../logging/url-for-messages';
+import { checkAddress, isIpLiteral, type AddressPolicy } from '../security/address-policy';
 
 /** An address that passed the policy, to connect to instead of resolving the name again. */
 export interface PinnedAddress {
@@ -10,14 +12,16 @@ export interface PinnedAddress {
 /**
  * Resolves the URL's host and checks every address it resolves to: one
  * refused address refuses the URL, since a later resolution could return it.
- * URL_NOT_ALLOWED names the address and its class.
+ * URL_NOT_ALLOWED names the address and its class; a name that does not
+ * resolve is PROVIDER_ERROR for `provider` (the source named in messages).
  */
 export async function resolveAllowedAddress(url: URL, policy: AddressPolicy, provider: string): Promise<PinnedAddress> {
   const host = url.hostname;
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const addresses = isIpLiteral(host) ? [host] : await resolveName(host, provider);
   let pinned: PinnedAddress | undefined;
   for (const address of addresses) {
-    const verdict = checkAddress(address, policy);
+    const verdict = checkAddress(address, policy, port);
     if (!verdict.allowed) {
       const via = address === host ? '' : `${host} resolves to `;
       throw new FentaError('URL_NOT_ALLOWED', {
