@@ -64,7 +64,11 @@ export async function deliverDueWebhooks(deps: DeliverWebhooksDeps, options: Del
   const timeoutMs = options.timeoutMs ?? deliveryTimeoutMs;
   // The lease outlasts an attempt by a margin, so it never lapses while the attempt is still running.
   const claimed = await claimDueDeliveries(deps.db, { now: now(), leaseMs: timeoutMs + 30_000, limit: options.limit });
-  return Promise.all(claimed.map((delivery) => attempt(deps, delivery, timeoutMs, now, options.signal)));
+  // Every attempt ends before this returns, even when one fails (PostgreSQL away): a stopping loop waits for all of them.
+  const settled = await Promise.allSettled(claimed.map((delivery) => attempt(deps, delivery, timeoutMs, now, options.signal)));
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<DeliveryResult>).value);
 }
 
 async function attempt(

@@ -76,7 +76,7 @@ const deliverySchema = Type.Object(
     }),
     attempts: Type.Integer(),
     http_status: Type.Union([Type.Integer(), Type.Null()], { description: "The last attempt's answer; null when there was none." }),
-    response_body: Type.Union([Type.String(), Type.Null()], { description: 'The start (up to 2 KiB) of the last answer.' }),
+    response_body: Type.Union([Type.String(), Type.Null()], { description: 'The start (up to 2,048 characters) of the last answer.' }),
     last_error: Type.Union([Type.String(), Type.Null()], { description: 'Why the last attempt had no answer (refused address, timeout, connection).' }),
     last_attempt_at: Type.Union([timestamp, Type.Null()]),
     next_retry_at: Type.Union([timestamp, Type.Null()], { description: 'When the next attempt is due; null when finished.' }),
