@@ -4,8 +4,12 @@ import { booleanFlag, logLevelSchema, optionalPortSchema, parseEnv, secretsKeySc
 const schema = z.object({
   DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
   REDIS_URL: urlSchema('redis:', 'rediss:'),
-  /** How often partition upkeep and the daily-usage refresh run. */
+  /** How often upkeep runs (partitions, the daily-usage view, quota periods, pruning). */
   FENTA_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1_000, 'must be at least 1000').default(3_600_000),
+  /** Job logs older than this many days are removed by upkeep; 0 keeps them forever. */
+  FENTA_JOB_LOG_RETENTION_DAYS: z.coerce.number().int().min(0, 'must be 0 or more').max(3_650, 'must be at most 3650').default(30),
+  /** Finished webhook deliveries older than this many days are removed by upkeep; 0 keeps them forever. */
+  FENTA_WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(0, 'must be 0 or more').max(3_650, 'must be at most 3650').default(30),
   /** How often due schedules are looked for. */
   FENTA_SCHEDULER_POLL_MS: z.coerce.number().int().min(100, 'must be at least 100').max(60_000, 'must be at most 60000').default(1_000),
   /** A schedule's tick older than this when fired (the scheduler was away) was missed: its missed-runs policy applies. */

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   await assertNoEviction(redis);
 
   const health = await startSchedulerHealth({ port: env.FENTA_HEALTH_PORT, host: env.FENTA_HEALTH_HOST, db, redis, logger });
-  const maintenance = startMaintenanceLoop({ db, logger, intervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS });
+  const maintenance = startMaintenanceLoop({
+    db,
+    logger,
+    intervalMs: env.FENTA_MAINTENANCE_INTERVAL_MS,
+    retention: { jobLogs: env.FENTA_JOB_LOG_RETENTION_DAYS, webhookDeliveries: env.FENTA_WEBHOOK_DELIVERY_RETENTION_DAYS },
+  });
   const renders = createRenderQueue({ connection: redis });
   const schedules = startScheduleLoop({
     deps: { db, queue: renders, registry: builtInNodeDefinitionRegistry, logger },

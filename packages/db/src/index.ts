@@ -6,7 +6,15 @@ export { migrationTable } from './migrator/applied-migrations';
 export { readMigrationStatus, migrationsCheck, describeMigrationStatus, type MigrationStatus } from './migrator/migration-status';
 export { readMigrationFiles, defaultMigrationsDir, type MigrationFile } from './migrator/migration-files';
 export type * from './schema/tables';
-export { ensurePartitions, refreshDailyUsage, withTryAdvisoryLock } from './maintenance/maintenance.queries';
+export {
+  ensurePartitions,
+  pruneFinishedWebhookDeliveries,
+  pruneJobLogs,
+  refreshDailyUsage,
+  resetEndedQuotaPeriods,
+  withTryAdvisoryLock,
+  type PruneOptions,
+} from './maintenance/maintenance.queries';
 export { builtInTemplates, type BuiltInTemplate } from './seed/built-in-templates';
 export { demoWorkflow } from './seed/demo-workflow';
 export { seedBuiltInTemplates, seedDemoOrg, ensureDemoApiKey, demoIds } from './seed/demo-seed';

@@ -651,6 +651,7 @@ describe('schema: tables and columns', () => {
       { name: 'idx_templates_active', predicate: '(deleted_at IS NULL)' },
       { name: 'idx_templates_public', predicate: '(is_public = true)' },
       { name: 'idx_users_email', predicate: '(deleted_at IS NULL)' },
+      { name: 'idx_webhook_deliveries_finished', predicate: "((status)::text <> 'pending'::text)" },
       { name: 'idx_webhook_deliveries_pending', predicate: "((status)::text = 'pending'::text)" },
       { name: 'idx_workflows_active', predicate: '(deleted_at IS NULL)' },
     ]);

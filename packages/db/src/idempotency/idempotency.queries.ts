@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../schema/tables';
+import { deleteInBatches } from '../maintenance/delete-in-batches';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -47,16 +48,12 @@ export async function storeIdempotentResponse(
  * how many were removed. Upkeep, run by the scheduler.
  */
 export async function pruneExpiredIdempotencyKeys(db: Db, options: { batchSize?: number; now?: Date } = {}): Promise<number> {
-  const batchSize = options.batchSize ?? 1_000;
   const now = options.now ?? new Date();
-  let removed = 0;
-  for (;;) {
+  return deleteInBatches(options.batchSize ?? 1_000, async (limit) => {
     const result = await db
       .deleteFrom('idempotency_keys')
-      .where('id', 'in', (query) => query.selectFrom('idempotency_keys').select('id').where('expires_at', '<', now).limit(batchSize))
+      .where('id', 'in', (query) => query.selectFrom('idempotency_keys').select('id').where('expires_at', '<', now).limit(limit))
       .executeTakeFirst();
-    const count = Number(result.numDeletedRows);
-    removed += count;
-    if (count < batchSize) return removed;
-  }
+    return Number(result.numDeletedRows);
+  });
 }
