@@ -71,10 +71,47 @@ export function canonicalTimeZone(zone: string): string | undefined {
 
 /** The next `count` instants a checked timing fires at, strictly after `after`. */
 export function nextFireTimes(timing: ScheduleTiming, after: Date, count: number): Date[] {
-  const expression = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: after, strict: false });
   const times: Date[] = [];
-  for (let i = 0; i < count; i++) times.push(expression.next().toDate());
+  for (const time of fireTimesAfter(timing, after)) {
+    times.push(time);
+    if (times.length === count) break;
+  }
   return times;
+}
+
+const minuteMs = 60_000;
+/** How far past a change of offset a restarted reading looks for the next tick before the timing counts as unreadable. */
+const maxRestartMinutes = 180;
+
+/**
+ * The instants a checked timing fires at after `after`, in order, each later
+ * than the one before. cron-parser fails at some changes of offset (an hourly
+ * schedule in Australia/Lord_Howe, whose clocks go back 30 minutes, throws
+ * "loop limit exceeded" and, read from just after, answers a time before
+ * the one asked after), so where it throws or goes backwards the reading
+ * starts again a minute later, until it moves forward.
+ */
+function* fireTimesAfter(timing: ScheduleTiming, after: Date): Generator<Date, never> {
+  // From 1 ms before a minute, the next tick read may be that minute itself.
+  const read = (from: number) => CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: new Date(from), strict: false });
+  let last = after.getTime();
+  let expression = read(last);
+  const step = (): number => {
+    for (let restart = 1; ; restart++) {
+      try {
+        const candidate = expression.next().toDate().getTime();
+        if (candidate > last) return candidate;
+      } catch (error) {
+        if (restart > maxRestartMinutes) throw error;
+      }
+      if (restart > maxRestartMinutes) throw new Error(`no tick after ${new Date(last).toISOString()} reads within ${maxRestartMinutes / 60} hours`);
+      expression = read(last + restart * minuteMs - 1);
+    }
+  };
+  for (;;) {
+    last = step();
+    yield new Date(last);
+  }
 }
 
 /** What a schedule does about ticks it missed: run the last of them once, or none. */
@@ -121,10 +158,10 @@ export function planScheduleTick(timing: ScheduleTiming, due: Date, now: Date, g
  */
 function lastTickBefore(timing: ScheduleTiming, first: Date, before: number): { last: Date; count: number; capped: boolean } {
   const walk = (from: Date, limit: number) => {
-    const expression = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: from, strict: false });
     let last: Date | undefined;
     let count = 0;
-    for (let tick = expression.next().toDate(); tick.getTime() < before && count < limit; tick = expression.next().toDate()) {
+    for (const tick of fireTimesAfter(timing, from)) {
+      if (tick.getTime() >= before || count >= limit) break;
       last = tick;
       count++;
     }

@@ -29,6 +29,47 @@ describe('schedule times', () => {
     ]);
   });
 
+  it('fires an hourly schedule every hour of the night New York falls back, each instant once', () => {
+    // 2025-11-02 06:00 UTC: 02:00 EDT becomes 01:00 EST, so 01:00 comes twice, an hour apart.
+    expect(fires({ cron: '0 * * * *', timezone: 'America/New_York' }, '2025-11-02T03:30:00Z', 4)).toEqual([
+      '2025-11-02T00:00:00-04:00',
+      '2025-11-02T01:00:00-04:00',
+      '2025-11-02T01:00:00-05:00',
+      '2025-11-02T02:00:00-05:00',
+    ]);
+  });
+
+  it('keeps a daily 02:30 in Sydney across both changes of the southern year', () => {
+    // 2025-10-05: 02:00 AEST jumps to 03:00 AEDT; 2025-04-06: 03:00 AEDT goes back to 02:00 AEST.
+    expect(fires({ cron: '30 2 * * *', timezone: 'Australia/Sydney' }, '2025-10-03T00:00:00Z', 3)).toEqual([
+      '2025-10-04T02:30:00+10:00',
+      '2025-10-05T03:30:00+11:00',
+      '2025-10-06T02:30:00+11:00',
+    ]);
+    expect(fires({ cron: '30 2 * * *', timezone: 'Australia/Sydney' }, '2025-04-04T00:00:00Z', 3)).toEqual([
+      '2025-04-05T02:30:00+11:00',
+      '2025-04-06T02:30:00+11:00',
+      '2025-04-07T02:30:00+10:00',
+    ]);
+  });
+
+  it('reads on through a half-hour change of offset, where cron-parser alone throws', () => {
+    // Lord Howe Island, 2025-04-06 15:00 UTC: 02:00 +11:00 becomes 01:30 +10:30.
+    expect(fires({ cron: '0 * * * *', timezone: 'Australia/Lord_Howe' }, '2025-04-05T13:30:00Z', 4)).toEqual([
+      '2025-04-06T01:00:00+11:00',
+      '2025-04-06T02:00:00+10:30',
+      '2025-04-06T03:00:00+10:30',
+      '2025-04-06T04:00:00+10:30',
+    ]);
+    // The repeated half hour fires once, at its first occurrence, as everywhere else.
+    expect(fires({ cron: '*/15 * * * *', timezone: 'Australia/Lord_Howe' }, '2025-04-05T14:10:00Z', 4)).toEqual([
+      '2025-04-06T01:15:00+11:00',
+      '2025-04-06T01:30:00+11:00',
+      '2025-04-06T01:45:00+11:00',
+      '2025-04-06T02:00:00+10:30',
+    ]);
+  });
+
   it('reads the expression in its zone, and counts strictly after the given instant', () => {
     expect(fires({ cron: '0 9 * * 1-5', timezone: 'America/New_York' }, '2025-03-07T14:00:00Z', 3)).toEqual([
       '2025-03-10T09:00:00-04:00',
