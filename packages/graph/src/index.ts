@@ -5,7 +5,15 @@ export type { GraphProblem } from './graph-problems';
 export { workflowGraphSchema, formatPath, type WorkflowGraph, type GraphNode, type GraphEdge } from './workflow-graph';
 export { describeNodeTypes, describeNodeType, type NodeTypeDescription, type JsonSchema } from './describe-node-types';
 export { graphLimits } from './graph-limits';
-export { readPromptLength, scriptLength, scriptLengthDefaults, scriptLengthBounds, type PromptLength } from './script-length';
+export {
+  readPromptLength,
+  scriptLength,
+  scriptLengthDefaults,
+  scriptLengthBounds,
+  spokenSecondsOf,
+  type PromptLength,
+  type ScriptLengthParams,
+} from './script-length';
 export { outputAspects, outputProfileNames, x264Presets, type OutputAspect, type X264Preset } from './render-options';
 export { builtInNodeDefinitions, builtInNodeDefinitionRegistry } from './definitions/built-in-node-definitions';
 export { inputStockDefinition, assetTagPattern, assetTagProblem } from './definitions/input-stock.definition';

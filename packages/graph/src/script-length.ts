@@ -32,15 +32,43 @@ export function readPromptLength(prompt: string): PromptLength {
   return result;
 }
 
-/** The beat count and spoken length a `Script.Generate` node with these params asks for, within its bounds. */
-export function scriptLength(params: { prompt: string; beats?: number; target_seconds?: number }): { beats: number; targetSeconds: number } {
-  const fromPrompt = readPromptLength(params.prompt);
+/** The params of `Script.Generate` that decide its length. */
+export interface ScriptLengthParams {
+  provider?: string;
+  prompt?: string;
+  beats?: number | Array<{ text: string }>;
+  target_seconds?: number;
+  text?: string;
+}
+
+/**
+ * The beat count and spoken length a `Script.Generate` node with these params
+ * asks for, within its bounds. A script the caller gave is as long as it is:
+ * its beats, and about 2.5 words (or 5 characters of a script written without
+ * spaces, such as Japanese) a second, unless `target_seconds` says otherwise.
+ */
+export function scriptLength(params: ScriptLengthParams): { beats: number; targetSeconds: number } {
   const { beats, targetSeconds } = scriptLengthBounds;
+  const clamp = (value: number, bounds: { min: number; max: number }) => Math.min(bounds.max, Math.max(bounds.min, value));
+  if (params.provider === 'given') {
+    const given = Array.isArray(params.beats) ? params.beats.map((beat) => beat.text) : [params.text ?? ''];
+    const spoken = params.target_seconds ?? given.reduce((sum, text) => sum + spokenSecondsOf(text), 0);
+    return { beats: clamp(Array.isArray(params.beats) ? params.beats.length : 1, beats), targetSeconds: clamp(spoken, targetSeconds) };
+  }
+  const fromPrompt = readPromptLength(params.prompt ?? '');
+  const count = typeof params.beats === 'number' ? params.beats : undefined;
   return {
-    beats: Math.min(beats.max, Math.max(beats.min, params.beats ?? fromPrompt.beats ?? scriptLengthDefaults.beats)),
-    targetSeconds: Math.min(
-      targetSeconds.max,
-      Math.max(targetSeconds.min, params.target_seconds ?? fromPrompt.targetSeconds ?? scriptLengthDefaults.targetSeconds),
-    ),
+    beats: clamp(count ?? fromPrompt.beats ?? scriptLengthDefaults.beats, beats),
+    targetSeconds: clamp(params.target_seconds ?? fromPrompt.targetSeconds ?? scriptLengthDefaults.targetSeconds, targetSeconds),
   };
+}
+
+// Characters of scripts written without spaces between words: each is about a syllable.
+const unspacedCharacter = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/gu;
+
+/** About how long `text` takes to say: 2.5 words a second, 5 characters a second where words are not spaced. */
+export function spokenSecondsOf(text: string): number {
+  const unspaced = text.match(unspacedCharacter)?.length ?? 0;
+  const words = text.replace(unspacedCharacter, ' ').match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  return words / 2.5 + unspaced / 5;
 }

@@ -26,7 +26,7 @@ describe('describeNodeTypes', () => {
         $schema: 'http://json-schema.org/draft-07/schema#',
         type: 'object',
         properties: {
-          voice: { default: 'alloy_en', type: 'string', minLength: 1, maxLength: 64 },
+          voice: { default: 'alloy', type: 'string', minLength: 1, maxLength: 64 },
           speed: { default: 1, type: 'number', minimum: 0.5, maximum: 2 },
           provider: { type: 'string', enum: ['openai', 'espeak-ng'] },
         },
@@ -44,7 +44,8 @@ describe('describeNodeTypes', () => {
       // query or tags: a rule between params that JSON Schema from zod does not carry (the zod schema holds it; see below).
       'Input.Stock': [],
       'Output.Render': [],
-      'Script.Generate': ['genre', 'prompt'],
+      // genre and prompt unless provider is "given", which needs text or beats instead: held by the zod schema.
+      'Script.Generate': [],
       'Subtitle.Auto': [],
       'Voice.TTS': [],
     });

@@ -127,7 +127,7 @@ describe('validateGraph', () => {
     expect(problemsOf(graph, builtInNodeDefinitionRegistry)).toEqual([
       {
         code: 'NODE_PARAM_INVALID',
-        message: 'Node n2 (Script.Generate) has invalid params at params.prompt: Invalid input: expected string, received undefined',
+        message: 'Node n2 (Script.Generate) has invalid params at params.prompt: is required (unless provider is "given")',
         path: 'nodes[1].params.prompt',
         node: 'n2',
       },

@@ -1,5 +1,5 @@
 import type { QuotaAmounts } from '@fenta/db';
-import { scriptGenerateDefinition, scriptLength, type ExecutionPlan, type NodeDefinitionRegistry } from '@fenta/graph';
+import { scriptGenerateDefinition, scriptLength, type ExecutionPlan, type NodeDefinitionRegistry, type ScriptLengthParams } from '@fenta/graph';
 
 /**
  * What job creation reserves against the quota, per node. Estimates, not
@@ -20,7 +20,7 @@ const zero: QuotaAmounts = { tokens: 0, kaiCredits: 0, renderSeconds: 0 };
 
 /**
  * The estimated usage of each node of a validated plan: a `Script.Generate`
- * that calls a model, a fixed number of tokens (offline, none); the output
+ * that calls a model, a fixed number of tokens (offline or given, none); the output
  * node, render seconds for the video's length, which is the narration's
  * target length (its params, else its prompt, else 30 s) or, without a
  * script, a Short's longest.
@@ -30,13 +30,13 @@ export function estimateNodeUsage(plan: ExecutionPlan, registry: NodeDefinitionR
   const scripts = plan.graph.nodes.filter((node) => node.type === scriptGenerateDefinition.type);
   const videoSeconds =
     scripts.length > 0
-      ? Math.max(...scripts.map((node) => scriptLength(plan.params[node.id] as Parameters<typeof scriptLength>[0]).targetSeconds))
+      ? Math.max(...scripts.map((node) => scriptLength(plan.params[node.id] as ScriptLengthParams).targetSeconds))
       : usageEstimates.unscriptedVideoSeconds;
   return Object.fromEntries(
     plan.graph.nodes.map((node) => {
       if (node.type === scriptGenerateDefinition.type) {
         const { provider } = plan.params[node.id] as { provider: string };
-        return [node.id, { ...zero, tokens: provider === 'offline' ? 0 : usageEstimates.scriptTokens }];
+        return [node.id, { ...zero, tokens: provider === 'offline' || provider === 'given' ? 0 : usageEstimates.scriptTokens }];
       }
       if (outputTypes.has(node.type)) return [node.id, { ...zero, renderSeconds: videoSeconds * usageEstimates.renderSecondsPerVideoSecond }];
       return [node.id, zero];

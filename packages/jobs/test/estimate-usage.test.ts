@@ -26,4 +26,16 @@ describe('estimateNodeUsage', () => {
     expect(usage.n6!.renderSeconds).toBe(90);
     expect(estimate(scriptParams({ prompt: 'a calm explainer' })).n6!.renderSeconds).toBe(30);
   });
+
+  it('takes no tokens for a given script and renders as long as it takes to say (2.5 words, 5 CJK characters a second)', () => {
+    const given = (params: Record<string, unknown>) => scriptParams({ genre: undefined, prompt: undefined, provider: 'given', ...params });
+    // 25 words: 10 s.
+    const words = Array.from({ length: 25 }, (_, i) => `word${i}`).join(' ');
+    expect(estimate(given({ text: `${words}.` }))).toMatchObject({ n2: { tokens: 0 }, n6: { renderSeconds: 10 } });
+    // Two beats of 50 and 25 Japanese characters: 15 s.
+    expect(estimate(given({ lang: 'ja', beats: [{ text: 'あ'.repeat(50) }, { text: '字'.repeat(25) }] })).n6!.renderSeconds).toBe(15);
+    // target_seconds still wins, and the bounds hold.
+    expect(estimate(given({ text: words, target_seconds: 40 })).n6!.renderSeconds).toBe(40);
+    expect(estimate(given({ text: 'Hi.' })).n6!.renderSeconds).toBe(5);
+  });
 });

@@ -219,6 +219,19 @@ export const errorCodes = {
     message: 'Node {node} ({type}) cannot run on its input: {reason}',
     description: 'A node received upstream data it cannot work with (e.g. an empty script, no footage).',
   },
+  SCRIPT_LANGUAGE_UNSUPPORTED: {
+    status: 422,
+    retryable: false,
+    message: 'The {writer} script writer does not write {lang}; it writes {supported}',
+    description:
+      'A script was asked for in a language its writer does not write (the offline writer writes only the languages it has sentences for); choose one of those it names, another writer, or give the script (provider "given").',
+  },
+  VOICE_LANGUAGE_UNSUPPORTED: {
+    status: 422,
+    retryable: false,
+    message: 'Voice {voice} ({provider}) does not speak {lang}; voices that do: {voices}',
+    description: "The voice asked for cannot speak the script's language; the message lists voices that can.",
+  },
   NODE_TIMEOUT: {
     status: 504,
     retryable: true,

@@ -7,8 +7,12 @@ export const voiceTtsDefinition = defineNode({
   stage: 'tts',
   description: 'Speaks the script with OpenAI TTS (or espeak-ng offline) and measures sentence and word timings from the audio.',
   params: z.object({
-    /** An OpenAI voice (`alloy`), one with a language suffix (`alloy_en`), or an espeak-ng voice (`en-gb`). */
-    voice: z.string().trim().min(1).max(64).default('alloy_en'),
+    /**
+     * An OpenAI voice (`alloy`), one with a language suffix (`alloy_en`), or an
+     * espeak-ng voice (`en-gb`). A voice that names a language must speak the
+     * script's; the default names none, so espeak-ng speaks the script's.
+     */
+    voice: z.string().trim().min(1).max(64).default('alloy'),
     speed: z.number().min(0.5).max(2).default(1),
     /** Unset: OpenAI when configured, else espeak-ng. */
     provider: z.enum(['openai', 'espeak-ng']).optional(),

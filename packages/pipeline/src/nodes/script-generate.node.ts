@@ -1,33 +1,44 @@
+import { FentaError } from '@fenta/core';
 import { scriptGenerateDefinition, scriptLength } from '@fenta/graph';
 import type { z } from 'zod';
 import type { Script } from '../artifacts/artifact-types';
 import { chooseScriptWriter } from '../providers/script/choose-script-writer';
+import { givenScript } from '../providers/script/given-script';
 import type { ScriptRequest } from '../providers/pipeline-providers';
 import { defineNodeType } from './define-node-type';
 
 /**
  * `Script.Generate`: a headline, beats of narration with footage search
  * terms, and hashtags, from a chat model (OpenAI or compatible) or the
- * offline writer. The beat count and length come from the params, else from
- * the prompt ("30s … 3 beats"). Tokens a model used are recorded as usage.
+ * offline writer, or the narration the caller gave (provider "given": no
+ * model is called, nothing is recorded as usage). The beat count and length
+ * come from the params, else from the prompt ("30s … 3 beats"). Tokens a
+ * model used are recorded as usage. A writer writes in the language asked
+ * for or fails (SCRIPT_LANGUAGE_UNSUPPORTED); it never switches language.
  */
 export const scriptGenerateNode = defineNodeType<z.output<typeof scriptGenerateDefinition.params>, Record<string, never>, Script>({
   ...scriptGenerateDefinition,
   async run(ctx, _inputs, p) {
+    if (p.provider === 'given') {
+      const script = givenScript(p);
+      if (script.beats.length === 0)
+        throw new FentaError('NODE_PARAM_INVALID', { node: ctx.nodeId, type: scriptGenerateDefinition.type, path: 'text', reason: 'has no words to speak' });
+      ctx.progress(1);
+      ctx.log.info(`took the given script "${script.title}"`, { beats: script.beats.length });
+      return { kind: 'script', ...script };
+    }
     const writer = chooseScriptWriter(ctx, p.provider);
+    // The definition requires genre and prompt unless the script is given.
     const request: ScriptRequest = {
-      genre: p.genre,
+      genre: p.genre!,
       lang: p.lang,
-      prompt: p.prompt,
+      prompt: p.prompt!,
       ...scriptLength(p),
       variables: ctx.variables,
       ...(p.model ? { model: p.model } : {}),
     };
     const { script, usage } = await writer.write(request, ctx.signal);
     if (usage) ctx.recordUsage({ resource: 'llm_tokens', model: usage.model, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens });
-    if (script.lang.split('-')[0]?.toLowerCase() !== p.lang.split('-')[0]?.toLowerCase()) {
-      ctx.log.warn(`the ${writer.name} writer has no ${p.lang} templates; the script is in ${script.lang}`, { asked: p.lang, written: script.lang });
-    }
     ctx.progress(1);
     ctx.log.info(`wrote "${script.title}" with ${writer.name}`, { beats: script.beats.length, ...(usage ? { model: usage.model } : {}) });
     return { kind: 'script', ...script };

@@ -33,8 +33,15 @@ export const voiceTtsNode = defineNodeType<VoiceTtsParams, { script: Script }, S
     const result = await synthesizer
       .synthesize({ sentences, voice: params.voice, speed: params.speed, lang: script.lang }, { tempDir: ctx.tempDir, signal: ctx.signal })
       .catch((error: unknown) => {
-        if (error instanceof VoiceNotSupportedError)
-          throw new FentaError('NODE_PARAM_INVALID', { node: ctx.nodeId, type, path: 'voice', reason: error.message });
+        if (error instanceof VoiceNotSupportedError) {
+          const voices = error.voicesForLanguage.length > 0 ? error.voicesForLanguage.join(', ') : 'none';
+          throw new FentaError('VOICE_LANGUAGE_UNSUPPORTED', {
+            voice: JSON.stringify(params.voice),
+            provider: error.provider,
+            lang: JSON.stringify(script.lang),
+            voices,
+          });
+        }
         throw error;
       });
     ctx.progress(0.9);

@@ -1,3 +1,4 @@
+import { FentaError } from '@fenta/core';
 import type { ScriptRequest } from '../../src/providers/pipeline-providers';
 import { OfflineScriptWriter } from '../../src/providers/script/offline-script-writer';
 import { readPromptLength } from '../../src/providers/script/read-prompt-length';
@@ -70,16 +71,15 @@ describe('OfflineScriptWriter', () => {
     expect(script.beats[0]?.searchTerms).toEqual(['story day', 'story', 'city skyline']);
   });
 
-  it('writes Spanish and German, and English (saying so in lang) for other languages', async () => {
+  it('writes Spanish and German, and refuses languages it has no sentences for', async () => {
     const spanish = await writer.write({ ...request, lang: 'es-MX', variables: { topic: 'la ciudad solar' } }, signal);
     expect(spanish.script.lang).toBe('es');
     expect(spanish.script.beats[0]?.sentences[0]).toMatch(/la ciudad solar/);
     const german = await writer.write({ ...request, lang: 'de', variables: { topic: 'die Solarstadt' } }, signal);
     expect(german.script.lang).toBe('de');
-    const french = await writer.write({ ...request, lang: 'fr' }, signal);
-    expect(french.script.lang).toBe('en');
-    expect(french.script.beats[0]?.searchTerms).toEqual(['city switched', 'city', 'city skyline']);
-    expect(french.script.beats[2]?.sentences.at(-1)).toMatch(/^(What happens next|Follow for|One thing is clear|Tell us|Stay tuned)/);
+    await expect(writer.write({ ...request, lang: 'fr' }, signal)).rejects.toThrow(
+      new FentaError('SCRIPT_LANGUAGE_UNSUPPORTED', { writer: 'offline', lang: '"fr"', supported: 'en, es, de' }),
+    );
   });
 });
 

@@ -117,13 +117,102 @@ describe('Script.Generate', () => {
     );
   });
 
-  it('warns when the script is not in the language asked for', async () => {
+  it('fails with SCRIPT_LANGUAGE_UNSUPPORTED when the offline writer does not write the language, naming those it does', async () => {
     const { ctx, record } = await offlineOnly();
-    const script = await scriptGenerateNode.run(ctx, {}, scriptGenerateNode.params.parse({ ...demoParams, provider: 'offline', lang: 'fr-CA' }));
-    expect(script.lang).toBe('en');
-    expect(record.logs.filter((log) => log.level === 'warn').map((log) => log.message)).toEqual([
-      'the offline writer has no fr-CA templates; the script is in en',
-    ]);
+    for (const lang of ['ja', 'fr-CA']) {
+      await expect(scriptGenerateNode.run(ctx, {}, scriptGenerateNode.params.parse({ ...demoParams, provider: 'offline', lang }))).rejects.toThrow(
+        new FentaError('SCRIPT_LANGUAGE_UNSUPPORTED', { writer: 'offline', lang: JSON.stringify(lang), supported: 'en, es, de' }),
+      );
+    }
+    expect(record.usage).toEqual([]);
+  });
+
+  describe('with provider "given"', () => {
+    it("takes the caller's text: beats at blank lines, the first sentence as headline, no model called and no usage", async () => {
+      const { ctx, record } = await withOpenAI();
+      const params = scriptGenerateNode.params.parse({
+        provider: 'given',
+        lang: 'de',
+        text: 'Die Stadt schaltet um. Jede Laterne leuchtet mit Sonne.\n\nDie Rechnung halbiert sich!  Niemand hat das erwartet.\n\nAndere Städte schauen zu.',
+        hashtags: ['solar', '#stadt'],
+      });
+      const script = await scriptGenerateNode.run(ctx, {}, params);
+      expect(script).toEqual({
+        kind: 'script',
+        title: 'Die Stadt schaltet um.',
+        lang: 'de',
+        beats: [
+          {
+            text: 'Die Stadt schaltet um. Jede Laterne leuchtet mit Sonne.',
+            sentences: ['Die Stadt schaltet um.', 'Jede Laterne leuchtet mit Sonne.'],
+            searchTerms: [],
+          },
+          {
+            text: 'Die Rechnung halbiert sich! Niemand hat das erwartet.',
+            sentences: ['Die Rechnung halbiert sich!', 'Niemand hat das erwartet.'],
+            searchTerms: [],
+          },
+          { text: 'Andere Städte schauen zu.', sentences: ['Andere Städte schauen zu.'], searchTerms: [] },
+        ],
+        hashtags: ['#solar', '#stadt'],
+      });
+      expect(fake!.requests).toHaveLength(0);
+      expect(record.usage).toEqual([]);
+      expect(record.logs.map((log) => log.message)).toEqual(['took the given script "Die Stadt schaltet um."']);
+    });
+
+    it('groups text without blank lines two sentences a beat, and keeps CJK sentences whole', async () => {
+      const { ctx } = await offlineOnly();
+      const english = await scriptGenerateNode.run(ctx, {}, scriptGenerateNode.params.parse({ provider: 'given', text: 'One. Two! Three? Four. Five.' }));
+      expect(english.beats.map((beat) => beat.sentences)).toEqual([['One.', 'Two!'], ['Three?', 'Four.'], ['Five.']]);
+      const japanese = await scriptGenerateNode.run(
+        ctx,
+        {},
+        scriptGenerateNode.params.parse({ provider: 'given', lang: 'ja', title: '太陽の街', text: '街の灯りが変わった。電気代は半分になった。' }),
+      );
+      expect(japanese).toMatchObject({ title: '太陽の街', lang: 'ja', beats: [{ sentences: ['街の灯りが変わった。', '電気代は半分になった。'] }] });
+    });
+
+    it('takes beats with their own search terms', async () => {
+      const { ctx, record } = await offlineOnly();
+      const script = await scriptGenerateNode.run(
+        ctx,
+        {},
+        scriptGenerateNode.params.parse({
+          provider: 'given',
+          title: 'City goes solar',
+          beats: [{ text: 'The lights changed overnight.', search_terms: ['solar streetlight', 'night city'] }, { text: 'Bills fell by half.' }],
+        }),
+      );
+      expect(script.beats).toEqual([
+        { text: 'The lights changed overnight.', sentences: ['The lights changed overnight.'], searchTerms: ['solar streetlight', 'night city'] },
+        { text: 'Bills fell by half.', sentences: ['Bills fell by half.'], searchTerms: [] },
+      ]);
+      expect(script.title).toBe('City goes solar');
+      expect(record.usage).toEqual([]);
+    });
+
+    it('refuses params that do not go together, naming each', () => {
+      const problems = (params: object) =>
+        scriptGenerateNode.params.safeParse(params).error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
+      expect(problems({ provider: 'given' })).toEqual(['text: is required with provider "given" (or beats, a list of {text, search_terms})']);
+      expect(problems({ provider: 'given', text: 'Hi.', beats: [{ text: 'Hi.' }] })).toEqual(['text: and a list of beats are both given: give one of them']);
+      expect(problems({ provider: 'given', text: 'Hi.', model: 'gpt-4o' })).toEqual(['model: is not read with provider "given": no model is called']);
+      expect(problems({ ...demoParams, text: 'Hi.' })).toEqual(['text: is read with provider "given" only']);
+      expect(problems({ ...demoParams, beats: [{ text: 'Hi.' }] })).toEqual([
+        'beats: must be a number of beats; a list of beats is read with provider "given" only',
+      ]);
+      expect(problems({ lang: 'en' })).toEqual(['genre: is required (unless provider is "given")', 'prompt: is required (unless provider is "given")']);
+      expect(problems({ provider: 'given', beats: [] })).toEqual(['beats: Too small: expected array to have >=1 items']);
+      expect(problems({ provider: 'given', text: '   ' })).toContain('text: Too small: expected string to have >=1 characters');
+    });
+
+    it('fails with NODE_PARAM_INVALID when the text has no words to speak', async () => {
+      const { ctx } = await offlineOnly();
+      await expect(scriptGenerateNode.run(ctx, {}, scriptGenerateNode.params.parse({ provider: 'given', text: '… !!! ?' }))).rejects.toThrow(
+        new FentaError('NODE_PARAM_INVALID', { node: ctx.nodeId, type: 'Script.Generate', path: 'text', reason: 'has no words to speak' }),
+      );
+    });
   });
 
   describe('retried by the node policy, the one retry layer, with the real writer against the fake chat API', () => {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { FentaError } from '@fenta/core';
 import { builtInTemplates } from '@fenta/db';
 import type { Captions, Script, Speech } from '../../src/artifacts/artifact-types';
 import { subtitleAutoNode } from '../../src/nodes/subtitle-auto.node';
@@ -135,18 +136,22 @@ describe('Voice.TTS then Subtitle.Auto, with espeak-ng', () => {
     expect(strict.record.logs).toEqual([]);
   });
 
-  it('refuses an empty script with NODE_INPUT_INVALID and an unknown language with NODE_PARAM_INVALID', async () => {
+  it('refuses an empty script with NODE_INPUT_INVALID, and with VOICE_LANGUAGE_UNSUPPORTED a language or a voice espeak-ng cannot speak it in', async () => {
     const empty = await context({ providers: testProviders({ tts: { espeak } }) });
     const silent: Script = { ...script, beats: [{ text: ' ', sentences: [' ', '...'], searchTerms: [] }] };
     await expect(voiceTtsNode.run(empty.ctx, { script: silent }, voiceTtsNode.params.parse({}))).rejects.toMatchObject({ code: 'NODE_INPUT_INVALID' });
-    await expect(voiceTtsNode.run(empty.ctx, { script: { ...script, lang: 'tlh' } }, voiceTtsNode.params.parse({ voice: 'alloy' }))).rejects.toMatchObject({
-      code: 'NODE_PARAM_INVALID',
-      params: { node: 'n1', type: 'Voice.TTS', path: 'voice' },
-    });
+    await expect(voiceTtsNode.run(empty.ctx, { script: { ...script, lang: 'tlh' } }, voiceTtsNode.params.parse({ voice: 'alloy' }))).rejects.toThrow(
+      new FentaError('VOICE_LANGUAGE_UNSUPPORTED', { voice: '"alloy"', provider: 'espeak-ng', lang: '"tlh"', voices: 'none' }),
+    );
+    // An English voice for a Japanese script: refused before anything is spoken, with the voice that can.
+    await expect(voiceTtsNode.run(empty.ctx, { script: { ...script, lang: 'ja' } }, voiceTtsNode.params.parse({ voice: 'alloy_en' }))).rejects.toThrow(
+      new FentaError('VOICE_LANGUAGE_UNSUPPORTED', { voice: '"alloy_en"', provider: 'espeak-ng', lang: '"ja"', voices: 'ja' }),
+    );
+    expect(empty.record.usage).toEqual([]);
   });
 
   it('validates params: speed within 0.5–2, a known style', () => {
-    expect(voiceTtsNode.params.parse({})).toEqual({ voice: 'alloy_en', speed: 1 });
+    expect(voiceTtsNode.params.parse({})).toEqual({ voice: 'alloy', speed: 1 });
     expect(voiceTtsNode.params.safeParse({ speed: 2.5 }).success).toBe(false);
     expect(subtitleAutoNode.params.parse({})).toEqual({ style: 'clean_box', transcribe: false });
     expect(subtitleAutoNode.params.safeParse({ style: 'neon' }).success).toBe(false);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { FentaError } from '@fenta/core';
 import type { ScriptRequest, ScriptResult, ScriptWriter } from '../pipeline-providers';
 import { englishScriptTemplates } from './english-script-templates';
 import { germanScriptTemplates } from './german-script-templates';
@@ -9,15 +10,18 @@ import { scriptTopic, topicKeywords } from './script-topic';
 import { spanishScriptTemplates } from './spanish-script-templates';
 
 /**
- * Languages with templates. Any other language gets an English script whose
- * `lang` says `en`, so the voice that speaks it matches the words; the node
- * warns about the switch.
+ * Languages with templates. Any other language is refused with
+ * SCRIPT_LANGUAGE_UNSUPPORTED: a script in another language than the one
+ * asked for would be spoken and captioned in it, and the job would look fine.
  */
 const templatesByLang: Record<string, LanguageScriptTemplates> = {
   en: englishScriptTemplates,
   es: spanishScriptTemplates,
   de: germanScriptTemplates,
 };
+
+/** The languages the offline writer writes, as their base tags. */
+export const offlineScriptLanguages = Object.keys(templatesByLang);
 
 /** Spoken narration runs at about 2.5 words a second; a template sentence has about 9 words. */
 const sentencesPerSecond = 2.5 / 9;
@@ -33,7 +37,14 @@ export class OfflineScriptWriter implements ScriptWriter {
 
   async write(request: ScriptRequest, signal: AbortSignal): Promise<ScriptResult> {
     signal.throwIfAborted();
-    const templates = templatesByLang[baseLanguage(request.lang)] ?? englishScriptTemplates;
+    const templates = templatesByLang[baseLanguage(request.lang)];
+    if (!templates) {
+      throw new FentaError('SCRIPT_LANGUAGE_UNSUPPORTED', {
+        writer: this.name,
+        lang: JSON.stringify(request.lang),
+        supported: offlineScriptLanguages.join(', '),
+      });
+    }
     const family = genreFamilyOf(request.genre);
     const set = templates.genres[family] ?? templates.genres.news;
     const topic =

@@ -6,7 +6,7 @@ import { alignWordsToSpeech } from './align-words-to-speech';
 import { analyzeSentenceAudio } from './analyze-sentence-audio';
 import { assembleSpeech, type TimedSentence } from './assemble-speech';
 import { measureEspeakWordDurations } from './espeak-word-durations';
-import { espeakWordsPerMinute, parseEspeakVoiceList, resolveEspeakVoice } from './espeak-voice';
+import { espeakWordsPerMinute, parseEspeakVoiceList, resolveEspeakVoice, type EspeakVoices } from './espeak-voice';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { runChildProcess } from '../../process/run-child-process';
 import { runEspeak, type EspeakVoiceSettings } from './run-espeak';
@@ -32,7 +32,7 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   private readonly command: string;
   private readonly pauseSeconds: number;
   private readonly concurrency: number;
-  private voices: Promise<Set<string>> | undefined;
+  private voices: Promise<EspeakVoices> | undefined;
 
   constructor(options: EspeakSpeechSynthesizerOptions = {}) {
     this.command = options.command ?? 'espeak-ng';
@@ -78,7 +78,7 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   }
 
   /** The installed voices, listed once per synthesizer; a failed listing is tried again next time. */
-  private installedVoices(signal: AbortSignal): Promise<Set<string>> {
+  private installedVoices(signal: AbortSignal): Promise<EspeakVoices> {
     this.voices ??= runChildProcess(this.command, ['--voices'], { signal }).then(
       ({ stdout }) => parseEspeakVoiceList(stdout),
       (error: unknown) => {

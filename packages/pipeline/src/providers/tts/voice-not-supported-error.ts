@@ -4,8 +4,10 @@ export class VoiceNotSupportedError extends Error {
     readonly provider: string,
     readonly voice: string,
     readonly lang: string,
+    /** The voices of this synthesizer that speak `lang` (none when it speaks no such language). */
+    readonly voicesForLanguage: string[],
   ) {
-    super(`${provider} has no voice for "${voice}" (language "${lang}")`);
+    super(`${provider} has no voice for "${voice}" that speaks "${lang}"`);
     this.name = 'VoiceNotSupportedError';
   }
 }
