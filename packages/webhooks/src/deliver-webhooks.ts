@@ -109,6 +109,8 @@ async function attempt(
       await markWebhookHealthy(trx, delivery.webhookId);
       return true;
     }
+    // This side's fault (a secret it cannot open) says nothing about the endpoint: it is not counted towards disabling it.
+    if (!outcome.answered && outcome.ours) return true;
     const failingSince = await markWebhookFailing(trx, delivery.webhookId, at);
     let reason: string | undefined;
     if (gone) reason = 'the endpoint answered 410 Gone';
@@ -148,7 +150,7 @@ async function send(deps: DeliverWebhooksDeps, delivery: ClaimedDelivery, timeou
     if (delivery.storedPreviousSecret !== null) secrets.push(openSecret(delivery.storedPreviousSecret, deps.secretsKey, context));
   } catch (error) {
     // Nothing goes out unsigned: the attempt fails, and is tried again once the key is right.
-    return { answered: false, error: (error as Error).message };
+    return { answered: false, error: (error as Error).message, ours: true };
   }
   const body = deliveryBody(delivery);
   const headers = webhookHeaders({ id: delivery.messageId, timestampS: Math.floor(now().getTime() / 1000), body }, secrets);

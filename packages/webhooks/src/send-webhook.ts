@@ -16,6 +16,8 @@ export type SendOutcome =
       answered: false;
       /** Why there was no answer: a refused address, a timeout, a dropped connection. */
       error: string;
+      /** Nothing was sent, for a fault of this side (a signing secret it cannot open), not of the endpoint. */
+      ours?: boolean;
     };
 
 export interface SendWebhookOptions {
@@ -43,8 +45,9 @@ const maxRedirects = 3;
 export async function sendWebhook(url: string, options: SendWebhookOptions): Promise<SendOutcome> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let current = new URL(url);
   try {
+    // A stored URL that no longer parses is a failed attempt like any other, not a delivery stuck forever.
+    let current = new URL(url);
     for (let hop = 0; ; hop += 1) {
       const pinned = await resolveAllowedAddress(current, options.policy, 'webhook');
       const { response } = await requestPinned(current, pinned, {
@@ -70,7 +73,7 @@ export async function sendWebhook(url: string, options: SendWebhookOptions): Pro
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     if (timeout.aborted) return { answered: false, error: `no answer within ${options.timeoutMs} ms` };
-    return { answered: false, error: isFentaError(error) ? error.message : String((error as Error).message ?? error) };
+    return { answered: false, error: storable(isFentaError(error) ? error.message : String((error as Error).message ?? error)) };
   }
 }
 
@@ -85,7 +88,12 @@ async function readStart(response: IncomingMessage): Promise<string> {
       break;
     }
   }
-  return text.slice(0, responseBodyLimit);
+  return storable(text.slice(0, responseBodyLimit));
+}
+
+/** Text PostgreSQL can keep: it refuses NUL in text columns, and one NUL byte in an answer would fail recording the attempt, so it would be sent again forever. */
+function storable(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD');
 }
 
 function retryAfterOf(response: IncomingMessage): number | undefined {

@@ -298,6 +298,8 @@ describe('deliverDueWebhooks', () => {
     expect(await deliverDueWebhooks(deps(), { limit: 10 })).toEqual([{ id, status: 'pending', httpStatus: null, recorded: true }]);
     expect(receiver.requests).toHaveLength(0);
     expect((await delivery(id)).last_error).toBe('A stored secret cannot be opened: it is sealed and FENTA_SECRETS_KEY is not set');
+    // The missing key is this side's fault: the endpoint is not counted as failing.
+    expect((await q(`SELECT failing_since FROM webhooks WHERE id = $1`, [row!.id]))[0]).toEqual({ failing_since: null });
 
     clock += webhookRetryDelaysMs[1]!;
     expect(await deliverDueWebhooks({ ...deps(), secretsKey: key }, { limit: 10 })).toEqual([{ id, status: 'success', httpStatus: 200, recorded: true }]);
@@ -320,6 +322,27 @@ describe('deliverDueWebhooks', () => {
     const longRow = await delivery(long!.id);
     expect(longRow.http_status).toBe(500);
     expect(longRow.response_body).toBe('x'.repeat(2_048));
+  });
+
+  it('keeps an answer with NUL bytes (PostgreSQL text cannot hold them) and counts a stored URL that does not parse as a failed attempt', async () => {
+    receiver = await startReceiver((_request, _index, response) => response.writeHead(500).end('bad\u0000answer'));
+    const good = await hook();
+    const broken = await hook({ url: 'http://[::1' });
+    await event();
+    const rows = async () =>
+      q<{ webhook_id: string; status: string; attempts: number; http_status: number | null; response_body: string | null; last_error: string | null }>(
+        `SELECT webhook_id, status, attempts, http_status, response_body, last_error FROM webhook_deliveries ORDER BY webhook_id = $1 DESC`,
+        [good.id],
+      );
+
+    expect((await deliverDueWebhooks(deps(), { limit: 10 })).map((result) => [result.status, result.recorded])).toEqual([
+      ['pending', true],
+      ['pending', true],
+    ]);
+    expect(await rows()).toEqual([
+      { webhook_id: good.id, status: 'pending', attempts: 1, http_status: 500, response_body: 'bad\uFFFDanswer', last_error: null },
+      { webhook_id: broken.id, status: 'pending', attempts: 1, http_status: null, response_body: null, last_error: 'Invalid URL' },
+    ]);
   });
 
   it('does not send the deliveries of a disabled endpoint', async () => {
