@@ -72,7 +72,8 @@ const deliverySchema = Type.Object(
     status: Type.Unsafe<(typeof deliveryStatuses)[number]>({
       type: 'string',
       enum: [...deliveryStatuses],
-      description: 'pending (being attempted), success (a 2xx answer), failed (given up after the last attempt, or the endpoint was disabled).',
+      description:
+        'pending (being attempted; held while the endpoint is disabled, sent when it is enabled again), success (a 2xx answer), failed (given up after the last attempt).',
     }),
     attempts: Type.Integer(),
     http_status: Type.Union([Type.Integer(), Type.Null()], { description: "The last attempt's answer; null when there was none." }),
