@@ -347,6 +347,13 @@ export const errorCodes = {
     message: 'The timeline exceeds the render limit on {limit}: {reason}',
     description: 'A timeline has more footage pieces, overlays, text or ffmpeg arguments than one render may have (see Limits in the README).',
   },
+  TIMELINE_TOO_LONG: {
+    status: 422,
+    retryable: false,
+    message: 'The timeline is {seconds} s long; profile {profile} takes at most {limit} s',
+    description:
+      "A timeline is longer than its output profile's platforms accept (9:16 profiles: 60 s, YouTube Shorts' limit); found before anything is rendered. Ask for a shorter script (target_seconds) or another profile.",
+  },
   RENDER_FAILED: {
     status: 500,
     retryable: true,

@@ -56,6 +56,10 @@ export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefin
       placeholders,
       nodeId: ctx.nodeId,
     });
+    if (profile.maxDurationSeconds !== undefined && timeline.durationSeconds > profile.maxDurationSeconds) {
+      // Found here, before minutes of rendering a video the platform would refuse.
+      throw new FentaError('TIMELINE_TOO_LONG', { seconds: timeline.durationSeconds.toFixed(2), profile: profile.name, limit: profile.maxDurationSeconds });
+    }
     const sources = new Set(timeline.clips.map((c) => c.source));
     ctx.log.info('timeline built', {
       template: template.id,

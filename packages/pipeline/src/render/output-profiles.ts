@@ -11,6 +11,9 @@ const frameSizes: Record<OutputAspect, { full: readonly [number, number]; hd: re
   '4x5': { full: [1080, 1350], hd: [720, 900] },
 };
 
+// A 9:16 video is published as a Short, a Reel or a TikTok: Shorts take at most 60 s.
+const maxDurationSeconds: Partial<Record<OutputAspect, number>> = { '9x16': 60 };
+
 // Caps sized so a busy 30 fps frame still gets crf-level quality while the
 // file stays under what TikTok/Reels/Shorts accept without a hard re-encode.
 const maxBitrateKbps = { full: 8000, hd: 5000 } as const;
@@ -27,6 +30,7 @@ function profile(aspect: keyof typeof frameSizes, tier: 'full' | 'hd'): OutputPr
     maxBitrateKbps: maxBitrateKbps[tier],
     audioBitrateKbps: 160,
     audioSampleRate: 48_000,
+    ...(maxDurationSeconds[aspect] === undefined ? {} : { maxDurationSeconds: maxDurationSeconds[aspect] }),
   };
 }
 

@@ -17,6 +17,8 @@ export interface OutputProfile {
   maxBitrateKbps: number;
   audioBitrateKbps: number;
   audioSampleRate: number;
+  /** The longest video the profile's platforms take (9:16: 60 s, YouTube Shorts' limit); unset for no limit. */
+  maxDurationSeconds?: number;
 }
 
 /** A piece of footage placed on the timeline, scaled and cropped to fill the frame. */

@@ -1,7 +1,7 @@
 import { getOutputProfile, outputProfileNames } from '../../src/render/output-profiles';
 
 describe('output profiles', () => {
-  it('has four aspects at 1080p and 720p, all 30 fps, x264 crf 20 veryfast, AAC 160 kbps at 48 kHz', () => {
+  it('has four aspects at 1080p and 720p, all 30 fps, x264 crf 20 veryfast, AAC 160 kbps at 48 kHz, 9:16 at most 60 s', () => {
     const frames = Object.fromEntries(outputProfileNames.map((name) => [name, `${getOutputProfile(name).width}x${getOutputProfile(name).height}`]));
     expect(frames).toEqual({
       '9x16_1080p': '1080x1920',
@@ -23,8 +23,11 @@ describe('output profiles', () => {
       maxBitrateKbps: 8000,
       audioBitrateKbps: 160,
       audioSampleRate: 48000,
+      maxDurationSeconds: 60,
     });
     expect(getOutputProfile('4x5_720p').maxBitrateKbps).toBe(5000);
+    // Only 9:16 videos are held to a platform's length.
+    expect(outputProfileNames.filter((name) => getOutputProfile(name).maxDurationSeconds !== undefined)).toEqual(['9x16_1080p', '9x16_720p']);
   });
 
   it('takes another x264 preset without changing the shared profile', () => {

@@ -1,3 +1,4 @@
+import { FentaError } from '@fenta/core';
 import { builtInTemplates } from '@fenta/db';
 import { editTimelineNode } from '../../src/nodes/edit-timeline.node';
 import type { TemplateRecord } from '../../src/nodes/node-context';
@@ -105,6 +106,20 @@ describe('Edit.Timeline', () => {
       details: { limit: 'clips', value: 361, max: 120 },
     });
     expect(nt.record.progress).toEqual([]);
+  });
+
+  it('fails with TIMELINE_TOO_LONG past the 60 s a 9:16 profile takes, before anything is rendered, and lets 16:9 run longer', async () => {
+    const nt = await context();
+    const narration = (seconds: number) => ({
+      footage: sampleFootage([40, 40]),
+      captions: sampleCaptions([sentence('A long narration.', 0, 0, seconds)], seconds),
+    });
+    // 59.5 s of speech and the 0.5 s tail: exactly 60 s, the limit.
+    expect((await editTimelineNode.run(nt.ctx, narration(59.5), params({ template_id: 'tmpl_shorts_v1' }))).durationSeconds).toBe(60);
+    await expect(editTimelineNode.run(nt.ctx, narration(70), params({ template_id: 'tmpl_shorts_v1', profile: '9x16_720p' }))).rejects.toThrow(
+      new FentaError('TIMELINE_TOO_LONG', { seconds: '70.50', profile: '9x16_720p', limit: 60 }),
+    );
+    expect((await editTimelineNode.run(nt.ctx, narration(70), params({ template_id: 'tmpl_landscape_v1' }))).durationSeconds).toBe(70.5);
   });
 
   it('refuses an unknown profile in its params', () => {
