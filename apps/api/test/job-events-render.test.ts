@@ -9,6 +9,7 @@ import { createJob } from '@fenta/jobs';
 import { findFreePort, startRedisServer, type RunningRedis } from '@fenta/local-services';
 import { createRenderQueue } from '@fenta/queue';
 import { LocalStorage } from '@fenta/storage';
+import { jobCostAndUsage } from '@fenta/testing';
 import { silentLogger, startApiTestbed, testListenerName, type ApiTestbed, type TestCaller } from './api-fixture';
 import { dataOf, openEventStream, type SseConnection, storedEvents } from './support/sse-client';
 
@@ -140,6 +141,8 @@ describe('a real render, followed over SSE and downloaded', () => {
 
     const [job] = await bed.database.query<{ result: Record<string, unknown> }>(`SELECT result FROM jobs WHERE id = $1`, [jobId]);
     expect(all.at(-1)!.data).toMatchObject({ status: 'completed', result: job!.result });
+    const cost = await jobCostAndUsage(bed.database.query, jobId);
+    expect(cost.cost_total_usd).toBe(cost.usage_sum_usd);
   });
 
   it('resumes with Last-Event-ID exactly after the event named, to the end', async () => {

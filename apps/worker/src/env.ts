@@ -27,7 +27,7 @@ const schema = z.object({
   FENTA_PUBLIC_URL: publicUrlSchema.default('http://127.0.0.1:8080'),
   /** Fail instead of falling back to an offline provider when the asked-for one is not configured. */
   FENTA_STRICT_PROVIDERS: booleanFlag,
-  /** JSON overriding parts of the price table, e.g. {"renderSecond": 0.001}; each llm model on its own. */
+  /** JSON overriding parts of the price table, e.g. {"renderSecond": 0.001}; each llm, tts and transcription model on its own. */
   FENTA_PRICES: z.preprocess(
     (value) => (value === '' ? undefined : value),
     jsonVariableSchema(priceOverridesSchema)

@@ -102,5 +102,6 @@ async function wordTimings(ctx: NodeContext, speech: Speech, transcribe: boolean
   }
   const heard = await transcriber.transcribe(await ctx.localFile(speech.audio), { lang: speech.lang, signal: ctx.signal });
   ctx.log.info(`word timings from ${transcriber.name} transcription`, { words: heard.words.length });
+  if (heard.usage) ctx.recordUsage({ resource: 'transcription_minutes', minutes: heard.usage.seconds / 60, model: heard.usage.model });
   return retimeFromTranscript(speech.sentences, heard.words, speech.durationSeconds);
 }

@@ -44,6 +44,12 @@ export const voiceTtsNode = defineNodeType<VoiceTtsParams, { script: Script }, S
         }
         throw error;
       });
+    if (result.usage) {
+      // What the provider bills for: the characters it spoke and the audio it transcribed for word timings.
+      ctx.recordUsage({ resource: 'tts_characters', characters: result.usage.characters, model: result.usage.model });
+      const heard = result.usage.transcription;
+      if (heard) ctx.recordUsage({ resource: 'transcription_minutes', minutes: heard.seconds / 60, model: heard.model });
+    }
     ctx.progress(0.9);
     const audio = await ctx.saveArtifact('voice.wav', result.audioPath, result.contentType);
     ctx.log.info('narration synthesized', {

@@ -106,6 +106,21 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       },
     }),
     defineNodeType({
+      type: 'Test.Speech',
+      stage: 'edit',
+      description: 'paid speech: characters synthesized and minutes transcribed',
+      params: z.object({}),
+      inputs: { script: { kind: 'script' } },
+      output: 'timeline',
+      ...policy,
+      async run(ctx) {
+        enter(script, 'Test.Speech');
+        ctx.recordUsage({ resource: 'tts_characters', characters: 2_000, model: 'tts-1-hd' });
+        ctx.recordUsage({ resource: 'transcription_minutes', minutes: 1.5, model: 'whisper-1' });
+        return { kind: 'timeline' };
+      },
+    }),
+    defineNodeType({
       type: 'Test.Slow',
       stage: 'edit',
       description: 'ignores nothing but its timeout',
@@ -159,7 +174,7 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
 }
 
 /** A graph of the test types: footage and script feed a middle node, then a render. */
-export function testGraph(middle: 'Test.Block' | 'Test.Slow' | 'Test.Gate' | 'Test.Crash', params: Record<string, unknown> = {}) {
+export function testGraph(middle: 'Test.Block' | 'Test.Slow' | 'Test.Gate' | 'Test.Crash' | 'Test.Speech', params: Record<string, unknown> = {}) {
   return {
     nodes: [
       { id: 'a', type: 'Test.Footage', params: {} },
