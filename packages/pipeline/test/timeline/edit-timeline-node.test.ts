@@ -116,6 +116,12 @@ describe('Edit.Timeline', () => {
     });
     // 59.5 s of speech and the 0.5 s tail: exactly 60 s, the limit.
     expect((await editTimelineNode.run(nt.ctx, narration(59.5), params({ template_id: 'tmpl_shorts_v1' }))).durationSeconds).toBe(60);
+    // The tail gives way to the limit: 59.8 s and 60 s of speech still make a 60 s Short.
+    expect((await editTimelineNode.run(nt.ctx, narration(59.8), params({ template_id: 'tmpl_shorts_v1' }))).durationSeconds).toBe(60);
+    expect((await editTimelineNode.run(nt.ctx, narration(60), params({ template_id: 'tmpl_shorts_v1' }))).durationSeconds).toBe(60);
+    await expect(editTimelineNode.run(nt.ctx, narration(60.2), params({ template_id: 'tmpl_shorts_v1' }))).rejects.toThrow(
+      new FentaError('TIMELINE_TOO_LONG', { seconds: '60.70', profile: '9x16_1080p', limit: 60 }),
+    );
     await expect(editTimelineNode.run(nt.ctx, narration(70), params({ template_id: 'tmpl_shorts_v1', profile: '9x16_720p' }))).rejects.toThrow(
       new FentaError('TIMELINE_TOO_LONG', { seconds: '70.50', profile: '9x16_720p', limit: 60 }),
     );
