@@ -36,8 +36,9 @@ const commonArgs = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning'];
  * input side (fast seeking, only the needed seconds decoded), the footage
  * concatenated, then the layers in ascending z (subtitles and text overlays
  * burned with libass, which shapes every script and falls back per glyph,
- * images with overlay; ties keep subtitles first, then the timeline's order), the audio mix, and the profile's encoding (H.264
- * High, yuv420p, AAC, moov atom first for progressive playback); with a
+ * images with overlay; see timelineLayers), the audio mix, and the
+ * profile's encoding (H.264 High, yuv420p, AAC, moov atom first for
+ * progressive playback); with a
  * `thumbnail` path, also a JPEG of one frame of the finished picture.
  *
  * Pure: it reads no files and runs nothing, so the exact command is unit-tested.

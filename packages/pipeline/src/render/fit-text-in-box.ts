@@ -38,6 +38,7 @@ export interface FittedText {
  */
 export function fitTextInBox(text: string, box: Pick<TextBox, 'width' | 'height'>, options: TextFitOptions): FittedText {
   const units = breakUnits(text.trim());
+  if (units.length === 0) return { lines: [], size: options.size, widest: 0 };
   for (let size = options.size; ; size = Math.max(options.minSize, Math.floor(size * 0.92))) {
     const padding = options.padding(size);
     const maxWidth = box.width - 2 * padding;

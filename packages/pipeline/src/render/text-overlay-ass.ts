@@ -77,6 +77,7 @@ function overlayEvents(overlay: TextOverlay, index: number, fonts: CaptionFonts,
     padding,
     width: (text, size) => fonts.width(text, size) * widthSafety,
   });
+  if (fit.lines.length === 0) return [];
   const pad = padding(fit.size);
   const height = fit.lines.length * fit.size;
   const x = Math.round(area.x + area.width / 2);

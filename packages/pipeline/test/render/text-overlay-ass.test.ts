@@ -109,6 +109,11 @@ describe('fitTextInBox', () => {
     for (const line of fit.lines) expect(fonts.width(line, 40)).toBeLessThanOrEqual(area.width - 20);
   });
 
+  it('lays out nothing for a text of spaces only', () => {
+    expect(fitTextInBox('  ', area, options(40))).toEqual({ lines: [], size: 40, widest: 0 });
+    expect(writeTextOverlayAss({ overlays: [overlay(' \n ')], profile, fonts: () => fonts })).not.toContain('Dialogue:');
+  });
+
   it('breaks Japanese between its words, with no space added', () => {
     const fit = fitTextInBox(japanese, area, options(60));
     expect(fit.lines.length).toBeGreaterThan(1);

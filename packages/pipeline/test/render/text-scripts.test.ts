@@ -45,7 +45,7 @@ let log: string;
 let frames: Buffer[];
 
 /** The characters of a text that draw something. */
-const visible = (text: string) => [...text].filter((c) => !/[\s\p{P}]/u.test(c) || c.codePointAt(0)! > 0x2000);
+const visible = (text: string) => [...text].filter((c) => !/[\s\p{Cf}]/u.test(c));
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'fenta-scripts-'));
