@@ -8,8 +8,8 @@ import type { RenderResult, StoredFile } from '../artifacts/artifact-types';
 import { compileTimeline } from '../render/compile-ffmpeg';
 import { getOutputProfile } from '../render/output-profiles';
 import { probeMedia } from '@fenta/media';
-import { resolveFontFiles } from '../render/resolve-font-files';
 import { runFfmpeg } from '../render/run-ffmpeg';
+import { logTextOverlayFonts, writeTextOverlays } from '../render/write-text-overlays';
 import { retargetTimeline } from '../timeline/retarget-timeline';
 import type { Timeline } from '../timeline/timeline-ir';
 import { defineNodeType } from './define-node-type';
@@ -64,12 +64,14 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
     const timeline = retargetTimeline(inputs.timeline, profile);
     const videoPath = path.join(ctx.tempDir, 'video.mp4');
     const thumbnailPath = path.join(ctx.tempDir, 'thumbnail.jpg');
-    const fontPatterns = timeline.overlays.flatMap((o) => (o.kind === 'text' ? [o.font] : []));
-    const fontFiles = await resolveFontFiles(fontPatterns, { signal: ctx.signal });
-    const unresolved = fontPatterns.filter((f) => !fontFiles[f]);
-    if (unresolved.length > 0)
-      ctx.log.warn('fontconfig has no file for these fonts; their family is used at regular weight', { fonts: [...new Set(unresolved)] });
-    const render = compileTimeline(timeline, { inputs: await localInputs(ctx, timeline), output: videoPath, thumbnail: thumbnailPath, fontFiles });
+    const text = await writeTextOverlays(timeline, { dir: ctx.tempDir, signal: ctx.signal });
+    logTextOverlayFonts(ctx, text);
+    const render = compileTimeline(timeline, {
+      inputs: await localInputs(ctx, timeline),
+      output: videoPath,
+      thumbnail: thumbnailPath,
+      textOverlayFiles: text.files,
+    });
     ctx.log.info('rendering', { profile: profile.name, preset: profile.preset, durationSeconds: timeline.durationSeconds });
     // Local paths are of no use to the org reading the job log, but help whoever debugs the worker.
     ctx.log.debug('ffmpeg command', { args: render.args });
