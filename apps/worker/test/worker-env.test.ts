@@ -14,6 +14,14 @@ describe('the worker configuration', () => {
     expect(readWorkerEnv({ ...required, FENTA_PUBLIC_URL: 'https://api.example.com/' }).FENTA_PUBLIC_URL).toBe('https://api.example.com');
   });
 
+  it('runs 3 nodes of a job at once unless FENTA_NODE_CONCURRENCY says otherwise, between 1 and 16', () => {
+    expect(readWorkerEnv(required).FENTA_NODE_CONCURRENCY).toBe(3);
+    expect(readWorkerEnv({ ...required, FENTA_NODE_CONCURRENCY: '1' }).FENTA_NODE_CONCURRENCY).toBe(1);
+    expect(() => readWorkerEnv({ ...required, FENTA_NODE_CONCURRENCY: '17' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', details: { problems: ['FENTA_NODE_CONCURRENCY: must be at most 16'] } }),
+    );
+  });
+
   it('names every wrong variable in one error, storage ones included', () => {
     expect(() => readWorkerEnv({ ...required, FENTA_WORKER_CONCURRENCY: '0', FENTA_STORAGE_DRIVER: 'ftp' })).toThrow(
       expect.objectContaining({

@@ -75,10 +75,11 @@ export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefin
       music: Boolean(timeline.audio.music),
     });
     if (timeline.clips.length > sources.size) {
-      ctx.log.warn('not enough footage for every scene: some clips are shown twice (from other in-points)', {
-        clips: inputs.footage.clips.length,
-        pieces: timeline.clips.length,
-      });
+      const missing = timeline.clips.length - sources.size;
+      ctx.log.warn(
+        `not enough footage for every scene: ${missing} more ${missing === 1 ? 'clip was' : 'clips were'} needed, so some clips are shown twice (from other in-points)`,
+        { clips: inputs.footage.clips.length, pieces: timeline.clips.length, missing },
+      );
     }
     ctx.progress(1);
     return timeline;

@@ -65,7 +65,8 @@ describe('runJob', () => {
   it('runs every node in order, checkpoints them, records usage and costs, and completes the job', async () => {
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
     const progress: number[] = [];
-    const outcome = await runJob(fx.deps, { jobId, finalAttempt: true, onProgress: (p) => progress.push(p) });
+    // One node at a time, so the events and logs below have one order (parallel-nodes.test.ts runs branches side by side).
+    const outcome = await runJob({ ...fx.deps, nodeConcurrency: 1 }, { jobId, finalAttempt: true, onProgress: (p) => progress.push(p) });
 
     expect(outcome.status).toBe('completed');
     const job = await jobRow(jobId);

@@ -57,6 +57,26 @@ describe('Edit.Timeline', () => {
     expect(nt.record.progress).toEqual([1, 1, 1]);
   });
 
+  it('shows every clip before any comes back, and says how many more clips the scenes needed', async () => {
+    const nt = await context();
+    const timeline = await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }));
+    // 12 s cut at 3.0 and 9.7 s, the 6.7 s span split in two: four scenes, four distinct clips.
+    expect(timeline.clips.map((clip) => clip.source)).toEqual(inputs.footage.clips.map((clip) => clip.file.key));
+    expect(nt.record.logs.filter((line) => line.level === 'warn')).toEqual([]);
+
+    const short = { ...inputs, footage: sampleFootage([10, 10]) };
+    const reused = await editTimelineNode.run(nt.ctx, short, params({ template_id: 'tmpl_shorts_v1' }));
+    const [first, second] = short.footage.clips.map((clip) => clip.file.key);
+    expect(reused.clips.map((clip) => clip.source)).toEqual([first, second, first, second]);
+    expect(nt.record.logs.filter((line) => line.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message: 'not enough footage for every scene: 2 more clips were needed, so some clips are shown twice (from other in-points)',
+        data: { clips: 2, pieces: 4, missing: 2 },
+      },
+    ]);
+  });
+
   it("takes music from the job's variables when it is a stored key of the org", async () => {
     const nt = await context({ music: musicKey });
     await nt.storage.putBytes(musicKey, 'not really audio', { contentType: 'audio/mpeg' });
