@@ -39,6 +39,8 @@ export function testExecutorDeps(env: { databaseUrl: string; dir: string; cancel
     tempRoot: path.join(env.dir, 'tmp'),
     publicUrl: 'http://127.0.0.1:8080',
     cancelPollMs: env.cancelPollMs ?? 50,
+    // One node at a time: these tests read the exact order of a job's log across crashes and restarts.
+    nodeConcurrency: 1,
   };
   return { deps, script };
 }
