@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { FentaError, pathInside, type Logger } from '@fenta/core';
 import { findQuotaShortfall, findVisibleTemplates, listJobNodes, readJobRunState, startJobNode, type DB, type Job, type JobRunKey } from '@fenta/db';
 import { validateGraph, type ExecutionPlan } from '@fenta/graph';
-import { cancelRun, claimRun, completeJob, maxJobRetries, parseJobConfig, type JobConfig, type JobResult } from '@fenta/jobs';
+import { cancelRun, claimRun, completeJob, maxJobRetries, parseJobConfig, recordPreviewRender, type JobConfig, type JobResult } from '@fenta/jobs';
 import type { Storage } from '@fenta/storage';
 import type { RenderResult } from '../artifacts/artifact-types';
 import type { NodeRegistry } from '../nodes/node-registry';
@@ -227,6 +227,9 @@ async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult>
             record,
             writeLog: (entry) => logs.write(entry),
             onProgress: (fraction) => reporter(progress.at(index, fraction)),
+            recordPreview: async (preview) => {
+              await recordPreviewRender(db, run, { ...preview, storageDriver: deps.storage.driver }, { publicUrl: deps.publicUrl });
+            },
           });
         },
         inputs,
