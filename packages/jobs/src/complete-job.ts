@@ -1,5 +1,15 @@
 import { FentaError } from '@fenta/core';
-import { type DB, enqueueWebhookDeliveries, insertRender, getRenderOfProfile, insertRenderIfAbsent, type JobRunKey, lockHeldJob, markJobCompleted, newRenderId } from '@fenta/db';
+import {
+  type DB,
+  enqueueWebhookDeliveries,
+  insertRender,
+  getRenderOfProfile,
+  insertRenderIfAbsent,
+  type JobRunKey,
+  lockHeldJob,
+  markJobCompleted,
+  newRenderId,
+} from '@fenta/db';
 import type { Kysely } from 'kysely';
 import { recordedRender, type FinishedOutput, type RecordedRender } from './recorded-render';
 import { renderLinks, type RenderLinks } from './render-links';
@@ -8,14 +18,16 @@ export type { FinishedOutput, RecordedRender } from './recorded-render';
 
 /**
  * `jobs.result`, as clients read it (and the `render.succeeded` webhook
- * carries): the render of the main output profile and its download routes,
- * and every render of the job (that one, the other profiles', the preview's).
+ * carries): the render of the main output profile and its download routes;
+ * for a job that made more than one render (a preview, other profiles),
+ * also that render's profile and every render of the job (the preview's,
+ * that one, the other profiles').
  */
 export interface JobResult extends RenderLinks {
   render_id: string;
-  profile: string;
   duration: number;
-  renders: RecordedRender[];
+  profile?: string;
+  renders?: RecordedRender[];
 }
 
 /** What a finished render is: the stored files and what ffprobe measured of its main output, of its other outputs, of its preview. */
@@ -58,8 +70,9 @@ export async function completeJob(db: Kysely<DB>, run: JobRunKey, render: Finish
       await insertRender(trx, made.row);
       renders.push(made.view);
     }
-    const main = renders[render.preview ? 1 : 0]!;
-    const result: JobResult = { ...main, renders };
+    const { profile, ...main } = renders[render.preview ? 1 : 0]!;
+    // A job of one render keeps the result it always had.
+    const result: JobResult = renders.length > 1 ? { ...main, profile, renders } : main;
     if (!(await markJobCompleted(trx, run, result))) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
     await enqueueWebhookDeliveries(trx, run.orgId, 'render.succeeded', { event: 'render.succeeded', job_id: run.jobId, org_id: run.orgId, result });
     return result;

@@ -19,7 +19,9 @@ describe('renders of one job, by profile', () => {
     database = await createTestDatabase({ migrated: true });
     await q(`INSERT INTO users (id, email, password_hash, name) VALUES ('user_r', 'r@example.com', '!', 'R')`);
     await q(`INSERT INTO orgs (id, name, slug, owner_id, settings) VALUES ($1, 'R', 'r', 'user_r', '{"max_concurrent_jobs": 100}')`, [orgId]);
-    await q(`INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://93.184.216.34/h', '{render.preview_ready,render.succeeded}', 'x')`, [orgId]);
+    await q(`INSERT INTO webhooks (org_id, url, events, secret) VALUES ($1, 'https://93.184.216.34/h', '{render.preview_ready,render.succeeded}', 'x')`, [
+      orgId,
+    ]);
   });
   afterAll(() => database.drop());
 
@@ -45,9 +47,12 @@ describe('renders of one job, by profile', () => {
     };
   };
   const rendersOf = (jobId: string) => q(`SELECT profile, resolution, video_storage_path FROM renders WHERE job_id = $1 ORDER BY id`, [jobId]);
-  const eventsOf = (jobId: string) => q<{ seq: number; type: string; data: Json }>(`SELECT seq, type, data FROM job_events WHERE job_id = $1 ORDER BY seq`, [jobId]);
+  const eventsOf = (jobId: string) =>
+    q<{ seq: number; type: string; data: Json }>(`SELECT seq, type, data FROM job_events WHERE job_id = $1 ORDER BY seq`, [jobId]);
   const deliveriesOf = (jobId: string) =>
-    q<{ event: string }>(`SELECT event FROM webhook_deliveries WHERE payload ->> 'job_id' = $1 ORDER BY created_at, id`, [jobId]).then((rows) => rows.map((r) => r.event));
+    q<{ event: string }>(`SELECT event FROM webhook_deliveries WHERE payload ->> 'job_id' = $1 ORDER BY created_at, id`, [jobId]).then((rows) =>
+      rows.map((r) => r.event),
+    );
 
   it('records the preview at once, then one render per profile at the end, the preview’s event before the job’s end', async () => {
     const run = await runningJob();
@@ -83,7 +88,12 @@ describe('renders of one job, by profile', () => {
     const result = await completeJob(
       database.db,
       run,
-      { ...output(run, '9x16_720p', 720, 1280, ''), outputs: [output(run, '1x1_720p', 720, 720), output(run, '16x9_720p', 1280, 720)], preview: output(run, 'preview', 540, 960), storageDriver: 'local' },
+      {
+        ...output(run, '9x16_720p', 720, 1280, ''),
+        outputs: [output(run, '1x1_720p', 720, 720), output(run, '16x9_720p', 1280, 720)],
+        preview: output(run, 'preview', 540, 960),
+        storageDriver: 'local',
+      },
       { publicUrl },
     );
     expect(await rendersOf(run.jobId)).toEqual([
@@ -93,13 +103,13 @@ describe('renders of one job, by profile', () => {
       { profile: '16x9_720p', resolution: '1280x720', video_storage_path: `orgs/${orgId}/jobs/${run.jobId}/n6/16x9_720p/video.mp4` },
     ]);
     expect(result.profile).toBe('9x16_720p');
-    expect(result.renders.map((r) => [r.profile, r.render_id === preview!.render_id])).toEqual([
+    expect(result.renders!.map((r) => [r.profile, r.render_id === preview!.render_id])).toEqual([
       ['preview', true],
       ['9x16_720p', false],
       ['1x1_720p', false],
       ['16x9_720p', false],
     ]);
-    expect(result.render_id).toBe(result.renders[1]!.render_id);
+    expect(result.render_id).toBe(result.renders![1]!.render_id);
     const types = (await eventsOf(run.jobId)).map((e) => e.type);
     expect(types.filter((t) => t === 'render.preview_ready' || t === 'job.completed')).toEqual(['render.preview_ready', 'job.completed']);
     expect(await deliveriesOf(run.jobId)).toEqual(['render.preview_ready', 'render.succeeded']);
@@ -107,7 +117,12 @@ describe('renders of one job, by profile', () => {
 
   it('records a preview the run did not record yet at the end, its event still before job.completed', async () => {
     const run = await runningJob();
-    await completeJob(database.db, run, { ...output(run, '9x16_720p', 720, 1280, ''), preview: output(run, 'preview', 540, 960), storageDriver: 'local' }, { publicUrl });
+    await completeJob(
+      database.db,
+      run,
+      { ...output(run, '9x16_720p', 720, 1280, ''), preview: output(run, 'preview', 540, 960), storageDriver: 'local' },
+      { publicUrl },
+    );
     // The job's end writes progress 100, then job.completed.
     expect((await eventsOf(run.jobId)).map((e) => e.type)).toEqual(['job.started', 'render.preview_ready', 'progress', 'job.completed']);
     expect((await rendersOf(run.jobId)).map((r) => r.profile)).toEqual(['preview', '9x16_720p']);
@@ -115,7 +130,9 @@ describe('renders of one job, by profile', () => {
 
   it('keeps one render per job and profile in the database itself, and lets profiles differ', async () => {
     const run = await runningJob();
-    await completeJob(database.db, run, { ...output(run, '9x16_720p', 720, 1280, ''), storageDriver: 'local' }, { publicUrl });
+    const result = await completeJob(database.db, run, { ...output(run, '9x16_720p', 720, 1280, ''), storageDriver: 'local' }, { publicUrl });
+    // One render: the result it always had.
+    expect(Object.keys(result).sort()).toEqual(['duration', 'render_id', 'srt_url', 'thumbnail_url', 'video_url', 'vtt_url']);
     await expect(q(`INSERT INTO renders (job_id, video_url, profile) VALUES ($1, 'https://x/v.mp4', '9x16_720p')`, [run.jobId])).rejects.toMatchObject({
       code: '23505',
       constraint: 'renders_job_id_profile_key',

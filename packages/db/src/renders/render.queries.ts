@@ -45,22 +45,22 @@ export async function insertRenderIfAbsent(db: Db, input: NewRenderInput): Promi
 
 function renderValues(input: NewRenderInput) {
   return {
-      id: input.id,
-      job_id: input.jobId,
-      profile: input.profile,
-      video_url: input.video.url,
-      video_storage_path: input.video.key,
-      thumbnail_url: input.thumbnail.url,
-      thumbnail_storage_path: input.thumbnail.key,
-      srt_url: input.srt.url,
-      srt_storage_path: input.srt.key,
-      duration_seconds: input.durationSeconds.toFixed(2),
-      resolution: `${input.width}x${input.height}`,
-      file_size_bytes: input.video.bytes,
-      codec: input.codec,
-      bitrate_kbps: Math.round(input.bitrateKbps),
-      fps: input.fps.toFixed(2),
-      metadata: JSON.stringify(input.metadata),
+    id: input.id,
+    job_id: input.jobId,
+    profile: input.profile,
+    video_url: input.video.url,
+    video_storage_path: input.video.key,
+    thumbnail_url: input.thumbnail.url,
+    thumbnail_storage_path: input.thumbnail.key,
+    srt_url: input.srt.url,
+    srt_storage_path: input.srt.key,
+    duration_seconds: input.durationSeconds.toFixed(2),
+    resolution: `${input.width}x${input.height}`,
+    file_size_bytes: input.video.bytes,
+    codec: input.codec,
+    bitrate_kbps: Math.round(input.bitrateKbps),
+    fps: input.fps.toFixed(2),
+    metadata: JSON.stringify(input.metadata),
   };
 }
 

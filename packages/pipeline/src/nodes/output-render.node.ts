@@ -88,7 +88,11 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
     const srt = () => (stored ??= storeSrt(ctx, inputs.timeline));
 
     // Each output's share of the node's progress, by its pixels per second (the preview is a small part of the wait).
-    const plan = [...(preview ? [{ profile: preview, folder: previewProfileName }] : []), { profile: main, folder: '' }, ...others.map((o) => ({ profile: o, folder: o.name }))];
+    const plan = [
+      ...(preview ? [{ profile: preview, folder: previewProfileName }] : []),
+      { profile: main, folder: '' },
+      ...others.map((o) => ({ profile: o, folder: o.name })),
+    ];
     const weights = plan.map(({ profile }) => profile.width * profile.height * profile.fps);
     const total = weights.reduce((a, b) => a + b, 0);
     let done = 0;
@@ -96,7 +100,13 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
     for (const [i, step] of plan.entries()) {
       const from = done / total;
       const share = weights[i]! / total;
-      const output = await renderOutput(ctx, inputs.timeline, step.profile, { folder: step.folder, media, fontFiles, srt, onProgress: (f) => ctx.progress(from + f * share) });
+      const output = await renderOutput(ctx, inputs.timeline, step.profile, {
+        folder: step.folder,
+        media,
+        fontFiles,
+        srt,
+        onProgress: (f) => ctx.progress(from + f * share),
+      });
       done += weights[i]!;
       if (step.profile === preview) await ctx.recordPreview?.(output);
       outputs.push(output);

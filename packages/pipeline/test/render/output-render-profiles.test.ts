@@ -18,7 +18,19 @@ function tinyTimeline(durationSeconds = 2): Timeline {
     durationSeconds,
     clips: [{ source: `${job}/n1/clip.mp4`, inPoint: 0, start: 0, end: durationSeconds }],
     overlays: [
-      { kind: 'text', text: 'PREVIEW', start: 0, end: 1, position: 'top', animation: 'none', font: 'DejaVu Sans:bold', size: 60, color: '#FFFFFF', box: true, z: 20 },
+      {
+        kind: 'text',
+        text: 'PREVIEW',
+        start: 0,
+        end: 1,
+        position: 'top',
+        animation: 'none',
+        font: 'DejaVu Sans:bold',
+        size: 60,
+        color: '#FFFFFF',
+        box: true,
+        z: 20,
+      },
     ],
     audio: { voice: { source: `${job}/n3/voice.wav`, gainDb: 0 }, loudnessLufs: -14 },
     thumbnailAt: 0.5,
@@ -45,12 +57,15 @@ describe('Output.Render with a preview and several profiles', () => {
     await nt.storage.putFile(`${job}/n3/voice.wav`, path.join(media, 'voice.wav'), { contentType: 'audio/wav' });
     nt.ctx.recordPreview = async (preview) => {
       handed.push(preview);
-      const stored = await Promise.all(['video.mp4', '1x1_720p/video.mp4', '16x9_720p/video.mp4'].map(async (name) => ((await nt.storage.stat(`${job}/n6/${name}`)) ? name : '')));
+      const stored = await Promise.all(
+        ['video.mp4', '1x1_720p/video.mp4', '16x9_720p/video.mp4'].map(async (name) => ((await nt.storage.stat(`${job}/n6/${name}`)) ? name : '')),
+      );
       atPreview = { videos: stored.filter(Boolean), progress: nt.record.progress[nt.record.progress.length - 1]! };
     };
     const params = outputRenderNode.params.parse({ profile: '9x16_720p', profiles: ['1x1_720p', '16x9_720p'], preview: true, preset: 'ultrafast' });
     result = await outputRenderNode.run(nt.ctx, { timeline: tinyTimeline() }, params);
-    for (const output of [result, ...(result.outputs ?? []), result.preview!]) probed[output.profile] = await probeMedia(nt.storage.localPath(output.video.key)!);
+    for (const output of [result, ...(result.outputs ?? []), result.preview!])
+      probed[output.profile] = await probeMedia(nt.storage.localPath(output.video.key)!);
   }, 60_000);
 
   afterAll(async () => {
@@ -71,10 +86,16 @@ describe('Output.Render with a preview and several profiles', () => {
   });
 
   it('renders every profile to its own frame and files, the main one under the node’s own names', async () => {
-    const sizes = Object.fromEntries(Object.entries(probed).map(([profile, info]) => [profile, [info.width, info.height, Math.abs(info.durationSeconds - 2) <= 0.1]]));
+    const sizes = Object.fromEntries(
+      Object.entries(probed).map(([profile, info]) => [profile, [info.width, info.height, Math.abs(info.durationSeconds - 2) <= 0.1]]),
+    );
     expect(sizes).toEqual({ '9x16_720p': [720, 1280, true], '1x1_720p': [720, 720, true], '16x9_720p': [1280, 720, true], preview: [540, 960, true] });
     expect([result.profile, ...result.outputs!.map((o) => o.profile)]).toEqual(['9x16_720p', '1x1_720p', '16x9_720p']);
-    expect([result.video.key, ...result.outputs!.map((o) => o.video.key)]).toEqual([`${job}/n6/video.mp4`, `${job}/n6/1x1_720p/video.mp4`, `${job}/n6/16x9_720p/video.mp4`]);
+    expect([result.video.key, ...result.outputs!.map((o) => o.video.key)]).toEqual([
+      `${job}/n6/video.mp4`,
+      `${job}/n6/1x1_720p/video.mp4`,
+      `${job}/n6/16x9_720p/video.mp4`,
+    ]);
     const thumbnail = await probeMedia(nt.storage.localPath(result.outputs![1]!.thumbnail.key)!);
     expect([thumbnail.width, thumbnail.height]).toEqual([1280, 720]);
     // One captions file for all of them.
@@ -129,7 +150,9 @@ describe("Output.Render and its profiles' length limits", () => {
       const parsed = outputRenderNode.params.safeParse(params);
       return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     };
-    expect(problems({ profile: '9x16_720p', profiles: ['1x1_720p', '9x16_720p'] })).toEqual(['profiles.1: 9x16_720p is already rendered; name each profile once']);
+    expect(problems({ profile: '9x16_720p', profiles: ['1x1_720p', '9x16_720p'] })).toEqual([
+      'profiles.1: 9x16_720p is already rendered; name each profile once',
+    ]);
     expect(problems({ profiles: ['preview'] })).toEqual(['profiles.0: ask for the preview with preview: true']);
     expect(problems({ profiles: ['1x1_720p', '16x9_720p', '4x5_720p', '1x1_1080p'] })).toEqual(['profiles: Too big: expected array to have <=3 items']);
   });
