@@ -160,7 +160,8 @@ describe('webhooks', () => {
       problems: [
         {
           path: 'body.events[0]',
-          message: 'must be one of: render.succeeded, render.failed, workflow.run.finished, job.progress, schedule.skipped, webhook.disabled',
+          message:
+            'must be one of: render.succeeded, render.preview_ready, render.failed, workflow.run.finished, job.progress, schedule.skipped, webhook.disabled',
         },
       ],
     });
