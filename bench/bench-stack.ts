@@ -19,8 +19,8 @@ export interface BenchStack {
   workflowId: string;
   /** Something to undo when the stack stops (last added, first undone). */
   onStop(stop: () => Promise<unknown>): void;
-  /** Starts one of the apps (`api`, `scheduler`) as its own process, its log going to a file (a pipe this busy process reads would slow its writes). */
-  startApp(app: 'api' | 'scheduler', env: Record<string, string>, nodeArgs?: string[]): Promise<ChildProcess>;
+  /** Starts one of the apps (`api`, `scheduler`, `worker`) as its own process, its log going to a file (a pipe this busy process reads would slow its writes). */
+  startApp(app: 'api' | 'scheduler' | 'worker', env: Record<string, string>, nodeArgs?: string[]): Promise<ChildProcess>;
   stop(): Promise<void>;
 }
 

@@ -1,9 +1,9 @@
 /**
  * Render benchmark: a fixed 30 s 1080x1920 timeline (5 clips, karaoke ASS
- * subtitles, a sliding drawtext headline, voice and ducked music) rendered,
+ * subtitles, a sliding headline, voice and ducked music) rendered,
  * with its thumbnail, through Fenta's path (compileTimeline + runFfmpeg, as
  * Output.Render runs it) and through a single ffmpeg command written by hand
- * for the same outputs, alternately, in the same run. Prints both medians of
+ * for the same outputs (its headline drawn with drawtext), alternately, in the same run. Prints both medians of
  * wall and CPU time, their ratios (fenta/ffmpeg) and Fenta's realtime
  * factor. Each run also renders the same timeline for the `preview` profile
  * (retargeted as Output.Render does), whose median over Fenta's full render
@@ -20,7 +20,8 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { compileTimeline } from '../packages/pipeline/src/render/compile-ffmpeg';
 import { getOutputProfile } from '../packages/pipeline/src/render/output-profiles';
-import { resolveFontFiles } from '../packages/pipeline/src/render/resolve-font-files';
+import { writeTextOverlays } from '../packages/pipeline/src/render/write-text-overlays';
+import { matchBoldFontFace } from '../packages/pipeline/src/subtitles/font-fallback';
 import { runFfmpeg } from '../packages/pipeline/src/render/run-ffmpeg';
 import { retargetTimeline } from '../packages/pipeline/src/timeline/retarget-timeline';
 import type { Timeline } from '../packages/pipeline/src/timeline/timeline-ir';
@@ -214,14 +215,15 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
       output: handOut,
       thumbnail: handThumbnail,
       preset: timeline.profile.preset,
-      fontFile: (await resolveFontFiles(['Inter:bold']))['Inter:bold']!,
+      fontFile: (await matchBoldFontFace('Inter', new AbortController().signal)).file,
     });
     const times = { fenta: [] as number[], ffmpeg: [] as number[], fentaCpu: [] as number[], ffmpegCpu: [] as number[], preview: [] as number[] };
     // Timed as Output.Render does it: compile, then run with progress parsing.
     const renderTimeline = (what: Timeline, output: string, thumbnail: string) =>
       timed(async () => {
-        const fontFiles = await resolveFontFiles(['Inter:bold']);
-        const { args } = compileTimeline(what, { inputs, output, thumbnail, fontFiles });
+        // Written before each render: the preview's overlays are laid out for its own frame.
+        const text = await writeTextOverlays(what, { dir, signal: new AbortController().signal });
+        const { args } = compileTimeline(what, { inputs, output, thumbnail, textOverlayFiles: text.files });
         await runFfmpeg(args, { durationSeconds, onProgress: () => undefined });
       });
     const renderFenta = () => renderTimeline(timeline, fentaOut, fentaThumbnail);

@@ -14,6 +14,9 @@ interface Up {
   exited: Promise<number | null>;
 }
 
+/** Every command the test started, so that a failed assertion still stops the stack it started. */
+const started: Up[] = [];
+
 function startUp(env: Record<string, string>, args: string[] = ['up']): Up {
   const child = spawn(process.execPath, [cli, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -23,7 +26,20 @@ function startUp(env: Record<string, string>, args: string[] = ['up']): Up {
   child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output, exited };
+  const up = { child, output, exited };
+  started.push(up);
+  return up;
+}
+
+/** SIGTERM to each command still running (`./fenta up` then stops its children), and wait for it to exit. */
+async function stopStarted(): Promise<void> {
+  await Promise.all(
+    started.map(async (up) => {
+      if (up.child.exitCode !== null || up.child.signalCode !== null) return;
+      up.child.kill('SIGTERM');
+      await up.exited;
+    }),
+  );
 }
 
 /** Resolves when the command prints `text` (on stdout or stderr) (an event, not a sleep); rejects if it exits first. */
@@ -68,7 +84,10 @@ describe('./fenta up', () => {
       LOG_LEVEL: 'info',
     };
   });
-  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await stopStarted();
+    await rm(dataDir, { recursive: true, force: true });
+  });
 
   it('starts the stack, renders the demo, runs ./fenta render, and SIGTERM leaves no process behind; a second run keeps the data', async () => {
     const first = startUp(env);
@@ -143,16 +162,20 @@ describe('./fenta up', () => {
       new RegExp(`^fenta render: AUTH_KEY_INVALID: .+ — fix: the local stack's key is in ${dataDir}/demo.json; unset FENTA_API_KEY to use it\n$`),
     );
 
-    // Ctrl-C cancels the job through the API and says so.
-    const cancelled = startUp({ ...env, FENTA_DATA_DIR: dataDir }, ['render', file]);
-    // At once, while the job is queued or has just started: a short render must not finish first.
+    // Ctrl-C cancels the job through the API and says so. A minute-long 1080p short, so that however
+    // slowly this test gets to press Ctrl-C (a busy machine), the job is still running when it does.
+    const long = JSON.parse(JSON.stringify(demoWorkflow.graph));
+    long.nodes[1].params.prompt = '60s headline + 3 beats';
+    const longFile = path.join(dataDir, 'long.json');
+    await writeFile(longFile, JSON.stringify({ graph: long, variables: { topic: 'tides' } }));
+    const cancelled = startUp({ ...env, FENTA_DATA_DIR: dataDir }, ['render', longFile]);
     await waitForLine(cancelled, ' queued\n');
     cancelled.child.kill('SIGINT');
     expect(await cancelled.exited).toBe(1);
     const said = cancelled.output.join('');
     const cancelledId = /^job (job_\S+) queued$/m.exec(said)?.[1];
     expect(said).toContain('cancelling…');
-    expect(said).toContain(`fenta render: JOB_CANCELLED in ${file}: `);
+    expect(said).toContain(`fenta render: JOB_CANCELLED in ${longFile}: `);
     const row = await fetch(`${demo.apiUrl}/v1/jobs/${cancelledId}`, { headers: { authorization: `Bearer ${demo.apiKey}` } });
     expect(((await row.json()) as { job: { status: string } }).job.status).toBe('cancelled');
 

@@ -9,6 +9,7 @@ import { createJob } from '@fenta/jobs';
 import { findFreePort, startRedisServer, type RunningRedis } from '@fenta/local-services';
 import { createRenderQueue } from '@fenta/queue';
 import { LocalStorage } from '@fenta/storage';
+import { jobCostAndUsage } from '@fenta/testing';
 import { silentLogger, startApiTestbed, testListenerName, type ApiTestbed, type TestCaller } from './api-fixture';
 import { dataOf, openEventStream, type SseConnection, storedEvents } from './support/sse-client';
 
@@ -126,11 +127,17 @@ describe('a real render, followed over SSE and downloaded', () => {
     expect(all[0]!.event).toBe('job.started');
     expect(all.at(-1)!.event).toBe('job.completed');
 
-    // Each node started, then finished, once, in the order the plan ran them.
+    // Each node started, then finished, once, and only after the nodes it takes inputs from (n1 runs beside n2–n4).
     const nodeEvents = all.filter((event) => event.event.startsWith('node.')).map((event) => `${event.event} ${event.data.node_id}`);
     const order = nodeEvents.filter((event) => event.startsWith('node.started')).map((event) => event.split(' ')[1]!);
     expect([...order].sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
-    expect(nodeEvents).toEqual(order.flatMap((node) => [`node.started ${node}`, `node.finished ${node}`]));
+    expect([...nodeEvents].sort()).toEqual(order.flatMap((node) => [`node.finished ${node}`, `node.started ${node}`]).sort());
+    const at = (event: string) => nodeEvents.indexOf(event);
+    const upstream: Record<string, string[]> = { n3: ['n2'], n4: ['n3'], n5: ['n1', 'n4'], n6: ['n5'] };
+    for (const node of order) {
+      expect(at(`node.finished ${node}`)).toBeGreaterThan(at(`node.started ${node}`));
+      for (const from of upstream[node] ?? []) expect(at(`node.started ${node}`)).toBeGreaterThan(at(`node.finished ${from}`));
+    }
 
     // Progress only rises, and reaches 100 just before the completion.
     const percents = all.filter((event) => event.event === 'progress').map((event) => event.data.progress as number);
@@ -140,6 +147,8 @@ describe('a real render, followed over SSE and downloaded', () => {
 
     const [job] = await bed.database.query<{ result: Record<string, unknown> }>(`SELECT result FROM jobs WHERE id = $1`, [jobId]);
     expect(all.at(-1)!.data).toMatchObject({ status: 'completed', result: job!.result });
+    const cost = await jobCostAndUsage(bed.database.query, jobId);
+    expect(cost.cost_total_usd).toBe(cost.usage_sum_usd);
   });
 
   it('resumes with Last-Event-ID exactly after the event named, to the end', async () => {

@@ -25,6 +25,13 @@ describe('usage', () => {
     await record(owner.orgId, '2025-06-01T10:00:00Z', 'resource_type, llm_tokens_prompt, llm_tokens_output, cost_usd', ['llm_tokens', 100, 50, 0.0015]);
     await record(owner.orgId, '2025-06-01T11:00:00Z', 'resource_type, render_seconds, cost_usd', ['render_seconds', 12.5, 0.0125]);
     await record(owner.orgId, '2025-06-03T08:00:00Z', 'resource_type, kai_credits, cost_usd', ['kai_credits', 7, 0.07]);
+    await record(owner.orgId, '2025-06-03T08:30:00Z', 'resource_type, tts_characters, tts_model, cost_usd', ['tts_characters', 2000, 'tts-1', 0.03]);
+    await record(owner.orgId, '2025-06-03T08:31:00Z', 'resource_type, transcription_minutes, transcription_model, cost_usd', [
+      'transcription_minutes',
+      1.25,
+      'whisper-1',
+      0.0075,
+    ]);
     await record(other.orgId, '2025-06-01T09:00:00Z', 'resource_type, render_seconds, cost_usd', ['render_seconds', 99, 0.99]);
     await bed.database.query(`REFRESH MATERIALIZED VIEW mv_daily_usage`);
   });
@@ -34,8 +41,9 @@ describe('usage', () => {
   const errorOf = (response: { json(): unknown }) => (response.json() as { error: { code: string; message: string; details?: unknown } }).error;
 
   const june = [
-    { date: '2025-06-01', tokens: 150, kai_credits: 0, render_seconds: 12.5, cost_usd: '0.0140' },
-    { date: '2025-06-03', tokens: 0, kai_credits: 7, render_seconds: 0, cost_usd: '0.0700' },
+    { date: '2025-06-01', tokens: 150, kai_credits: 0, render_seconds: 12.5, tts_characters: 0, transcription_minutes: 0, cost_usd: '0.0140' },
+    // Speech moves no quota counter, but is in the day's cost: 0.07 + 0.03 + 0.0075.
+    { date: '2025-06-03', tokens: 0, kai_credits: 7, render_seconds: 0, tts_characters: 2000, transcription_minutes: 1.25, cost_usd: '0.1075' },
   ];
   const quotas = [
     { resource: 'tokens', limit: 1000, used: 150, remaining: 850, reset_at: '2025-07-01T00:00:00.000Z' },
@@ -50,7 +58,7 @@ describe('usage', () => {
     expect(response.json()).toEqual({
       from: '2025-05-31',
       to: '2025-06-30',
-      days: [{ date: '2025-05-31', tokens: 0, kai_credits: 0, render_seconds: 1, cost_usd: '0.0010' }, ...june],
+      days: [{ date: '2025-05-31', tokens: 0, kai_credits: 0, render_seconds: 1, tts_characters: 0, transcription_minutes: 0, cost_usd: '0.0010' }, ...june],
       quotas,
       // 3.5 of the 12.5 render seconds were past the limit of 10: that share of their $0.0125.
       overage: { allowed: false, cap_usd: '5.00', used_usd: '0.0035' },
@@ -78,7 +86,7 @@ describe('usage', () => {
     expect((await get(other, '/v1/usage?from=2025-06-01&to=2025-06-30')).json()).toEqual({
       from: '2025-06-01',
       to: '2025-06-30',
-      days: [{ date: '2025-06-01', tokens: 0, kai_credits: 0, render_seconds: 99, cost_usd: '0.9900' }],
+      days: [{ date: '2025-06-01', tokens: 0, kai_credits: 0, render_seconds: 99, tts_characters: 0, transcription_minutes: 0, cost_usd: '0.9900' }],
       quotas: [],
       overage: null,
     });

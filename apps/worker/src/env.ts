@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { jsonVariableSchema, logLevelSchema, optionalPortSchema, parseEnv, parseEnvParts, publicUrlSchema, urlSchema } from '@fenta/core';
-import { defaultPriceTable, priceOverridesSchema, withPriceOverrides, type PriceTable } from '@fenta/pipeline';
+import { defaultNodeConcurrency, defaultPriceTable, priceOverridesSchema, withPriceOverrides, type PriceTable } from '@fenta/pipeline';
 import { readStorageConfig, type StorageConfig } from '@fenta/storage';
 
 const optionalSecret = z
@@ -20,6 +20,8 @@ const schema = z.object({
   REDIS_URL: urlSchema('redis:', 'rediss:'),
   /** Jobs one worker process runs at once; renders are CPU-bound, so about one per two cores. */
   FENTA_WORKER_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(64, 'must be at most 64').default(1),
+  /** Nodes of one job run at once when their inputs are ready (footage beside script and voice); 1 runs them one after another. */
+  FENTA_NODE_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').default(defaultNodeConcurrency),
   /** How long a shutdown waits for running jobs before handing them back to the queue. */
   FENTA_WORKER_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   FENTA_TEMP_DIR: z.string().min(1).default(path.join(tmpdir(), 'fenta-worker')),
@@ -27,7 +29,7 @@ const schema = z.object({
   FENTA_PUBLIC_URL: publicUrlSchema.default('http://127.0.0.1:8080'),
   /** Fail instead of falling back to an offline provider when the asked-for one is not configured. */
   FENTA_STRICT_PROVIDERS: booleanFlag,
-  /** JSON overriding parts of the price table, e.g. {"renderSecond": 0.001}; each llm model on its own. */
+  /** JSON overriding parts of the price table, e.g. {"renderSecond": 0.001}; each llm, tts and transcription model on its own. */
   FENTA_PRICES: z.preprocess(
     (value) => (value === '' ? undefined : value),
     jsonVariableSchema(priceOverridesSchema)

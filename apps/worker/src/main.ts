@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       prices: env.FENTA_PRICES,
       tempRoot: env.FENTA_TEMP_DIR,
       publicUrl: env.FENTA_PUBLIC_URL,
+      nodeConcurrency: env.FENTA_NODE_CONCURRENCY,
     },
     redisUrl: env.REDIS_URL,
     prefix: defaultQueuePrefix,

@@ -1,6 +1,6 @@
 import type { QueueEvents } from 'bullmq';
 import { createJob, requeueLostJobs } from '@fenta/jobs';
-import { createTestRedis, type TestRedis } from '@fenta/testing';
+import { createTestRedis, jobCostAndUsage, type TestRedis } from '@fenta/testing';
 import { createRenderQueueEvents } from '@fenta/queue';
 // The executor's test node types: they count runs and block on demand, like real nodes but instantly.
 import { createExecutorFixture, testGraph, type ExecutorFixture } from '../../../packages/pipeline/test/executor/executor-fixture';
@@ -55,6 +55,7 @@ describe('render worker', () => {
     expect(render!.video_storage_path).toBe(`orgs/org_x/jobs/${job.id}/d/video.mp4`);
     expect(done.returnvalue).toMatchObject({ render_id: render!.id, video_url: `http://127.0.0.1:8080/v1/renders/${render!.id}/video` });
     expect(await status(job.id)).toBe('completed');
+    expect(await jobCostAndUsage(fx.database.query, job.id)).toEqual({ cost_total_usd: '0.0068', usage_sum_usd: '0.0068' });
   });
 
   it('gives the same job for the same idempotency key', async () => {

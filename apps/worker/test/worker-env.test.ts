@@ -14,6 +14,14 @@ describe('the worker configuration', () => {
     expect(readWorkerEnv({ ...required, FENTA_PUBLIC_URL: 'https://api.example.com/' }).FENTA_PUBLIC_URL).toBe('https://api.example.com');
   });
 
+  it('runs 3 nodes of a job at once unless FENTA_NODE_CONCURRENCY says otherwise, between 1 and 16', () => {
+    expect(readWorkerEnv(required).FENTA_NODE_CONCURRENCY).toBe(3);
+    expect(readWorkerEnv({ ...required, FENTA_NODE_CONCURRENCY: '1' }).FENTA_NODE_CONCURRENCY).toBe(1);
+    expect(() => readWorkerEnv({ ...required, FENTA_NODE_CONCURRENCY: '17' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', details: { problems: ['FENTA_NODE_CONCURRENCY: must be at most 16'] } }),
+    );
+  });
+
   it('names every wrong variable in one error, storage ones included', () => {
     expect(() => readWorkerEnv({ ...required, FENTA_WORKER_CONCURRENCY: '0', FENTA_STORAGE_DRIVER: 'ftp' })).toThrow(
       expect.objectContaining({
@@ -36,12 +44,29 @@ describe('the worker configuration', () => {
     expect(readWorkerEnv({ ...required, FENTA_PRICES: '' }).FENTA_PRICES).toEqual(defaultPriceTable);
   });
 
+  it('lays FENTA_PRICES over the speech prices model by model too', () => {
+    const { FENTA_PRICES: prices } = readWorkerEnv({
+      ...required,
+      FENTA_PRICES: '{"tts": {"tts-1-hd": {"perThousandCharacters": 0.05}}, "transcription": {"default": {"perMinute": 0.01}}}',
+    });
+    expect(prices.tts).toEqual({ ...defaultPriceTable.tts, 'tts-1-hd': { perThousandCharacters: 0.05 } });
+    expect(prices.transcription).toEqual({ ...defaultPriceTable.transcription, default: { perMinute: 0.01 } });
+    expect(priceUsage(prices, { resource: 'tts_characters', model: 'tts-1-hd', characters: 2_000 })).toBe(0.1);
+    expect(priceUsage(prices, { resource: 'tts_characters', model: 'tts-1', characters: 2_000 })).toBe(0.03);
+    // A model not listed takes the default, here the overridden one; listed ones keep their list price.
+    expect(priceUsage(prices, { resource: 'transcription_minutes', model: 'some-transcriber', minutes: 10 })).toBe(0.1);
+    expect(priceUsage(prices, { resource: 'transcription_minutes', model: 'whisper-1', minutes: 10 })).toBe(0.06);
+  });
+
   it.each([
     ['not JSON', 'FENTA_PRICES: must be JSON'],
     ['[1]', 'FENTA_PRICES: Invalid input: expected object, received array'],
     ['{"renderSecnd": 0.1}', 'FENTA_PRICES: Unrecognized key: "renderSecnd"'],
     ['{"renderSecond": -1}', 'FENTA_PRICES.renderSecond: must not be negative'],
     ['{"llm": {"gpt-4o": {"promptPerMillion": 2.5}}}', 'FENTA_PRICES.llm.gpt-4o.outputPerMillion: must be a number of USD'],
+    ['{"tts": {"tts-1": {"perThousandCharacters": -0.015}}}', 'FENTA_PRICES.tts.tts-1.perThousandCharacters: must not be negative'],
+    ['{"tts": {"tts-1": {"perThousandCharacters": 0.015, "perCharacter": 0.000015}}}', 'FENTA_PRICES.tts.tts-1: Unrecognized key: "perCharacter"'],
+    ['{"transcription": {"whisper-1": {"perMinute": "0.006"}}}', 'FENTA_PRICES.transcription.whisper-1.perMinute: must be a number of USD'],
   ])('refuses FENTA_PRICES=%s naming where', (value, problem) => {
     expect(() => readWorkerEnv({ ...required, FENTA_PRICES: value })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', details: { problems: [problem] } }),

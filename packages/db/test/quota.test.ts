@@ -300,6 +300,24 @@ describe('quotas', () => {
       });
     });
 
+    it('counts speech (TTS characters, transcription minutes) in no counter and as no overage, even past every limit', async () => {
+      const limits = { tokens_limit: 10, tokens_used: 20, render_seconds_limit: 10, render_seconds_used: '20.00', kai_credits_limit: 1, kai_credits_used: 2 };
+      const orgId = await orgWithQuota({ ...limits, storage_bytes_limit: 1, storage_bytes_used: 2, allow_overage: true });
+      const before = await counters(orgId);
+      await recordUsage(orgId, { resource_type: 'tts_characters', tts_characters: 1200, tts_model: 'tts-1', cost_usd: '0.0180' });
+      await recordUsage(orgId, {
+        resource_type: 'transcription_minutes',
+        transcription_minutes: '2.5000',
+        transcription_model: 'whisper-1',
+        cost_usd: '0.0150',
+      });
+      expect(await counters(orgId)).toEqual(before);
+      // They bring nothing nearer a refusal either.
+      const fresh = await orgWithQuota({ tokens_limit: 10 });
+      await recordUsage(fresh, { resource_type: 'tts_characters', tts_characters: 1_000_000, tts_model: 'tts-1', cost_usd: '15.0000' });
+      expect(await checkQuota(fresh, 10)).toBe(true);
+    });
+
     it('charges no overage within the limit, at it, or without a limit', async () => {
       const orgId = await orgWithQuota({ tokens_limit: 100, tokens_used: 80 });
       await recordUsage(orgId, { resource_type: 'llm_tokens', llm_tokens_prompt: 20, cost_usd: '5.00' });

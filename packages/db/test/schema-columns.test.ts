@@ -312,6 +312,11 @@ const expectedColumns: Record<string, Record<string, string>> = {
     storage_bytes: 'bigint',
     cost_usd: nn(N(10, 4)),
     ...timestamps,
+    // 00022: speech, billed per character synthesized and per minute transcribed.
+    tts_characters: 'integer',
+    tts_model: V(100),
+    transcription_minutes: N(10, 4),
+    transcription_model: V(100),
   },
   quota_limits: {
     id: ID,
@@ -558,6 +563,8 @@ describe('schema: tables and columns', () => {
       { column: 'total_kai_credits', type: 'bigint' },
       { column: 'total_render_seconds', type: 'numeric' },
       { column: 'total_cost_usd', type: 'numeric' },
+      { column: 'total_tts_characters', type: 'bigint' },
+      { column: 'total_transcription_minutes', type: 'numeric' },
     ]);
 
     const indexes = await database.query<{ name: string; definition: string }>(`
@@ -755,6 +762,9 @@ describe('schema: tables and columns', () => {
     }
     for (const status of ['draft', 'confirmed', 'preview', 'production', 'archived']) {
       await database.query(`INSERT INTO workflows (org_id, name, graph, status) VALUES ($1, 'w', '{}', $2)`, [orgId, status]);
+    }
+    for (const resource of ['llm_tokens', 'kai_credits', 'render_seconds', 'storage', 'tts_characters', 'transcription_minutes']) {
+      await database.query(`INSERT INTO usage_records (org_id, resource_type, cost_usd) VALUES ($1, $2, 0)`, [orgId, resource]);
     }
   });
 });

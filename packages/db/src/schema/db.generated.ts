@@ -344,6 +344,8 @@ export interface MvDailyUsage {
   total_kai_credits: number | null;
   total_render_seconds: Numeric | null;
   total_tokens: number | null;
+  total_transcription_minutes: Numeric | null;
+  total_tts_characters: number | null;
 }
 
 export interface OrgMembers {
@@ -534,6 +536,16 @@ export interface UsageRecords {
   render_seconds: Numeric | null;
   resource_type: string;
   storage_bytes: number | null;
+  /**
+   * Minutes of audio sent to the transcriber (resource_type transcription_minutes).
+   */
+  transcription_minutes: Numeric | null;
+  transcription_model: string | null;
+  /**
+   * Characters of text sent to the speech synthesizer (resource_type tts_characters).
+   */
+  tts_characters: number | null;
+  tts_model: string | null;
   updated_at: Generated<Timestamp>;
   user_id: string | null;
 }

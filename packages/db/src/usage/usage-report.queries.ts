@@ -9,6 +9,8 @@ export interface DailyUsageRow {
   total_tokens: number;
   total_kai_credits: number;
   total_render_seconds: string;
+  total_tts_characters: number;
+  total_transcription_minutes: string;
   total_cost_usd: string;
 }
 
@@ -28,6 +30,8 @@ export function dailyUsage(db: Kysely<DB>, orgId: string, from: string, to: stri
       sql<number>`COALESCE(total_tokens, 0)::bigint`.as('total_tokens'),
       sql<number>`COALESCE(total_kai_credits, 0)::bigint`.as('total_kai_credits'),
       sql<string>`COALESCE(total_render_seconds, 0)::text`.as('total_render_seconds'),
+      sql<number>`COALESCE(total_tts_characters, 0)::bigint`.as('total_tts_characters'),
+      sql<string>`COALESCE(total_transcription_minutes, 0)::text`.as('total_transcription_minutes'),
       sql<string>`COALESCE(total_cost_usd, 0)::text`.as('total_cost_usd'),
     ])
     .where('org_id', '=', orgId)

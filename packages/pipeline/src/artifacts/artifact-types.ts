@@ -55,6 +55,10 @@ export interface Script {
   lang: string;
   beats: ScriptBeat[];
   hashtags: string[];
+  /** How long the narration is to be, seconds; unset for a given script without a target (it is as long as its text). */
+  targetSeconds?: number;
+  /** The caller wrote it (provider "given"): fitting it to its target never drops a sentence of it. */
+  given?: boolean;
 }
 
 export interface WordTiming {

@@ -55,6 +55,13 @@ export async function recordNodeCheckpoint(db: Kysely<DB>, run: JobRunKey, input
         Object.assign(record, { kai_credits: usage.credits, kai_model: usage.model });
         totals.kaiCredits += usage.credits;
         break;
+      // Speech has no cost column of its own on the job: it counts in cost_total_usd only.
+      case 'tts_characters':
+        Object.assign(record, { tts_characters: usage.characters, tts_model: usage.model });
+        break;
+      case 'transcription_minutes':
+        Object.assign(record, { transcription_minutes: usage.minutes.toFixed(4), transcription_model: usage.model });
+        break;
     }
     return record;
   });

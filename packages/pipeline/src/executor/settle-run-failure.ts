@@ -21,14 +21,20 @@ export interface NodeInFlight {
  * run's now); a node's failure → `failed` with `render.failed` (its node
  * policy already retried what could be); any other failure (the database
  * went away mid-run) → `queued` for the queue to retry, unless this was the
- * queue's last attempt. Every write is guarded by the run's token.
+ * queue's last attempt. Every write is guarded by the run's token. The
+ * nodes that were running beside `node` are marked failed first, with
+ * `{code: 'sibling-failed', node}` (or the stop's reason), so a client
+ * following the job reads the failing node's event last before the job's.
  */
 export async function settleRunFailure(input: {
   db: Kysely<DB>;
   logger: Logger;
   run: JobRunKey;
   thrown: unknown;
+  /** The node whose failure stopped the run, or the one that was running when it was stopped. */
   node: NodeInFlight | undefined;
+  /** Other nodes that were running, stopped beside it. */
+  beside?: NodeInFlight[];
   logs: JobLogWriter;
   finalAttempt: boolean;
 }): Promise<JobRunOutcome> {
@@ -40,8 +46,11 @@ export async function settleRunFailure(input: {
     input.logger.warn({ jobId }, 'another run took this job over; this run stopped without writing');
     return { status: 'lease-lost' };
   }
+  const beside = input.beside ?? [];
   if (thrown instanceof JobStop) {
-    if (node) await failJobNode(db, run, { nodeId: node.id, error: { code: thrown.reason }, durationMs });
+    for (const stopped of [...beside, ...(node ? [node] : [])]) {
+      await failJobNode(db, run, { nodeId: stopped.id, error: { code: thrown.reason }, durationMs: Date.now() - stopped.started });
+    }
     if (thrown.reason === 'cancelled') {
       if (!(await cancelRun(db, run))) return lostMeanwhile(input);
       logs.write({ jobId, level: 'warn', stage: null, message: 'job cancelled' });
@@ -65,6 +74,10 @@ export async function settleRunFailure(input: {
     ...(node ? { node: node.id } : {}),
     ...(error.details === undefined ? {} : { details: error.details }),
   };
+  for (const stopped of beside) {
+    const error = { code: 'sibling-failed', ...(node ? { node: node.id } : {}) };
+    await failJobNode(db, run, { nodeId: stopped.id, error, durationMs: Date.now() - stopped.started });
+  }
   if (node) await failJobNode(db, run, { nodeId: node.id, error: body, durationMs });
   // A node's failure is final: its own policy retried it. Only a failure around the nodes goes back to the queue.
   const retryable = !node?.failed && !input.finalAttempt && !(isFentaError(thrown) && !thrown.retryable);

@@ -55,6 +55,10 @@ export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefin
       templateFrame: templateFrame(template),
       placeholders,
       nodeId: ctx.nodeId,
+      // The half-second tail after the last word gives way to the profile's limit: a 60 s narration still makes a 60 s Short.
+      ...(profile.maxDurationSeconds !== undefined && inputs.captions.speech.durationSeconds <= profile.maxDurationSeconds
+        ? { tailSeconds: Math.min(0.5, profile.maxDurationSeconds - inputs.captions.speech.durationSeconds) }
+        : {}),
     });
     if (profile.maxDurationSeconds !== undefined && timeline.durationSeconds > profile.maxDurationSeconds) {
       // Found here, before minutes of rendering a video the platform would refuse.
@@ -71,10 +75,11 @@ export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefin
       music: Boolean(timeline.audio.music),
     });
     if (timeline.clips.length > sources.size) {
-      ctx.log.warn('not enough footage for every scene: some clips are shown twice (from other in-points)', {
-        clips: inputs.footage.clips.length,
-        pieces: timeline.clips.length,
-      });
+      const missing = timeline.clips.length - sources.size;
+      ctx.log.warn(
+        `not enough footage for every scene: ${missing} more ${missing === 1 ? 'clip was' : 'clips were'} needed, so some clips are shown twice (from other in-points)`,
+        { clips: inputs.footage.clips.length, pieces: timeline.clips.length, missing },
+      );
     }
     ctx.progress(1);
     return timeline;

@@ -18,7 +18,11 @@ export type UsageInput =
   | { resource: 'llm_tokens'; model: string; promptTokens: number; outputTokens: number }
   | { resource: 'render_seconds'; seconds: number; profile: string }
   | { resource: 'storage'; bytes: number }
-  | { resource: 'kai_credits'; credits: number; model: string };
+  | { resource: 'kai_credits'; credits: number; model: string }
+  /** Characters of text sent to a paid speech synthesizer. */
+  | { resource: 'tts_characters'; characters: number; model: string }
+  /** Minutes of audio sent to a paid transcriber. */
+  | { resource: 'transcription_minutes'; minutes: number; model: string };
 
 export type { TemplateRecord } from '@fenta/jobs';
 

@@ -6,7 +6,6 @@ import type { z } from 'zod';
 import type { RenderOutput, RenderResult, StoredFile } from '../artifacts/artifact-types';
 import { getOutputProfile } from '../render/output-profiles';
 import { renderOutput } from '../render/render-output';
-import { resolveFontFiles } from '../render/resolve-font-files';
 import type { OutputProfile, Timeline } from '../timeline/timeline-ir';
 import { defineNodeType } from './define-node-type';
 import type { NodeContext } from './node-context';
@@ -77,11 +76,6 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
       ctx.log.info('rendering the timeline for another profile than it was built for', { built: inputs.timeline.profile.name, profile: main.name });
     }
 
-    const fontPatterns = inputs.timeline.overlays.flatMap((o) => (o.kind === 'text' ? [o.font] : []));
-    const fontFiles = await resolveFontFiles(fontPatterns, { signal: ctx.signal });
-    const unresolved = fontPatterns.filter((f) => !fontFiles[f]);
-    if (unresolved.length > 0)
-      ctx.log.warn('fontconfig has no file for these fonts; their family is used at regular weight', { fonts: [...new Set(unresolved)] });
     const media = await localInputs(ctx, inputs.timeline);
     // Stored with the first output's files, so a render that fails before leaves nothing in storage.
     let stored: Promise<StoredFile> | undefined;
@@ -103,7 +97,6 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
       const output = await renderOutput(ctx, inputs.timeline, step.profile, {
         folder: step.folder,
         media,
-        fontFiles,
         srt,
         onProgress: (f) => ctx.progress(from + f * share),
       });

@@ -25,7 +25,7 @@ export const scriptGenerateNode = defineNodeType<z.output<typeof scriptGenerateD
         throw new FentaError('NODE_PARAM_INVALID', { node: ctx.nodeId, type: scriptGenerateDefinition.type, path: 'text', reason: 'has no words to speak' });
       ctx.progress(1);
       ctx.log.info(`took the given script "${script.title}"`, { beats: script.beats.length });
-      return { kind: 'script', ...script };
+      return { kind: 'script', ...script, given: true, ...(p.target_seconds === undefined ? {} : { targetSeconds: p.target_seconds }) };
     }
     const writer = chooseScriptWriter(ctx, p.provider);
     // The definition requires genre and prompt unless the script is given.
@@ -41,6 +41,6 @@ export const scriptGenerateNode = defineNodeType<z.output<typeof scriptGenerateD
     if (usage) ctx.recordUsage({ resource: 'llm_tokens', model: usage.model, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens });
     ctx.progress(1);
     ctx.log.info(`wrote "${script.title}" with ${writer.name}`, { beats: script.beats.length, ...(usage ? { model: usage.model } : {}) });
-    return { kind: 'script', ...script };
+    return { kind: 'script', ...script, targetSeconds: request.targetSeconds };
   },
 });

@@ -13,6 +13,7 @@ import { resolveCaptionStyle } from '../subtitles/resolve-caption-style';
 import { retimeFromTranscript } from '../subtitles/retime-from-transcript';
 import { writeSrt } from '../subtitles/srt-writer';
 import { writeVtt } from '../subtitles/vtt-writer';
+import { joinWords } from '../text/join-words';
 import { defineNodeType } from './define-node-type';
 import type { NodeContext } from './node-context';
 
@@ -61,7 +62,7 @@ export const subtitleAutoNode = defineNodeType<SubtitleAutoParams, { speech: Spe
     const lineWidth = (words: string[]) => {
       // The karaoke bounce briefly widens the line by the growth of its widest word.
       const bounce = (geometry.bounceScale - 1) * Math.max(0, ...words.map((w) => fonts.width(w, style.size)));
-      return (fonts.width(words.join(' '), style.size) + bounce) * widthSafety;
+      return (fonts.width(joinWords(words), style.size) + bounce) * widthSafety;
     };
     const cues = buildCaptionCues(sentences, {
       maxLineWidth: geometry.maxLineWidth,
@@ -79,7 +80,7 @@ export const subtitleAutoNode = defineNodeType<SubtitleAutoParams, { speech: Spe
     };
     const srt = await save('captions.srt', writeSrt(cues), 'application/x-subrip');
     const vtt = await save('captions.vtt', writeVtt(cues), 'text/vtt');
-    const ass = await save('captions.ass', writeAss({ cues, style, frame, geometry, fontRuns: (text) => fonts.runs(text) }), 'text/x-ssa');
+    const ass = await save('captions.ass', writeAss({ cues, style, frame, geometry, fontRuns: (text) => fonts.runs(text), lineWidth }), 'text/x-ssa');
     ctx.log.info('captions written', { cues: cues.length, preset: style.preset, font: style.font, frame: `${frame.width}x${frame.height}` });
     ctx.progress(1);
     return { kind: 'captions', speech, cues, style, frame, srt, vtt, ass };
@@ -102,5 +103,6 @@ async function wordTimings(ctx: NodeContext, speech: Speech, transcribe: boolean
   }
   const heard = await transcriber.transcribe(await ctx.localFile(speech.audio), { lang: speech.lang, signal: ctx.signal });
   ctx.log.info(`word timings from ${transcriber.name} transcription`, { words: heard.words.length });
+  if (heard.usage) ctx.recordUsage({ resource: 'transcription_minutes', minutes: heard.usage.seconds / 60, model: heard.usage.model });
   return retimeFromTranscript(speech.sentences, heard.words, speech.durationSeconds);
 }

@@ -65,6 +65,28 @@ export interface SpeechResult {
   durationSeconds: number;
   /** Measured from the synthesis: per sentence and per word, seconds from the start of the audio. */
   sentences: SentenceTiming[];
+  /** Set when a paid synthesizer spoke: what its calls are billed for. */
+  usage?: SpeechUsage;
+}
+
+/** What a paid synthesis is billed for: the characters it sent, and the audio it had transcribed for word timings. */
+export interface SpeechUsage {
+  model: string;
+  characters: number;
+  transcription?: TranscriptionUsage;
+}
+
+/** What a paid transcription is billed for: the length of the audio it was sent, by model. */
+export interface TranscriptionUsage {
+  model: string;
+  seconds: number;
+}
+
+/** What a transcriber heard; `usage` is set when a paid transcriber heard it. */
+export interface Transcription {
+  words: WordTiming[];
+  text: string;
+  usage?: TranscriptionUsage;
 }
 
 /** Speaks: OpenAI TTS, or espeak-ng offline. */
@@ -76,7 +98,7 @@ export interface SpeechSynthesizer {
 /** Word timestamps from audio (OpenAI transcription with timestamp_granularities=word). */
 export interface Transcriber {
   readonly name: string;
-  transcribe(audioPath: string, options: { lang: string; signal: AbortSignal }): Promise<{ words: WordTiming[]; text: string }>;
+  transcribe(audioPath: string, options: { lang: string; signal: AbortSignal }): Promise<Transcription>;
 }
 
 /**

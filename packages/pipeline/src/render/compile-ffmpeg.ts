@@ -1,12 +1,12 @@
 import { FentaError } from '@fenta/core';
-import type { Timeline, TimelineOverlay } from '../timeline/timeline-ir';
+import type { Timeline } from '../timeline/timeline-ir';
 import { timelineLimits } from '../timeline/timeline-limits';
 import { audioMixGraph } from './audio-mix-graph';
 import { escapeFilterValue, formatSeconds } from './escape-filter-value';
 import { footageGraph } from './footage-graph';
 import { imageOverlayFilters } from './image-overlay-filters';
 import { localMediaInput } from '@fenta/media';
-import { textOverlayFilter } from './text-overlay-filter';
+import { timelineLayers } from './timeline-layers';
 
 /** Where the timeline's media are on this machine, and where the video goes. */
 export interface CompileOptions {
@@ -15,8 +15,8 @@ export interface CompileOptions {
   output: string;
   /** Fonts directory for libass; defaults to the timeline's. */
   fontsDir?: string;
-  /** Font file of each text overlay's fontconfig pattern (see resolveFontFiles); without one, drawtext gets the pattern's family. */
-  fontFiles?: Record<string, string>;
+  /** The ASS script of each run of text overlays, by its group (see writeTextOverlays); needed when the timeline has text overlays. */
+  textOverlayFiles?: Record<number, string>;
   /** Where the same command writes the JPEG thumbnail (the frame at the timeline's `thumbnailAt`); no thumbnail when absent. */
   thumbnail?: string;
   /** The longest command line to compile, in bytes (see commandLineBytes); timelineLimits.ffmpegArgumentBytes unless told. */
@@ -31,15 +31,14 @@ export interface FfmpegCommand {
 /** Options every Fenta ffmpeg run starts with: no prompt on stdin, no banner, warnings and errors only. */
 const commonArgs = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning'];
 
-type Layer = { kind: 'subtitles'; source: string; z: number } | TimelineOverlay;
-
 /**
  * Compiles a timeline into ONE ffmpeg command: every clip an input cut on the
  * input side (fast seeking, only the needed seconds decoded), the footage
- * concatenated, then the layers in ascending z (subtitles burned with libass,
- * text with drawtext, images with overlay; ties keep subtitles first, then
- * the timeline's order), the audio mix, and the profile's encoding (H.264
- * High, yuv420p, AAC, moov atom first for progressive playback); with a
+ * concatenated, then the layers in ascending z (subtitles and text overlays
+ * burned with libass, which shapes every script and falls back per glyph,
+ * images with overlay; see timelineLayers), the audio mix, and the
+ * profile's encoding (H.264 High, yuv420p, AAC, moov atom first for
+ * progressive playback); with a
  * `thumbnail` path, also a JPEG of one frame of the finished picture.
  *
  * Pure: it reads no files and runs nothing, so the exact command is unit-tested.
@@ -67,18 +66,17 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   const musicInput = timeline.audio.music ? addInput(local(timeline.audio.music.source), ['-stream_loop', '-1']) : undefined;
 
   const chains = [footageGraph(timeline.clips, clipInputs, profile)];
-  const layers: Layer[] = [...(timeline.subtitles ? [{ kind: 'subtitles' as const, ...timeline.subtitles }] : []), ...timeline.overlays];
-  // Array.prototype.sort is stable, so equal z keeps this order.
-  layers.sort((a, b) => a.z - b.z);
+  const fontsDir = options.fontsDir ?? timeline.fontsDir;
+  const burn = (file: string) => `ass=filename=${escapeFilterValue(file)}${fontsDir ? `:fontsdir=${escapeFilterValue(fontsDir)}` : ''}`;
   let current = 'base';
-  layers.forEach((layer, i) => {
+  timelineLayers(timeline).forEach((layer, i) => {
     const next = `layer${i}`;
     if (layer.kind === 'subtitles') {
-      const fontsDir = options.fontsDir ?? timeline.fontsDir;
-      const fonts = fontsDir ? `:fontsdir=${escapeFilterValue(fontsDir)}` : '';
-      chains.push(`[${current}]ass=filename=${escapeFilterValue(local(layer.source))}${fonts}[${next}]`);
+      chains.push(`[${current}]${burn(local(layer.source))}[${next}]`);
     } else if (layer.kind === 'text') {
-      chains.push(`[${current}]${textOverlayFilter(layer, profile, options.fontFiles?.[layer.font])}[${next}]`);
+      const file = options.textOverlayFiles?.[layer.group];
+      if (file === undefined) throw new FentaError('RENDER_FAILED', { reason: `no ASS script was given for text overlay group ${layer.group}` });
+      chains.push(`[${current}]${burn(file)}[${next}]`);
     } else {
       const image = imageOverlayFilters(layer, profile, timeline.durationSeconds);
       const input = addInput(local(layer.source), image.inputOptions);

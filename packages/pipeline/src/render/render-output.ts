@@ -9,13 +9,13 @@ import { retargetTimeline } from '../timeline/retarget-timeline';
 import type { OutputProfile, Timeline } from '../timeline/timeline-ir';
 import { compileTimeline } from './compile-ffmpeg';
 import { runFfmpeg } from './run-ffmpeg';
+import { logTextOverlayFonts, writeTextOverlays } from './write-text-overlays';
 
 export interface RenderOutputOptions {
   /** Where under the node's artifacts the files go: '' for the node's own names, else a folder named for the profile. */
   folder: string;
   /** Local path of every storage key the timeline reads. */
   media: Record<string, string>;
-  fontFiles: Record<string, string>;
   /** The captions every output of the node shares, stored on first call. */
   srt: () => Promise<StoredFile>;
   /** 0..1 of this output's render. */
@@ -35,7 +35,10 @@ export async function renderOutput(ctx: NodeContext, source: Timeline, profile: 
   await mkdir(dir, { recursive: true });
   const videoPath = path.join(dir, 'video.mp4');
   const thumbnailPath = path.join(dir, 'thumbnail.jpg');
-  const render = compileTimeline(timeline, { inputs: options.media, output: videoPath, thumbnail: thumbnailPath, fontFiles: options.fontFiles });
+  // Text is laid out for each profile's frame: its own overlay scripts, in its own folder.
+  const text = await writeTextOverlays(timeline, { dir, signal: ctx.signal });
+  if (!options.folder) logTextOverlayFonts(ctx, text);
+  const render = compileTimeline(timeline, { inputs: options.media, output: videoPath, thumbnail: thumbnailPath, textOverlayFiles: text.files });
   ctx.log.info('rendering', { profile: profile.name, preset: profile.preset, durationSeconds: timeline.durationSeconds });
   // Local paths are of no use to the org reading the job log, but help whoever debugs the worker.
   ctx.log.debug('ffmpeg command', { args: render.args });

@@ -2,7 +2,8 @@ import type { CaptionCue, CaptionStyle } from '../artifacts/artifact-types';
 import { formatAssTime } from './caption-timestamps';
 import type { CaptionGeometry } from './caption-geometry';
 import type { FontRun } from './caption-fonts';
-import { singleLineText } from './single-line-text';
+import { assColour, assFontName, assRunsText } from './ass-text';
+import { joinWords, spaceBetween } from '../text/join-words';
 
 /** What an ASS script is written from. */
 export interface AssInput {
@@ -12,6 +13,8 @@ export interface AssInput {
   geometry: CaptionGeometry;
   /** Splits text into runs per font family, for characters the style's font lacks; one run in the style's font when absent. */
   fontRuns?: (text: string) => FontRun[];
+  /** The drawn width of a line of these words, as the cue layout measured it (CueLayout.lineWidth); with it, a cue with a line wider than the geometry's maxLineWidth is drawn smaller to fit. */
+  lineWidth?: (words: string[]) => number;
 }
 
 /** The style every event uses. */
@@ -30,33 +33,37 @@ const bounceSettleMs = 180;
  */
 export function writeAss(input: AssInput): string {
   const { style, frame, geometry } = input;
-  const font = assFontName(style.font);
   const runs = input.fontRuns ?? ((text: string) => [{ text, family: style.font }]);
-  const line = (text: string) =>
-    runs(text)
-      .map((run) => (run.family === style.font ? escapeAssText(run.text) : `{\\fn${assFontName(run.family)}}${escapeAssText(run.text)}{\\fn${font}}`))
-      .join('');
+  const line = (text: string) => assRunsText(runs(text), style.font);
 
   const dialogue = (start: number, end: number, text: string) => `Dialogue: 0,${formatAssTime(start)},${formatAssTime(end)},${assStyleName},,0,0,0,,${text}`;
   const events: string[] = [];
   for (const cue of input.cues) {
+    const lineWords = wordsPerLine(cue);
+    const scale = fitScale(cue, lineWords, geometry.maxLineWidth, input.lineWidth);
+    // `\r` (after a highlighted word) resets to the style, so the cue's scale is set again after it.
+    const scaleTags = scale === 1 ? '' : `{\\fscx${Math.floor(scale * 100)}\\fscy${Math.floor(scale * 100)}}`;
     if (style.preset === 'clean_box') {
-      events.push(dialogue(cue.start, cue.end, cue.lines.map(line).join('\\N')));
+      events.push(dialogue(cue.start, cue.end, scaleTags + cue.lines.map(line).join('\\N')));
       continue;
     }
-    const lineWords = wordsPerLine(cue);
     const text = (highlight: number | undefined, durationMs: number) => {
       let index = 0;
-      return lineWords
-        .map((count) => {
-          const words: string[] = [];
-          for (let k = 0; k < count; k += 1, index += 1) {
-            const word = line(cue.words[index]!.word);
-            words.push(index === highlight ? `${highlightTags(style, geometry, durationMs)}${word}{\\r}` : word);
-          }
-          return words.join(' ');
-        })
-        .join('\\N');
+      return (
+        scaleTags +
+        lineWords
+          .map((count) => {
+            let joined = '';
+            for (let k = 0; k < count; k += 1, index += 1) {
+              const raw = cue.words[index]!.word;
+              const word = line(raw);
+              if (k > 0 && spaceBetween(cue.words[index - 1]!.word, raw)) joined += ' ';
+              joined += index === highlight ? `${highlightTags(style, geometry, durationMs, scale)}${word}{\\r}${scaleTags}` : word;
+            }
+            return joined;
+          })
+          .join('\\N')
+      );
     };
     cue.words.forEach((word, i) => {
       const previousEnd = i === 0 ? cue.start : cue.words[i - 1]!.end;
@@ -118,52 +125,40 @@ export function assStyleLine(style: CaptionStyle, geometry: CaptionGeometry): st
   ].join(',');
 }
 
-function highlightTags(style: CaptionStyle, geometry: CaptionGeometry, durationMs: number): string {
+function highlightTags(style: CaptionStyle, geometry: CaptionGeometry, durationMs: number, fit: number): string {
   const colour = `\\1c${assColour(style.highlightColor).replace(/^&H00/, '&H')}&`;
   if (geometry.bounceScale === 1) return `{${colour}}`;
   const grow = Math.min(bounceGrowMs, Math.round(durationMs / 2));
   const settle = Math.min(bounceSettleMs, durationMs);
-  const scale = Math.round(geometry.bounceScale * 100);
-  return `{${colour}\\t(0,${grow},\\fscx${scale}\\fscy${scale})\\t(${grow},${settle},\\fscx100\\fscy100)}`;
+  const rest = Math.floor(fit * 100);
+  const scale = Math.round(geometry.bounceScale * rest);
+  return `{${colour}\\t(0,${grow},\\fscx${scale}\\fscy${scale})\\t(${grow},${settle},\\fscx${rest}\\fscy${rest})}`;
 }
 
-/** How many of the cue's words are on each of its lines (lines are its words joined by spaces). */
+/**
+ * How much smaller a cue is drawn so that its widest line fits the line
+ * width: 1 for every cue the line breaking could fit, less for one holding a
+ * single word wider than a line.
+ */
+function fitScale(cue: CaptionCue, lineWords: number[], maxLineWidth: number, lineWidth: ((words: string[]) => number) | undefined): number {
+  if (!lineWidth) return 1;
+  let first = 0;
+  const widths = lineWords.map((count) => {
+    first += count;
+    return lineWidth(cue.words.slice(first - count, first).map((w) => w.word));
+  });
+  const widest = Math.max(...widths);
+  return widest > maxLineWidth ? maxLineWidth / widest : 1;
+}
+
+/** How many of the cue's words are on each of its lines (lines are its words joined as joinWords joins them). */
 function wordsPerLine(cue: CaptionCue): number[] {
   const counts: number[] = [];
   let index = 0;
   for (const text of cue.lines) {
-    let joined = '';
-    let count = 0;
-    while (index < cue.words.length && joined.length < text.length) {
-      joined += (count > 0 ? ' ' : '') + cue.words[index]!.word;
-      count += 1;
-      index += 1;
-    }
-    counts.push(count);
+    const first = index;
+    while (index < cue.words.length && joinWords(cue.words.slice(first, index).map((w) => w.word)).length < text.length) index += 1;
+    counts.push(index - first);
   }
   return counts;
-}
-
-/** `#RRGGBB` as ASS writes colours: `&HAABBGGRR`, alpha 00 (opaque). */
-function assColour(hex: string): string {
-  const rgb = hex.replace('#', '').toUpperCase();
-  return `&H00${rgb.slice(4, 6)}${rgb.slice(2, 4)}${rgb.slice(0, 2)}`;
-}
-
-/** A family name as the comma-separated Style line and `\fn` tags can hold it, on one line. */
-function assFontName(family: string): string {
-  return singleLineText(family)
-    .replace(/[,{}\\]/g, ' ')
-    .trim();
-}
-
-/**
- * Caption text that can only be drawn: on one line (a line break would end
- * the event and start another), braces escaped as libass reads them (`\{`,
- * `\}`: no override block opens), and a word joiner after each backslash so
- * that none starts an escape or a tag (`\N`, `\h`, or one run's `\` before
- * the next run's `{\fn…}`).
- */
-function escapeAssText(text: string): string {
-  return singleLineText(text).replace(/\\/g, '\\\u2060').replace(/\{/g, '\\{').replace(/\}/g, '\\}');
 }

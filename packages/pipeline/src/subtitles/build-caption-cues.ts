@@ -1,4 +1,5 @@
 import type { CaptionCue, SentenceTiming, WordTiming } from '../artifacts/artifact-types';
+import { joinWords } from '../text/join-words';
 
 /** The limits a cue is laid out within. */
 export interface CueLayout {
@@ -10,7 +11,7 @@ export interface CueLayout {
   maxLines: number;
   /** The longest a cue may stay on screen, seconds (from its first word's start to its last word's end). */
   maxCueSeconds: number;
-  /** The drawn width of a line made of these words, in pixels. */
+  /** The drawn width of a line made of these words (joined as joinWords joins them), in pixels. */
   lineWidth(words: string[]): number;
 }
 
@@ -20,7 +21,9 @@ export interface CueLayout {
  * limit, and lasts at most `maxCueSeconds`; its times are its words' times.
  * Words are taken greedily, a full cue ending at a comma (or other clause
  * break) in its second half rather than mid-clause; a single word too wide
- * for a line still gets a cue of its own (a word is never split).
+ * for a line still gets a cue of its own (a word is never split; the ASS
+ * writer draws that cue smaller to fit). Words of scripts written without
+ * spaces join without one, so a Japanese line breaks between its words.
  */
 export function buildCaptionCues(sentences: SentenceTiming[], layout: CueLayout): CaptionCue[] {
   const cues: CaptionCue[] = [];
@@ -48,7 +51,7 @@ export function buildCaptionCues(sentences: SentenceTiming[], layout: CueLayout)
       cues.push({
         start: words[0]!.start,
         end: words[words.length - 1]!.end,
-        lines: breakLines(words, layout) ?? [words.map((w) => w.word).join(' ')],
+        lines: breakLines(words, layout) ?? [joinWords(words.map((w) => w.word))],
         words: words.map((w) => ({ ...w })),
       });
     }
@@ -68,7 +71,7 @@ export function breakLines(words: WordTiming[], layout: CueLayout): string[] | u
 }
 
 function bestBreak(texts: string[], lines: number, layout: CueLayout): { lines: string[]; widest: number } | undefined {
-  if (fitsOnLine(texts, layout)) return { lines: [texts.join(' ')], widest: layout.lineWidth(texts) };
+  if (fitsOnLine(texts, layout)) return { lines: [joinWords(texts)], widest: layout.lineWidth(texts) };
   if (lines <= 1) return undefined;
   let best: { lines: string[]; widest: number } | undefined;
   for (let split = 1; split < texts.length; split += 1) {
@@ -77,12 +80,12 @@ function bestBreak(texts: string[], lines: number, layout: CueLayout): { lines: 
     const rest = bestBreak(texts.slice(split), lines - 1, layout);
     if (!rest) continue;
     const widest = Math.max(layout.lineWidth(head), rest.widest);
-    if (!best || widest < best.widest) best = { lines: [head.join(' '), ...rest.lines], widest };
+    if (!best || widest < best.widest) best = { lines: [joinWords(head), ...rest.lines], widest };
   }
   return best;
 }
 
-const clauseEnd = /[,;:—–]["'”’»)]*$/u;
+const clauseEnd = /[,;:—–、，；：](["'”’»)」』])*$/u;
 
 /** Where to end a full cue: after the last clause break in its second half, else after all its words. */
 function clauseCut(words: WordTiming[]): number {
@@ -97,7 +100,7 @@ function fits(words: WordTiming[], layout: CueLayout): boolean {
 }
 
 function fitsOnLine(texts: string[], layout: CueLayout): boolean {
-  return [...texts.join(' ')].length <= layout.maxCharsPerLine && layout.lineWidth(texts) <= layout.maxLineWidth;
+  return [...joinWords(texts)].length <= layout.maxCharsPerLine && layout.lineWidth(texts) <= layout.maxLineWidth;
 }
 
 function fitsInTime(words: WordTiming[], layout: CueLayout): boolean {

@@ -22,6 +22,8 @@ export interface CaptionFonts {
   runs(text: string): FontRun[];
   /** Width in pixels of one line of text at an ASS font size, from the fonts' advance widths (kerning, which only narrows, left out). */
   width(text: string, fontSize: number): number;
+  /** The primary font's em in pixels at an ASS font size (which sizes the font by its ascent plus descent, not its em). */
+  emPixels(fontSize: number): number;
 }
 
 const invisible = /[\s\p{Cc}\p{Cf}]/u;
@@ -65,6 +67,7 @@ export async function loadCaptionFonts(family: string, texts: string[], signal: 
       }
       return runs;
     },
+    emPixels: (fontSize) => primary.pixelsPerUnit(fontSize) * primary.unitsPerEm,
     width(text, fontSize) {
       let width = 0;
       for (const char of text) {

@@ -14,14 +14,6 @@ function scaleSize(size: number, profile: OutputProfile, templateFrame: { width:
   return Math.max(8, Math.round(size * scale));
 }
 
-/**
- * drawtext does not wrap, so a long headline is made smaller until it fits 90%
- * of the frame width. Bold Inter averages about 0.65 em per character in caps.
- */
-function fitToWidth(text: string, size: number, frameWidth: number): number {
-  return Math.max(8, Math.min(size, Math.floor((frameWidth * 0.9) / (0.65 * Array.from(text).length))));
-}
-
 /** Headlines are bold unless the template names a style (a fontconfig pattern such as `Inter:light`). */
 function fontPattern(font: string): string {
   return font.includes(':') ? font : `${font}:bold`;
@@ -61,11 +53,8 @@ export function buildOverlays(options: {
         animation: c.anim,
         font: fontPattern(c.font ?? subtitleFont ?? defaultFont),
         // 7% of the short side: a headline that reads on a phone without covering the picture.
-        size: fitToWidth(
-          c.text,
-          c.size !== undefined ? scaleSize(c.size, profile, options.templateFrame) : Math.round(Math.min(profile.width, profile.height) * 0.07),
-          profile.width,
-        ),
+        // A headline too long for the frame at this size is wrapped, or drawn smaller, when it is rendered (see fitTextInBox).
+        size: c.size !== undefined ? scaleSize(c.size, profile, options.templateFrame) : Math.round(Math.min(profile.width, profile.height) * 0.07),
         color: c.color ?? '#FFFFFF',
         box: c.box ?? true,
         z,

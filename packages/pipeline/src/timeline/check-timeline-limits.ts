@@ -11,14 +11,15 @@ function tooLarge(limit: keyof typeof timelineLimits, what: string, value: numbe
 /**
  * The ffmpeg command line the timeline compiles to, in bytes, with every
  * local path (media, font files, outputs) as long as the allowance: where
- * the worker keeps the files is only known when it renders.
+ * the worker keeps the files is only known when it renders (the text
+ * overlays' ASS scripts are paths too; their text is in the files).
  */
 export function plannedCommandLineBytes(timeline: Timeline): number {
   const path = `/${'x'.repeat(timelineLimits.localPathBytes - 1)}`;
   // The same stand-in for whatever key or font the compiler looks up.
   const everyKey = new Proxy<Record<string, string>>({}, { get: () => path });
   // Compiled without the cap, so that the error can say by how much the timeline is over it.
-  const { args } = compileTimeline(timeline, { inputs: everyKey, output: path, thumbnail: path, fontFiles: everyKey, maxArgumentBytes: Infinity });
+  const { args } = compileTimeline(timeline, { inputs: everyKey, output: path, thumbnail: path, textOverlayFiles: everyKey, maxArgumentBytes: Infinity });
   return commandLineBytes(args);
 }
 

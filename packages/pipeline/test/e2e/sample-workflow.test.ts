@@ -6,7 +6,7 @@ import { demoWorkflow, seedBuiltInTemplates } from '@fenta/db';
 import { LocalStorage } from '@fenta/storage';
 import { createJob } from '@fenta/jobs';
 import { createRenderQueue } from '@fenta/queue';
-import { createTestDatabase, createTestRedis, type TestDatabase } from '@fenta/testing';
+import { createTestDatabase, createTestRedis, jobCostAndUsage, type TestDatabase } from '@fenta/testing';
 import { runJob, type ExecutorDeps } from '../../src/executor/run-job';
 import { builtInNodeRegistry } from '../../src/nodes/built-in-node-types';
 import { createPipelineProviders } from '../../src/providers/create-pipeline-providers';
@@ -103,6 +103,10 @@ describe('the sample workflow, rendered', () => {
     expect(Number(job!.cost_render_seconds)).toBeGreaterThan(0);
     const usage = await database.query<{ resource_type: string }>(`SELECT resource_type FROM usage_records WHERE job_id = $1 ORDER BY resource_type`, [jobId]);
     expect(usage.map((u) => u.resource_type)).toEqual(['render_seconds', 'storage']);
+    // What the job says it cost is what its usage records bill.
+    const cost = await jobCostAndUsage(database.query, jobId);
+    expect(cost.cost_total_usd).toBe(cost.usage_sum_usd);
+    expect(Number(cost.usage_sum_usd)).toBeGreaterThan(0);
   });
 
   it("keeps this machine's paths and commands out of the job log the org reads", async () => {

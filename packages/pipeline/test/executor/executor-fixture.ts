@@ -22,12 +22,21 @@ export interface Script {
   blocked?: () => void;
   /** What a gated node waits for before it returns (it ignores its signal, as a node between two checks would). */
   gate?: Promise<void>;
+  /** Node type → what its runs wait for before they do anything (fail or return). */
+  waitFor?: Record<string, Promise<void>>;
+  /** Called by a meeting node when it starts; it returns when the promise does. */
+  meet?: (nodeId: string) => Promise<void>;
+  /** Called when a holding node starts holding. */
+  holding?: (nodeId: string) => void;
+  /** Node id → the abort reason a holding node was stopped with. */
+  stopped?: Record<string, unknown>;
 }
 
 const policy = { retry: { attempts: 3, backoffMs: 5 }, timeoutMs: 5_000 };
 
-function enter(script: Script, type: string): void {
+async function enter(script: Script, type: string): Promise<void> {
   script.calls[type] = (script.calls[type] ?? 0) + 1;
+  await script.waitFor?.[type];
   const failure = script.failures[type]?.shift();
   if (failure) throw failure;
 }
@@ -54,8 +63,42 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       output: 'footage',
       ...policy,
       async run() {
-        enter(script, 'Test.Footage');
+        await enter(script, 'Test.Footage');
         return { kind: 'footage', clips: [] };
+      },
+    }),
+    defineNodeType({
+      type: 'Test.Meet',
+      stage: 'ingest',
+      description: 'footage that returns once the test lets it: with a node that waits for it, both must be running at once',
+      params: z.object({}),
+      inputs: {},
+      output: 'footage',
+      retry: { attempts: 1, backoffMs: 5 },
+      timeoutMs: 2_000,
+      async run(ctx) {
+        await enter(script, 'Test.Meet');
+        await script.meet?.(ctx.nodeId);
+        return { kind: 'footage', clips: [] };
+      },
+    }),
+    defineNodeType({
+      type: 'Test.Hold',
+      stage: 'ingest',
+      description: 'footage that holds until stopped',
+      params: z.object({ block: z.boolean().default(true) }),
+      inputs: {},
+      output: 'footage',
+      ...policy,
+      timeoutMs: 60_000,
+      async run(ctx, _inputs, params) {
+        await enter(script, 'Test.Hold');
+        if (!params.block) return { kind: 'footage', clips: [] };
+        script.holding?.(ctx.nodeId);
+        return untilAborted(ctx).catch((reason: unknown) => {
+          (script.stopped ??= {})[ctx.nodeId] = reason;
+          throw reason;
+        });
       },
     }),
     defineNodeType({
@@ -67,7 +110,7 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       output: 'script',
       ...policy,
       async run(ctx) {
-        enter(script, 'Test.Script');
+        await enter(script, 'Test.Script');
         ctx.recordUsage({ resource: 'llm_tokens', model: 'gpt-4o-mini', promptTokens: 1000, outputTokens: 500 });
         ctx.log.info('wrote a script', { beats: 3 });
         return { kind: 'script', title: 't', lang: 'en', beats: [], hashtags: [] };
@@ -83,7 +126,7 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       ...policy,
       timeoutMs: 60_000,
       async run(ctx, _inputs, params) {
-        enter(script, 'Test.Block');
+        await enter(script, 'Test.Block');
         if (!params.block) return { kind: 'timeline' };
         script.blocked?.();
         return untilAborted(ctx);
@@ -99,9 +142,24 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       ...policy,
       timeoutMs: 60_000,
       async run() {
-        enter(script, 'Test.Gate');
+        await enter(script, 'Test.Gate');
         script.blocked?.();
         await script.gate;
+        return { kind: 'timeline' };
+      },
+    }),
+    defineNodeType({
+      type: 'Test.Speech',
+      stage: 'edit',
+      description: 'paid speech: characters synthesized and minutes transcribed',
+      params: z.object({}),
+      inputs: { script: { kind: 'script' } },
+      output: 'timeline',
+      ...policy,
+      async run(ctx) {
+        enter(script, 'Test.Speech');
+        ctx.recordUsage({ resource: 'tts_characters', characters: 2_000, model: 'tts-1-hd' });
+        ctx.recordUsage({ resource: 'transcription_minutes', minutes: 1.5, model: 'whisper-1' });
         return { kind: 'timeline' };
       },
     }),
@@ -115,7 +173,7 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       retry: { attempts: 2, backoffMs: 5 },
       timeoutMs: 100,
       async run(ctx) {
-        enter(script, 'Test.Slow');
+        await enter(script, 'Test.Slow');
         return untilAborted(ctx);
       },
     }),
@@ -128,7 +186,7 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       output: 'render',
       ...policy,
       async run(ctx): Promise<RenderResult> {
-        enter(script, 'Test.Render');
+        await enter(script, 'Test.Render');
         const file = path.join(ctx.tempDir, 'f');
         await writeFile(file, 'x'.repeat(100));
         const [video, thumbnail, srt] = await Promise.all([
@@ -159,7 +217,7 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
 }
 
 /** A graph of the test types: footage and script feed a middle node, then a render. */
-export function testGraph(middle: 'Test.Block' | 'Test.Slow' | 'Test.Gate' | 'Test.Crash', params: Record<string, unknown> = {}) {
+export function testGraph(middle: 'Test.Block' | 'Test.Slow' | 'Test.Gate' | 'Test.Crash' | 'Test.Speech', params: Record<string, unknown> = {}) {
   return {
     nodes: [
       { id: 'a', type: 'Test.Footage', params: {} },

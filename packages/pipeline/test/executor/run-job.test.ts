@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FentaError } from '@fenta/core';
 import { requestJobCancel } from '@fenta/db';
+import { jobCostAndUsage } from '@fenta/testing';
 import { runJob } from '../../src/executor/run-job';
 import { createExecutorFixture, testGraph, type ExecutorFixture } from './executor-fixture';
 
@@ -29,10 +30,43 @@ describe('runJob', () => {
       [id],
     );
 
+  it('records paid speech as tts_characters and transcription_minutes, priced into the job total', async () => {
+    const jobId = await fx.insertJob(testGraph('Test.Speech'));
+    expect((await runJob(fx.deps, { jobId, finalAttempt: true })).status).toBe('completed');
+    const speech = await fx.database.query(
+      `SELECT resource_type, tts_characters, tts_model, transcription_minutes::text, transcription_model, cost_usd::text
+       FROM usage_records WHERE job_id = $1 AND node_id = 'c' ORDER BY resource_type`,
+      [jobId],
+    );
+    // tts-1-hd: 2,000 characters × $0.03/1,000 = 0.06; whisper-1: 1.5 min × $0.006 = 0.009.
+    expect(speech).toEqual([
+      {
+        resource_type: 'transcription_minutes',
+        tts_characters: null,
+        tts_model: null,
+        transcription_minutes: '1.5000',
+        transcription_model: 'whisper-1',
+        cost_usd: '0.0090',
+      },
+      {
+        resource_type: 'tts_characters',
+        tts_characters: 2000,
+        tts_model: 'tts-1-hd',
+        transcription_minutes: null,
+        transcription_model: null,
+        cost_usd: '0.0600',
+      },
+    ]);
+    // 0.0005 (llm) + 0.06 + 0.009 + 0.0063 (render) + 0 (storage): the sum of its usage records.
+    expect((await jobRow(jobId)).cost_total_usd).toBe('0.0758');
+    expect(await jobCostAndUsage(fx.database.query, jobId)).toEqual({ cost_total_usd: '0.0758', usage_sum_usd: '0.0758' });
+  });
+
   it('runs every node in order, checkpoints them, records usage and costs, and completes the job', async () => {
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
     const progress: number[] = [];
-    const outcome = await runJob(fx.deps, { jobId, finalAttempt: true, onProgress: (p) => progress.push(p) });
+    // One node at a time, so the events and logs below have one order (parallel-nodes.test.ts runs branches side by side).
+    const outcome = await runJob({ ...fx.deps, nodeConcurrency: 1 }, { jobId, finalAttempt: true, onProgress: (p) => progress.push(p) });
 
     expect(outcome.status).toBe('completed');
     const job = await jobRow(jobId);

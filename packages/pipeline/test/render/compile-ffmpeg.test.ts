@@ -45,6 +45,8 @@ const inputs = {
   subs: "/media/it's: here/subs.ass",
 };
 
+const textOverlayFiles = { 0: '/render/text-overlays-0.ass' };
+
 const clipChain = (input: number, seconds: string, frames: number, label: string) =>
   String.raw`[${input}:v]crop=min(iw\,ih*720/1280):min(ih\,iw*1280/720),fps=30,` +
   `tpad=stop_mode=clone:stop_duration=${seconds},trim=end_frame=${frames},scale=720:1280,setsar=1,format=yuv420p[${label}]`;
@@ -89,16 +91,14 @@ describe('compileTimeline', () => {
       String.raw`[base][image0]overlay=x=main_w-overlay_w-29:y=102:enable=between(t\,0\,4)[layer0]`,
       // z 10: the subtitles; the path's quote and colon escaped for both parsing levels.
       String.raw`[layer0]ass=filename=/media/it\\\'s\\: here/subs.ass[layer1]`,
-      // z 20: the headline sliding down from above the frame, fading out at its end.
-      String.raw`[layer1]drawtext=fontfile=/fonts/Inter-Bold.otf:expansion=none:text=BREAKING STORY:fontsize=50:fontcolor=0xFFFFFF:` +
-        String.raw`box=1:boxcolor=black@0.6:boxborderw=15:x=(w-text_w)/2:y=117-(117+text_h+15)*pow(max(0\,1-(t-0)/0.4)\,3):` +
-        String.raw`alpha=max(0\,min(1\,(3-t)/0.4)):enable=between(t\,0\,3)[layer2]`,
+      // z 20: the headline, burned by libass from the script written for it (see writeTextOverlays).
+      String.raw`[layer1]ass=filename=/render/text-overlays-0.ass[layer2]`,
       '[2:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad=whole_dur=4,asplit=2[voice][voicekey]',
       '[3:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=duration=4,volume=-12dB[music]',
       '[music][voicekey]sidechaincompress=threshold=0.02:ratio=10:attack=10:release=300[bed]',
       '[voice][bed]amix=inputs=2:duration=first:normalize=0,loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000[aout]',
     ].join(';');
-    expect(compileTimeline(timeline, { inputs, output: '/out/video.mp4', fontFiles: { 'Inter:bold': '/fonts/Inter-Bold.otf' } }).args).toEqual([
+    expect(compileTimeline(timeline, { inputs, output: '/out/video.mp4', textOverlayFiles }).args).toEqual([
       '-hide_banner',
       '-nostdin',
       '-y',
@@ -201,9 +201,22 @@ describe('compileTimeline', () => {
     );
   });
 
-  it("falls back to the pattern's family when no font file was resolved", () => {
-    const { args } = compileTimeline(timeline, { inputs, output: '/out/video.mp4' });
-    expect(args[args.indexOf('-filter_complex') + 1]).toContain('[layer1]drawtext=font=Inter:expansion=none:text=BREAKING STORY:');
+  it('refuses a timeline with text overlays but no ASS script for them', () => {
+    expect(() => compileTimeline(timeline, { inputs, output: '/out/video.mp4' })).toThrow(
+      expect.objectContaining({ code: 'RENDER_FAILED', message: 'Rendering failed: no ASS script was given for text overlay group 0' }),
+    );
+  });
+
+  it('burns text overlays that follow one another with one filter, and those split by another layer with one each', () => {
+    const headline = timeline.overlays[0]!;
+    const { args } = compileTimeline(
+      { ...timeline, overlays: [headline, { ...headline, z: 21 }, { ...timeline.overlays[1]!, z: 30 }, { ...headline, z: 40 }], subtitles: undefined },
+      { inputs, output: '/out/video.mp4', textOverlayFiles: { 0: '/render/a.ass', 1: '/render/b.ass' } },
+    );
+    expect(args[args.indexOf('-filter_complex') + 1]).toContain(
+      '[base]ass=filename=/render/a.ass[layer0];[4:v]scale=144:-2,format=rgba[image1];' +
+        String.raw`[layer0][image1]overlay=x=main_w-overlay_w-29:y=102:enable=between(t\,0\,4)[layer1];[layer1]ass=filename=/render/b.ass[layer2]`,
+    );
   });
 
   it('passes a fonts directory to libass', () => {
@@ -226,7 +239,7 @@ describe('the thumbnail', () => {
       inputs,
       output: '/out/video.mp4',
       thumbnail: '/out/thumb.jpg',
-      fontFiles: { 'Inter:bold': '/fonts/Inter-Bold.otf' },
+      textOverlayFiles,
     });
     const filter = args[args.indexOf('-filter_complex') + 1]!.split(';');
     expect(filter.slice(filter.findIndex((c) => c.startsWith('[layer2]')))).toEqual([

@@ -1,4 +1,5 @@
 import { FentaError } from '@fenta/core';
+import { spokenSecondsOf } from '@fenta/graph';
 import type { ScriptRequest } from '../../src/providers/pipeline-providers';
 import { OfflineScriptWriter } from '../../src/providers/script/offline-script-writer';
 import { readPromptLength } from '../../src/providers/script/read-prompt-length';
@@ -48,14 +49,25 @@ describe('OfflineScriptWriter', () => {
     expect(other.script.beats[0]?.searchTerms[0]).toBe('lighthouse keeper');
   });
 
-  it('honours the beat count and the length', async () => {
-    // About 2.5 words a second and 9 words a sentence: 6 s is 2 sentences, 10 s is 3 (never fewer than 2 or more than 3 a beat).
-    const short = await writer.write({ ...request, beats: 1, targetSeconds: 6 }, signal);
-    expect(short.script.beats.map((beat) => beat.sentences.length)).toEqual([2]);
-    const longer = await writer.write({ ...request, beats: 1, targetSeconds: 10 }, signal);
-    expect(longer.script.beats.map((beat) => beat.sentences.length)).toEqual([3]);
-    const five = await writer.write({ ...request, beats: 5, targetSeconds: 60 }, signal);
-    expect(five.script.beats.map((beat) => beat.sentences.length)).toEqual([3, 3, 3, 3, 3]);
+  it.each(['en', 'es', 'de'])('plans %s scripts of the beat count asked for, about as long spoken as the target', async (lang) => {
+    for (const [beats, targetSeconds] of [
+      [1, 6],
+      [3, 15],
+      [3, 30],
+      [5, 60],
+      [10, 180],
+    ] as const) {
+      const { script } = await writer.write({ ...request, lang, beats, targetSeconds }, signal);
+      const counts = script.beats.map((beat) => beat.sentences.length);
+      expect(counts).toHaveLength(beats);
+      // Every beat has a sentence, and they share the sentences evenly.
+      expect(Math.min(...counts)).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+      const sentences = script.beats.flatMap((beat) => beat.sentences);
+      const estimate = sentences.reduce((sum, sentence) => sum + spokenSecondsOf(sentence, lang), 0) + 0.25 * (sentences.length - 1);
+      // The nearest a whole number of sentences comes: within one sentence's length (at most 5 s) of the target.
+      expect(Math.abs(estimate - targetSeconds)).toBeLessThanOrEqual(Math.max(...sentences.map((sentence) => spokenSecondsOf(sentence, lang))) / 2 + 0.25);
+    }
   });
 
   it('takes the topic from the prompt when there is no topic variable, and fills {{variables}}', async () => {

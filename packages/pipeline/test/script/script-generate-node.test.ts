@@ -58,6 +58,7 @@ describe('Script.Generate', () => {
       kind: 'script',
       title: 'City goes solar',
       lang: 'en',
+      targetSeconds: 30,
       beats: [
         {
           text: 'The lights changed overnight. Every one of them.',
@@ -141,6 +142,7 @@ describe('Script.Generate', () => {
         kind: 'script',
         title: 'Die Stadt schaltet um.',
         lang: 'de',
+        given: true,
         beats: [
           {
             text: 'Die Stadt schaltet um. Jede Laterne leuchtet mit Sonne.',

@@ -5,7 +5,7 @@ import { createLogger } from '@fenta/core';
 import { demoWorkflow, seedBuiltInTemplates } from '@fenta/db';
 import { probeMedia } from '@fenta/media';
 import { LocalStorage } from '@fenta/storage';
-import { createTestDatabase, type TestDatabase } from '@fenta/testing';
+import { createTestDatabase, jobCostAndUsage, type TestDatabase } from '@fenta/testing';
 import type { Footage } from '../../src/artifacts/artifact-types';
 import { runJob, type ExecutorDeps } from '../../src/executor/run-job';
 import { builtInNodeRegistry } from '../../src/nodes/built-in-node-types';
@@ -97,5 +97,7 @@ describe('a render whose footage is the org’s tagged assets', () => {
     const video = await probeMedia(deps.storage.localPath(render!.video_storage_path)!);
     expect(video).toMatchObject({ width: 1080, height: 1920, videoCodec: 'h264', audioCodec: 'aac' });
     expect(video.durationSeconds).toBeGreaterThan(10);
+    const cost = await jobCostAndUsage(database.query, job!.id);
+    expect(cost.cost_total_usd).toBe(cost.usage_sum_usd);
   }, 240_000);
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FentaError } from '@fenta/core';
@@ -13,6 +13,7 @@ const apiKey = 'pexels-test-key-7f3a';
 let videoDir: string;
 let portraitPath: string;
 let landscapePath: string;
+let largePortraitPath: string;
 let fake: FakePexelsServer;
 let test: NodeTestContext;
 
@@ -20,7 +21,9 @@ beforeAll(async () => {
   videoDir = await mkdtemp(path.join(tmpdir(), 'pexels-videos-'));
   portraitPath = path.join(videoDir, 'portrait.mp4');
   landscapePath = path.join(videoDir, 'landscape.mp4');
+  largePortraitPath = path.join(videoDir, 'large-portrait.mp4');
   await Promise.all([
+    makeTestVideo(largePortraitPath, { width: 288, height: 512, seconds: 2, fps: 10 }),
     makeTestVideo(portraitPath, { width: 72, height: 128, seconds: 1, fps: 10 }),
     makeTestVideo(landscapePath, { width: 128, height: 72, seconds: 1, fps: 10 }),
   ]);
@@ -237,6 +240,21 @@ describe('PexelsStockProvider', () => {
     const error = await failure(provider.fetchClips(test.ctx, request()));
     expect(error.message).toBe(`Download from ${new URL(fake.baseUrl).host} exceeds the limit of 1000 bytes`);
     expect(await test.storage.stat('orgs/org_test/jobs/job_test/n1/clip-1.mp4')).toBeUndefined();
+  });
+
+  it('falls back to the next smaller rendition when the fitting file is over the download limit, and says so', async () => {
+    const video = standardVideo(1, 12);
+    video.files[1]!.path = largePortraitPath;
+    const limit = (await stat(portraitPath)).size + 100;
+    expect((await stat(largePortraitPath)).size).toBeGreaterThan(limit);
+    const provider = await setUp([video], { maxDownloadBytes: limit });
+    const clips = await provider.fetchClips(test.ctx, request());
+    // 1080x1920 first (refused mid-way or by its declared length), then 720x1280.
+    expect(fake.downloads.map((download) => download.path)).toEqual(['/video-files/1/12.mp4', '/video-files/1/13.mp4']);
+    expect(clips.map((clip) => [clip.width, clip.height, clip.source.id])).toEqual([[72, 128, '1']]);
+    expect(test.record.logs.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
+      'clip 1: the 1080x1920 file is over the download limit; trying 720x1280',
+    ]);
   });
 
   it('refuses file links to loopback under the production download policy', async () => {

@@ -5,6 +5,8 @@ import { loadCaptionFonts } from '../../src/subtitles/caption-fonts';
 import { captionGeometry } from '../../src/subtitles/caption-geometry';
 import { readCaptionTemplate } from '../../src/subtitles/read-caption-template';
 import { resolveCaptionStyle } from '../../src/subtitles/resolve-caption-style';
+import { splitSentenceWords } from '../../src/providers/tts/split-sentence-words';
+import { joinWords } from '../../src/text/join-words';
 
 /** A sentence whose words follow each other at the given durations, from `start`. */
 function sentence(text: string, start: number, secondsPerWord: number, beat = 0): SentenceTiming {
@@ -22,6 +24,22 @@ const monospace: Omit<CueLayout, 'maxLineWidth'> = {
 };
 
 describe('buildCaptionCues', () => {
+  it('breaks Japanese lines between its words, joined without spaces, each cue timed by its words', () => {
+    const words = splitSentenceWords('東京タワーで新しい展示が始まりました。ぜひ来てください');
+    const timed = words.map((word, i) => ({ word, start: i * 0.25, end: (i + 1) * 0.25 }));
+    const cues = buildCaptionCues([{ text: joinWords(words), start: 0, end: words.length * 0.25, beat: 0, words: timed }], {
+      ...monospace,
+      lineWidth: (w) => 20 * [...joinWords(w)].length,
+      maxLineWidth: 200,
+    });
+    expect(cues.map(({ start, end, lines }) => ({ start, end, lines }))).toEqual([
+      // Ten characters a line at most (200 px): lines break between words, never inside one.
+      { start: 0, end: 2, lines: ['東京タワーで新しい', '展示が始まりました。'] },
+      { start: 2, end: 3.25, lines: ['ぜひ来てください'] },
+    ]);
+    expect(cues.flatMap((cue) => cue.lines).join('')).toBe('東京タワーで新しい展示が始まりました。ぜひ来てください');
+  });
+
   it('breaks cues at sentence ends and balances two lines', () => {
     const cues = buildCaptionCues([sentence('Breaking news from the city tonight.', 0, 0.3), sentence('Crowds gathered.', 2, 0.4)], {
       ...monospace,

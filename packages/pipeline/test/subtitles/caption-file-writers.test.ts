@@ -115,4 +115,28 @@ describe('writeAss', () => {
     const ass = writeAss({ cues: [cue], style, frame, geometry: captionGeometry(frame, style), fontRuns });
     expect(ass).toContain('\nDialogue: 0,0:00:00.00,0:00:01.00,Caption,,0,0,0,,Shalom {\\fnNoto Sans Hebrew}שלום {\\fnInter}\\{x\\} a\\\u2060N\n');
   });
+  it('draws a cue whose one word is wider than a line smaller, by the ratio of the widths, and so inside the frame', () => {
+    const frame = { width: 1080, height: 1920 };
+    const style = resolveCaptionStyle('clean_box', undefined, frame);
+    const geometry = captionGeometry(frame, style);
+    const word = 'Donaudampfschifffahrtsgesellschaftskapitän';
+    const lineWidth = (words: string[]) => (words.join(' ') === word ? geometry.maxLineWidth * 1.25 : 100);
+    const ass = writeAss({ cues: [{ start: 0, end: 1, lines: [word], words: [{ word, start: 0, end: 1 }] }], style, frame, geometry, lineWidth });
+    expect(ass).toContain(`\nDialogue: 0,0:00:00.00,0:00:01.00,Caption,,0,0,0,,{\\fscx80\\fscy80}${word}\n`);
+  });
+
+  it('keeps the words of a karaoke line in a spaceless script together, and the fitted scale through each highlight', () => {
+    const frame = { width: 1080, height: 1920 };
+    const style = resolveCaptionStyle('karaoke_bounce', undefined, frame);
+    const geometry = captionGeometry(frame, style);
+    const words = [
+      { word: '東京', start: 0, end: 0.5 },
+      { word: 'タワー', start: 0.5, end: 1 },
+    ];
+    const ass = writeAss({ cues: [{ start: 0, end: 1, lines: ['東京タワー'], words }], style, frame, geometry, lineWidth: () => geometry.maxLineWidth * 2 });
+    expect(ass.split('\n').filter((line) => line.startsWith('Dialogue: '))).toEqual([
+      'Dialogue: 0,0:00:00.00,0:00:00.50,Caption,,0,0,0,,{\\fscx50\\fscy50}{\\1c&H00D4FF&\\t(0,90,\\fscx57\\fscy57)\\t(90,180,\\fscx50\\fscy50)}東京{\\r}{\\fscx50\\fscy50}タワー',
+      'Dialogue: 0,0:00:00.50,0:00:01.00,Caption,,0,0,0,,{\\fscx50\\fscy50}東京{\\1c&H00D4FF&\\t(0,90,\\fscx57\\fscy57)\\t(90,180,\\fscx50\\fscy50)}タワー{\\r}{\\fscx50\\fscy50}',
+    ]);
+  });
 });

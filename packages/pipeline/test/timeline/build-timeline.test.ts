@@ -100,7 +100,7 @@ describe('buildTimeline', () => {
     });
   });
 
-  it('scales a headline down until it fits the frame width', () => {
+  it('keeps the size of a headline too long for one line: it is wrapped when rendered', () => {
     const spec = parseTemplateSpec('t', {
       tracks: [
         { type: 'video', id: 'main', z: 0 },
@@ -109,8 +109,8 @@ describe('buildTimeline', () => {
       overlays: [{ track: 'o', from: 0, to: 2, content: { type: 'text', text: 'A HEADLINE THAT IS FAR TOO LONG FOR ONE LINE' } }],
     });
     const timeline = buildTimeline({ footage: sampleFootage([20]), captions, spec, profile: getOutputProfile('9x16_720p') });
-    // 44 characters at 0.65 em within 90% of 720 px: 22 px.
-    expect(timeline.overlays[0]).toMatchObject({ size: 22, position: 'top', animation: 'none' });
+    // 7% of the short side, as for any headline: fitTextInBox wraps it into the frame at render time.
+    expect(timeline.overlays[0]).toMatchObject({ size: 50, position: 'top', animation: 'none' });
     expect(timeline.subtitles).toBeUndefined();
   });
 

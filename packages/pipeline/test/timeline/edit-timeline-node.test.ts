@@ -57,6 +57,26 @@ describe('Edit.Timeline', () => {
     expect(nt.record.progress).toEqual([1, 1, 1]);
   });
 
+  it('shows every clip before any comes back, and says how many more clips the scenes needed', async () => {
+    const nt = await context();
+    const timeline = await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }));
+    // 12 s cut at 3.0 and 9.7 s, the 6.7 s span split in two: four scenes, four distinct clips.
+    expect(timeline.clips.map((clip) => clip.source)).toEqual(inputs.footage.clips.map((clip) => clip.file.key));
+    expect(nt.record.logs.filter((line) => line.level === 'warn')).toEqual([]);
+
+    const short = { ...inputs, footage: sampleFootage([10, 10]) };
+    const reused = await editTimelineNode.run(nt.ctx, short, params({ template_id: 'tmpl_shorts_v1' }));
+    const [first, second] = short.footage.clips.map((clip) => clip.file.key);
+    expect(reused.clips.map((clip) => clip.source)).toEqual([first, second, first, second]);
+    expect(nt.record.logs.filter((line) => line.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message: 'not enough footage for every scene: 2 more clips were needed, so some clips are shown twice (from other in-points)',
+        data: { clips: 2, pieces: 4, missing: 2 },
+      },
+    ]);
+  });
+
   it("takes music from the job's variables when it is a stored key of the org", async () => {
     const nt = await context({ music: musicKey });
     await nt.storage.putBytes(musicKey, 'not really audio', { contentType: 'audio/mpeg' });
@@ -116,6 +136,12 @@ describe('Edit.Timeline', () => {
     });
     // 59.5 s of speech and the 0.5 s tail: exactly 60 s, the limit.
     expect((await editTimelineNode.run(nt.ctx, narration(59.5), params({ template_id: 'tmpl_shorts_v1' }))).durationSeconds).toBe(60);
+    // The tail gives way to the limit: 59.8 s and 60 s of speech still make a 60 s Short.
+    expect((await editTimelineNode.run(nt.ctx, narration(59.8), params({ template_id: 'tmpl_shorts_v1' }))).durationSeconds).toBe(60);
+    expect((await editTimelineNode.run(nt.ctx, narration(60), params({ template_id: 'tmpl_shorts_v1' }))).durationSeconds).toBe(60);
+    await expect(editTimelineNode.run(nt.ctx, narration(60.2), params({ template_id: 'tmpl_shorts_v1' }))).rejects.toThrow(
+      new FentaError('TIMELINE_TOO_LONG', { seconds: '60.70', profile: '9x16_1080p', limit: 60 }),
+    );
     await expect(editTimelineNode.run(nt.ctx, narration(70), params({ template_id: 'tmpl_shorts_v1', profile: '9x16_720p' }))).rejects.toThrow(
       new FentaError('TIMELINE_TOO_LONG', { seconds: '70.50', profile: '9x16_720p', limit: 60 }),
     );

@@ -87,6 +87,23 @@ describe('EspeakSpeechSynthesizer', () => {
     }
   });
 
+  it('times the words of a Chinese sentence, written without spaces, one by one from the audio', async () => {
+    const chinese = await new EspeakSpeechSynthesizer().synthesize(
+      { sentences: [{ text: '今天天气很好，我们去公园吧。', beat: 0 }], voice: 'alloy', speed: 1, lang: 'zh' },
+      { tempDir, signal: new AbortController().signal },
+    );
+    const [sentence] = chinese.sentences;
+    expect(sentence!.words.map((w) => w.word)).toEqual(['今天', '天气', '很好，', '我们', '去', '公园', '吧。']);
+    expect(sentence!.words[0]!.start).toBe(sentence!.start);
+    expect(sentence!.words[6]!.end).toBe(sentence!.end);
+    sentence!.words.forEach((word, i) => {
+      expect(word.end - word.start).toBeGreaterThan(0.05);
+      if (i > 0) expect(word.start).toBeGreaterThanOrEqual(sentence!.words[i - 1]!.end);
+    });
+    // The pause espeak-ng makes at the comma falls between 很好， and 我们, not inside a word.
+    expect(sentence!.words[3]!.start - sentence!.words[2]!.end).toBeGreaterThan(0.05);
+  });
+
   it('speaks slower at a lower speed', async () => {
     const slow = await new EspeakSpeechSynthesizer().synthesize(
       { sentences: script.slice(0, 1), voice: 'en', speed: 0.5, lang: 'en' },

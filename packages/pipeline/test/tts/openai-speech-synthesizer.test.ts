@@ -82,6 +82,8 @@ describe('OpenAISpeechSynthesizer', () => {
     expect(second!.start).toBeCloseTo(first!.end + 0.25, 3);
     expect(result.sampleRate).toBe(48_000);
     expect(await probeDuration(result.audioPath)).toBeCloseTo(second!.end, 2);
+    // Billed for the characters sent (36 + 63), and nothing transcribed.
+    expect(result.usage).toEqual({ model: 'gpt-4o-mini-tts', characters: 99 });
 
     // Without a transcriber, the words share out each sentence's speech, in order.
     for (const sentence of result.sentences) {
@@ -102,6 +104,12 @@ describe('OpenAISpeechSynthesizer', () => {
 
     const transcriptions = server.requests.filter((r) => r.route === 'transcriptions');
     expect(transcriptions).toHaveLength(2);
+    // Both clips were transcribed: their lengths are billed as well as the characters spoken.
+    expect(result.usage).toEqual({
+      model: 'gpt-4o-mini-tts',
+      characters: 99,
+      transcription: { model: 'whisper-1', seconds: server.clips[0]!.durationSeconds + server.clips[1]!.durationSeconds },
+    });
     expect(server.transcripts.map((t) => t.text)).toEqual(request.sentences.map((s) => s.text));
     result.sentences.forEach((sentence, i) => {
       const heard = server.transcripts[i]!.words;

@@ -48,6 +48,17 @@ describe('OpenAITranscriber', () => {
     expect(result.text).toBe('Crowds gathered at the station, again.');
     expect(result.words).toEqual(server.transcripts[0]!.words);
     expect(result.words.map((w) => w.word)).toEqual(['Crowds', 'gathered', 'at', 'the', 'station', 'again']);
+    // Billed by the length of the audio sent, as the answer states it: the clip's own length.
+    expect(result.usage).toEqual({ model: 'whisper-1', seconds: server.clips[0]!.durationSeconds });
+  });
+
+  it("bills by the file's own length when the answer states none", async () => {
+    const words = [{ word: 'Crowds', start: 0.1, end: 0.5 }];
+    server.queue('transcriptions', [{ status: 200, body: { task: 'transcribe', language: 'english', text: 'Crowds', words } }]);
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL, model: 'gpt-4o-mini-transcribe' });
+    const result = await transcriber.transcribe(clip, { lang: 'en', signal });
+    expect(result.usage!.model).toBe('gpt-4o-mini-transcribe');
+    expect(result.usage!.seconds).toBeCloseTo(server.clips[0]!.durationSeconds, 2);
   });
 
   it('fails with PROVIDER_RESPONSE_INVALID when the answer has no word timestamps', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FentaError } from '@fenta/core';
+import { spokenSecondsOf } from '@fenta/graph';
 import type { ScriptRequest, ScriptResult, ScriptWriter } from '../pipeline-providers';
 import { englishScriptTemplates } from './english-script-templates';
 import { germanScriptTemplates } from './german-script-templates';
@@ -23,8 +24,10 @@ const templatesByLang: Record<string, LanguageScriptTemplates> = {
 /** The languages the offline writer writes, as their base tags. */
 export const offlineScriptLanguages = Object.keys(templatesByLang);
 
-/** Spoken narration runs at about 2.5 words a second; a template sentence has about 9 words. */
-const sentencesPerSecond = 2.5 / 9;
+// The pause the voices leave between sentences, counted when planning the length.
+const sentencePauseSeconds = 0.25;
+// Past this a script only repeats its templates: 180 s, the longest target, takes 60 to 90 sentences.
+const maxDevelopSentences = 120;
 
 /**
  * Writes a script without any service: a headline and the asked number of
@@ -57,15 +60,25 @@ export class OfflineScriptWriter implements ScriptWriter {
       close: shuffled(set.close, random),
     };
     const beatCount = Math.max(1, request.beats);
-    const perBeat = Math.min(3, Math.max(2, Math.round((request.targetSeconds * sentencesPerSecond) / beatCount)));
+    const closes = beatCount > 1;
+    // Every beat needs a sentence: the first has the opening, the last the close, the others at least one of the body.
+    const minDevelop = Math.max(0, beatCount - (closes ? 2 : 1));
+    const developCount = developSentencesFor(request, minDevelop, (count) =>
+      [pools.open[0]!, ...Array.from({ length: count }, (_, i) => pools.develop[i % pools.develop.length]!), ...(closes ? [pools.close[0]!] : [])].map((line) =>
+        fill(line, topic, keywords[0] ?? topic),
+      ),
+    );
+    const lineCount = 1 + developCount + (closes ? 1 : 0);
     let developed = 0;
+    let placed = 0;
     const beats = Array.from({ length: beatCount }, (_, beat) => {
       const keyword = keywords[beat % Math.max(1, keywords.length)] ?? topic;
+      // As even as the lines allow, earlier beats taking the extra ones.
+      const count = Math.floor(lineCount / beatCount) + (beat < lineCount % beatCount ? 1 : 0);
       const sentences: string[] = [];
-      for (let i = 0; i < perBeat; i += 1) {
-        const first = beat === 0 && i === 0;
-        const last = beat === beatCount - 1 && i === perBeat - 1 && beatCount > 1;
-        const template = first ? pools.open[0]! : last ? pools.close[0]! : pools.develop[developed++ % pools.develop.length]!;
+      for (let i = 0; i < count; i += 1, placed += 1) {
+        const template =
+          placed === 0 ? pools.open[0]! : closes && placed === lineCount - 1 ? pools.close[0]! : pools.develop[developed++ % pools.develop.length]!;
         sentences.push(fill(template, topic, i === 0 ? keyword : (keywords[(beat + i) % Math.max(1, keywords.length)] ?? keyword)));
       }
       return { text: sentences.join(' '), sentences, searchTerms: searchTermsFor(beat, keywords, set) };
@@ -74,6 +87,25 @@ export class OfflineScriptWriter implements ScriptWriter {
     const hashtags = [request.genre, ...keywords.slice(0, 3), 'shorts'];
     return { script: normalizeScript({ title, beats, hashtags }, templates.lang) };
   }
+}
+
+/**
+ * How many body sentences bring the spoken estimate (the language's speaking
+ * rate, and the pauses between sentences) nearest the target length (Voice.TTS fits what is left).
+ */
+function developSentencesFor(request: ScriptRequest, minimum: number, linesWith: (developCount: number) => string[]): number {
+  const estimate = (count: number) => {
+    const lines = linesWith(count);
+    return lines.reduce((sum, line) => sum + spokenSecondsOf(line, request.lang), 0) + sentencePauseSeconds * (lines.length - 1);
+  };
+  const aim = request.targetSeconds;
+  let best = minimum;
+  for (let count = minimum; count <= maxDevelopSentences; count += 1) {
+    const seconds = estimate(count);
+    if (Math.abs(seconds - aim) < Math.abs(estimate(best) - aim)) best = count;
+    if (seconds >= aim) break;
+  }
+  return best;
 }
 
 /** `en-US` → `en`. */

@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { FentaError, type AddressPolicy } from '@fenta/core';
+import { FentaError, isFentaError, type AddressPolicy } from '@fenta/core';
 import type { FootageClip } from '../../artifacts/artifact-types';
 import type { NodeContext } from '../../nodes/node-context';
 import { safeDownload } from '../http/safe-download';
-import { pickRendition } from './pick-rendition';
+import { renditionsToTry } from './pick-rendition';
 import { probeVideoFile } from './probe-video-file';
-import type { StockCandidate } from './stock-candidate';
+import type { StockCandidate, StockRendition } from './stock-candidate';
 
 /** How a stock provider downloads the clips it chose. */
 export interface StockDownloadSettings {
@@ -18,7 +18,7 @@ export interface StockDownloadSettings {
 
 /**
  * Downloads each chosen clip's best-fitting file (safely, within the size
- * limit), measures it with ffprobe and stores it as `clip-<n>.mp4`. The
+ * limit: a file over it is replaced by the next smaller rendition), measures it with ffprobe and stores it as `clip-<n>.mp4`. The
  * number continues after `firstNumber - 1` so that a node asking several
  * times (one clip per script beat) never overwrites an earlier clip.
  */
@@ -31,18 +31,12 @@ export async function downloadStockClips(
 ): Promise<FootageClip[]> {
   const clips: FootageClip[] = [];
   for (const [index, candidate] of chosen.entries()) {
-    const rendition = pickRendition(candidate.renditions, frame);
-    if (!rendition) continue;
+    const renditions = renditionsToTry(candidate.renditions, frame);
+    if (renditions.length === 0) continue;
     const number = firstNumber + index;
     const localPath = path.join(ctx.tempDir, `${settings.provider}-${number}.mp4`);
     try {
-      await safeDownload(rendition.url, localPath, {
-        maxBytes: settings.maxBytes,
-        policy: settings.policy,
-        timeoutMs: settings.timeoutMs,
-        signal: ctx.signal,
-        provider: settings.provider,
-      });
+      await downloadFirstWithinLimit(ctx, candidate, renditions, localPath, settings);
       const probe = await probeVideoFile(localPath, ctx.signal);
       if (!probe) {
         throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: settings.provider, reason: `clip ${candidate.id} is not a readable video` });
@@ -67,4 +61,34 @@ export async function downloadStockClips(
     }
   }
   return clips;
+}
+
+/** Downloads the first rendition within the size limit; when every one is over it, fails as the last did. */
+async function downloadFirstWithinLimit(
+  ctx: NodeContext,
+  candidate: StockCandidate,
+  renditions: StockRendition[],
+  localPath: string,
+  settings: StockDownloadSettings,
+): Promise<void> {
+  for (const [index, rendition] of renditions.entries()) {
+    try {
+      await safeDownload(rendition.url, localPath, {
+        maxBytes: settings.maxBytes,
+        policy: settings.policy,
+        timeoutMs: settings.timeoutMs,
+        signal: ctx.signal,
+        provider: settings.provider,
+      });
+      return;
+    } catch (error) {
+      const next = renditions[index + 1];
+      if (!next || !isFentaError(error) || error.code !== 'DOWNLOAD_TOO_LARGE') throw error;
+      await rm(localPath, { force: true });
+      ctx.log.warn(`clip ${candidate.id}: the ${rendition.width}x${rendition.height} file is over the download limit; trying ${next.width}x${next.height}`, {
+        provider: settings.provider,
+        limitBytes: settings.maxBytes,
+      });
+    }
+  }
 }

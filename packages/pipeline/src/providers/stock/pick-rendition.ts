@@ -10,10 +10,7 @@ import type { StockRendition } from './stock-candidate';
  * although larger, is not preferred over it.
  */
 export function pickRendition(renditions: StockRendition[], frame: { width: number; height: number }): StockRendition | undefined {
-  const usable = renditions.filter((r) => r.url && r.width > 0 && r.height > 0);
-  const orientation = frameOrientation(frame);
-  const sameOrientation = usable.filter((r) => frameOrientation(r) === orientation);
-  const pool = sameOrientation.length > 0 ? sameOrientation : usable;
+  const pool = renditionPool(renditions, frame);
   // The scale a file needs to cover the frame: ≤ 1 means no upscaling.
   const scaleOf = (r: StockRendition) => Math.max(frame.width / r.width, frame.height / r.height);
   const covering = pool.filter((r) => scaleOf(r) <= 1);
@@ -22,4 +19,27 @@ export function pickRendition(renditions: StockRendition[], frame: { width: numb
       ? [...covering].sort((a, b) => scaleOf(b) - scaleOf(a) || a.width * a.height - b.width * b.height)
       : [...pool].sort((a, b) => scaleOf(a) - scaleOf(b) || b.width * b.height - a.width * a.height);
   return ranked[0];
+}
+
+/**
+ * The renditions to download in turn: the picked one first, then the smaller
+ * ones of its pool, largest first, for when a file is over the download limit
+ * (Pexels sends no sizes, so a smaller picture is the way to a smaller file).
+ */
+export function renditionsToTry(renditions: StockRendition[], frame: { width: number; height: number }): StockRendition[] {
+  const picked = pickRendition(renditions, frame);
+  if (!picked) return [];
+  const area = (r: StockRendition) => r.width * r.height;
+  const smaller = renditionPool(renditions, frame)
+    .filter((r) => area(r) < area(picked))
+    .sort((a, b) => area(b) - area(a));
+  return [picked, ...smaller];
+}
+
+/** Files of the frame's orientation (all usable files when none has it). */
+function renditionPool(renditions: StockRendition[], frame: { width: number; height: number }): StockRendition[] {
+  const usable = renditions.filter((r) => r.url && r.width > 0 && r.height > 0);
+  const orientation = frameOrientation(frame);
+  const sameOrientation = usable.filter((r) => frameOrientation(r) === orientation);
+  return sameOrientation.length > 0 ? sameOrientation : usable;
 }

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { FentaError } from '@fenta/core';
 import OpenAI, { toFile } from 'openai';
 import { z } from 'zod';
-import type { WordTiming } from '../../artifacts/artifact-types';
 import { callOpenAI } from '../openai-http-errors';
-import type { Transcriber } from '../pipeline-providers';
+import type { Transcriber, Transcription } from '../pipeline-providers';
+import { probeAudio } from '../tts/probe-audio';
 
 export interface OpenAITranscriberOptions {
   apiKey: string;
@@ -23,9 +23,16 @@ const verboseTranscription = z.object({
   words: z.array(z.object({ word: z.string(), start: z.number().nonnegative(), end: z.number().nonnegative() })),
 });
 
+// What the answer says the audio lasted: what the transcription is billed for.
+const billedSeconds = z.number().finite().nonnegative();
+
 const audioTypes: Record<string, string> = { '.wav': 'audio/wav', '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.flac': 'audio/flac', '.ogg': 'audio/ogg' };
 
-/** Word timestamps from OpenAI's transcription API (`verbose_json`, word granularity). */
+/**
+ * Word timestamps from OpenAI's transcription API (`verbose_json`, word
+ * granularity). Each transcription reports the audio's length, which it is
+ * billed by: the answer's `duration`, or the file's own when an answer has none.
+ */
 export class OpenAITranscriber implements Transcriber {
   readonly name = 'openai';
   private readonly client: OpenAI;
@@ -40,7 +47,7 @@ export class OpenAITranscriber implements Transcriber {
     this.timeoutMs = timeoutMs;
   }
 
-  async transcribe(audioPath: string, options: { lang: string; signal: AbortSignal }): Promise<{ words: WordTiming[]; text: string }> {
+  async transcribe(audioPath: string, options: { lang: string; signal: AbortSignal }): Promise<Transcription> {
     const audio = await readFile(audioPath);
     const name = path.basename(audioPath);
     const type = audioTypes[path.extname(audioPath).toLowerCase()] ?? 'application/octet-stream';
@@ -66,9 +73,12 @@ export class OpenAITranscriber implements Transcriber {
         reason: `the transcription has no word timestamps (${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape'})`,
       });
     }
+    const duration = billedSeconds.safeParse((answer as { duration?: unknown }).duration);
+    const seconds = duration.success ? duration.data : (await probeAudio(audioPath, { signal: options.signal, provider: this.name })).durationSeconds;
     return {
       text: parsed.data.text.trim(),
       words: parsed.data.words.map((w) => ({ word: w.word.trim(), start: w.start, end: Math.max(w.start, w.end) })),
+      usage: { model: this.model, seconds },
     };
   }
 }

@@ -35,7 +35,9 @@ export interface OpenAISpeechSynthesizerOptions {
 /**
  * OpenAI's speech API, one request per sentence. Each sentence's audio is
  * measured (ffprobe, silencedetect) for its real length and speech span;
- * word timings come from the transcriber when there is one.
+ * word timings come from the transcriber when there is one. The result's
+ * usage is what the calls are billed for: the characters of every sentence
+ * sent, and the seconds of audio transcribed.
  */
 export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
   readonly name = 'openai';
@@ -61,17 +63,25 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
     const { signal } = options;
     const voice = resolveOpenAIVoice(request.voice);
     const workDir = await mkdtemp(path.join(options.tempDir, 'openai-tts-'));
+    const billed: Billed = { characters: 0, transcribedSeconds: 0, transcriptionModel: undefined };
     try {
       const sentences = await mapWithConcurrency(request.sentences, this.concurrency, signal, async (sentence, i, sentenceSignal): Promise<TimedSentence> => {
         const text = sentence.text.trim();
         const words = splitSentenceWords(text);
         if (words.length === 0) throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: this.name, reason: `sentence ${i + 1} has no words to speak` });
-        const audio = await this.speak(text, voice, request.speed, path.join(workDir, `sentence-${i}`), sentenceSignal);
-        const timings = await this.timeWords(words, audio, request, sentenceSignal);
+        const audio = await this.speak(text, voice, request.speed, path.join(workDir, `sentence-${i}`), sentenceSignal, billed);
+        const timings = await this.timeWords(words, audio, request, sentenceSignal, billed);
         return { text, beat: sentence.beat, audio, words: timings };
       });
       const outputDir = await mkdtemp(path.join(options.tempDir, 'speech-'));
-      return await assembleSpeech(sentences, { outputPath: path.join(outputDir, 'speech.wav'), pauseSeconds: this.pauseSeconds, signal, provider: this.name });
+      const speech = await assembleSpeech(sentences, {
+        outputPath: path.join(outputDir, 'speech.wav'),
+        pauseSeconds: this.pauseSeconds,
+        signal,
+        provider: this.name,
+      });
+      const transcription = billed.transcriptionModel ? { model: billed.transcriptionModel, seconds: billed.transcribedSeconds } : undefined;
+      return { ...speech, usage: { model: this.model, characters: billed.characters, ...(transcription ? { transcription } : {}) } };
     } catch (error) {
       throw synthesisFailure(error, this.name, signal);
     } finally {
@@ -80,7 +90,7 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
   }
 
   /** Requests one sentence and stores it as PCM WAV (a streamed WAV's header may not carry its length). */
-  private async speak(text: string, voice: string, speed: number, base: string, signal: AbortSignal): Promise<SentenceAudio> {
+  private async speak(text: string, voice: string, speed: number, base: string, signal: AbortSignal, billed: Billed): Promise<SentenceAudio> {
     const bytes = await callOpenAI(this.name, this.timeoutMs, signal, async (attemptSignal) => {
       const response = await this.client.audio.speech.create(
         { model: this.model, voice, input: text, speed, response_format: 'wav' },
@@ -88,6 +98,8 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
       );
       return Buffer.from(await response.arrayBuffer());
     });
+    // Answered, so billed: by the characters of the input, counted as code points (an emoji is one, not two UTF-16 units).
+    billed.characters += [...text].length;
     if (bytes.length === 0) throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: this.name, reason: 'the speech answer has no audio' });
     await writeFile(`${base}.answer`, bytes);
     await runChildProcess(
@@ -101,10 +113,14 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
     return analyzeSentenceAudio(`${base}.wav`, { signal, provider: this.name });
   }
 
-  private async timeWords(words: string[], audio: SentenceAudio, request: SpeechRequest, signal: AbortSignal): Promise<WordTiming[]> {
+  private async timeWords(words: string[], audio: SentenceAudio, request: SpeechRequest, signal: AbortSignal, billed: Billed): Promise<WordTiming[]> {
     const span = { start: audio.speechStart, end: audio.speechEnd };
     if (this.transcriber) {
       const heard = await this.transcriber.transcribe(audio.path, { lang: request.lang, signal });
+      if (heard.usage) {
+        billed.transcribedSeconds += heard.usage.seconds;
+        billed.transcriptionModel = heard.usage.model;
+      }
       const timed = alignTranscribedWords(words, heard.words, span);
       if (timed) return timed;
     }
@@ -120,4 +136,11 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
       pauseMinSeconds: 0.1 / request.speed,
     });
   }
+}
+
+/** What one synthesis has been billed for so far, summed over its sentences. */
+interface Billed {
+  characters: number;
+  transcribedSeconds: number;
+  transcriptionModel: string | undefined;
 }

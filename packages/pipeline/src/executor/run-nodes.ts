@@ -1,0 +1,186 @@
+import { mkdir, rm } from 'node:fs/promises';
+import type { Kysely } from 'kysely';
+import { FentaError, pathInside } from '@fenta/core';
+import { findVisibleTemplates, listJobNodes, readJobRunState, startJobNode, type DB, type Job, type JobRunKey } from '@fenta/db';
+import type { ExecutionPlan } from '@fenta/graph';
+import { completeJob, recordPreviewRender, type JobConfig, type JobResult } from '@fenta/jobs';
+import type { RenderResult } from '../artifacts/artifact-types';
+import { buildNodeContext } from './build-node-context';
+import type { JobLogWriter } from './job-log-writer';
+import { JobProgress } from './job-progress';
+import { progressReporter } from './progress-reporter';
+import { recordNodeCheckpoint } from './record-node-checkpoint';
+import { runNodeWithPolicy } from './run-node';
+import type { ExecutorDeps } from './run-job';
+import { runNodeSchedule } from './schedule-nodes';
+import type { NodeInFlight } from './settle-run-failure';
+
+/** Nodes of one job that run at once unless the worker says otherwise (FENTA_NODE_CONCURRENCY). */
+export const defaultNodeConcurrency = 3;
+
+/** The nodes a run has under way, and which of them stopped the run. */
+export interface NodesInFlight {
+  /** Started and neither checkpointed nor settled yet, by node id. */
+  running: Map<string, NodeInFlight>;
+  /** The node whose failure (or whose checkpoint's) stopped the run; the others in `running` were stopped beside it. */
+  cause?: NodeInFlight;
+}
+
+export interface NodesRun {
+  run: JobRunKey;
+  job: Job;
+  config: JobConfig;
+  plan: ExecutionPlan;
+  leaseMs: number;
+  stopper: AbortController;
+  logs: JobLogWriter;
+  inFlight: NodesInFlight;
+  onProgress?: (percent: number) => void;
+}
+
+/**
+ * Runs the plan's nodes that have no checkpoint yet, each as soon as its
+ * upstream nodes are done, up to `deps.nodeConcurrency` at once, then records
+ * the job as completed. The first node to fail stops the others and its error
+ * is the run's; each node's checkpoint is written on its own, so a run
+ * stopped half-way resumes with every node that finished, on any branch.
+ */
+export async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<JobResult> {
+  const { db } = deps;
+  const { run, plan, stopper, logs } = state;
+  const jobId = run.jobId;
+  const checkpoints = new Map((await listJobNodes(db, run.orgId, jobId)).filter((row) => row.status === 'completed').map((row) => [row.node_id, row.output]));
+  const typeOf = (nodeId: string) => deps.registry.get(plan.graph.nodes.find((node) => node.id === nodeId)!.type)!;
+  const progress = new JobProgress(plan.order.map((nodeId) => typeOf(nodeId).stage));
+  const reporter = progressReporter(db, run, state.onProgress);
+  const outputs: Record<string, unknown> = {};
+
+  for (const [index, nodeId] of plan.order.entries()) {
+    if (!checkpoints.has(nodeId)) continue;
+    const nodeType = typeOf(nodeId);
+    outputs[nodeId] = checkpoints.get(nodeId);
+    progress.at(index, 1);
+    logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) resumed from its checkpoint` });
+  }
+
+  const upstream = new Map(
+    plan.order.map((nodeId) => [
+      nodeId,
+      [...new Set([...Object.values(plan.inputs[nodeId] ?? {}), ...plan.graph.edges.filter((edge) => edge.to === nodeId).map((edge) => edge.from)])],
+    ]),
+  );
+  const outcome = await runNodeSchedule(
+    {
+      order: plan.order,
+      upstreamOf: (nodeId) => upstream.get(nodeId) ?? [],
+      done: new Set(checkpoints.keys()),
+      limit: deps.nodeConcurrency ?? defaultNodeConcurrency,
+      signal: stopper.signal,
+    },
+    async (nodeId, signal) => {
+      const index = plan.order.indexOf(nodeId);
+      outputs[nodeId] = await runPlannedNode(deps, state, { nodeId, signal, outputs, onProgress: (fraction) => reporter(progress.at(index, fraction)) });
+      reporter(progress.at(index, 1));
+    },
+  );
+  if (outcome.failed) {
+    state.inFlight.cause = state.inFlight.running.get(outcome.failed.nodeId);
+    throw outcome.failed.error;
+  }
+  if (outcome.notStarted.length > 0) throw stopper.signal.reason ?? new FentaError('INTERNAL', {});
+
+  const render = outputs[plan.outputs[0]!] as RenderResult;
+  return completeJob(db, run, { ...render, storageDriver: deps.storage.driver }, { publicUrl: deps.publicUrl });
+}
+
+/** Runs one node under its retry policy with its upstream outputs, and checkpoints what it returns. */
+async function runPlannedNode(
+  deps: ExecutorDeps,
+  state: NodesRun,
+  node: { nodeId: string; signal: AbortSignal; outputs: Record<string, unknown>; onProgress: (fraction: number) => void },
+): Promise<unknown> {
+  const { db } = deps;
+  const { run, job, config, plan, logs } = state;
+  const { nodeId, outputs } = node;
+  const jobId = run.jobId;
+  const nodeType = deps.registry.get(plan.graph.nodes.find((graphNode) => graphNode.id === nodeId)!.type)!;
+  const started = Date.now();
+  const firstAttempt = await startJobNode(db, run, { nodeId, nodeType: nodeType.type });
+  if (firstAttempt === undefined) throw new FentaError('JOB_LEASE_LOST', { job: jobId });
+  const inFlight: NodeInFlight = { id: nodeId, type: nodeType.type, started };
+  state.inFlight.running.set(nodeId, inFlight);
+  const record = { usage: [] as Parameters<typeof recordNodeCheckpoint>[2]['usage'] };
+  const inputs = Object.fromEntries(Object.entries(plan.inputs[nodeId] ?? {}).map(([port, upstream]) => [port, outputs[upstream]]));
+  logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) started` });
+  // A node that takes its worker down with it is then named in the log as one that was running.
+  await logs.flush();
+  node.onProgress(0);
+  // A folder per run and per try: a run that lost the job, or a try abandoned at its timeout, never shares one.
+  const nodeTemp = pathInside(runTempDir(deps, run), nodeId);
+  const attemptTemp = (attempt: number) => pathInside(nodeTemp, String(attempt));
+  try {
+    const output: unknown = await runNodeWithPolicy(
+      nodeType,
+      (signal, attempt) => {
+        record.usage = [];
+        return buildNodeContext({
+          findTemplate: async (templateId) => (await findVisibleTemplates(db, run.orgId, [templateId]))[0],
+          storage: deps.storage,
+          providers: deps.providers,
+          logger: deps.logger,
+          jobId,
+          orgId: run.orgId,
+          nodeId,
+          stage: nodeType.stage,
+          attempt: firstAttempt + attempt - 1,
+          signal,
+          tempDir: attemptTemp(attempt),
+          assertHeld: () => assertRunHolds(db, run),
+          variables: config.variables,
+          templates: config.templates,
+          record,
+          writeLog: (entry) => logs.write(entry),
+          onProgress: node.onProgress,
+          recordPreview: async (preview) => {
+            await recordPreviewRender(db, run, { ...preview, storageDriver: deps.storage.driver }, { publicUrl: deps.publicUrl });
+          },
+        });
+      },
+      inputs,
+      plan.params[nodeId],
+      node.signal,
+      nodeId,
+      async (attempt) => {
+        await mkdir(attemptTemp(attempt), { recursive: true });
+      },
+    ).catch((error: unknown) => {
+      inFlight.failed = true;
+      throw error;
+    });
+    const durationMs = Date.now() - started;
+    await recordNodeCheckpoint(db, run, {
+      userId: job.created_by,
+      nodeId,
+      output,
+      usage: record.usage,
+      durationMs,
+      prices: deps.prices,
+      leaseMs: state.leaseMs,
+    });
+    logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) done`, data: { durationMs } });
+    state.inFlight.running.delete(nodeId);
+    return output;
+  } finally {
+    await rm(nodeTemp, { recursive: true, force: true });
+  }
+}
+
+/** Where a run keeps its temp folders: `<tempRoot>/<job>.<run token>`, removed when the run ends. */
+export function runTempDir(deps: ExecutorDeps, run: JobRunKey): string {
+  return pathInside(deps.tempRoot, `${run.jobId}.${run.token}`);
+}
+
+/** Throws JOB_LEASE_LOST when the run no longer holds its job: checked before a node stores a file another run may have stored. */
+async function assertRunHolds(db: Kysely<DB>, run: JobRunKey): Promise<void> {
+  if (!(await readJobRunState(db, run)).held) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
+}
