@@ -5,8 +5,10 @@
  * Output.Render runs it) and through a single ffmpeg command written by hand
  * for the same outputs (its headline drawn with drawtext), alternately, in the same run. Prints both medians of
  * wall and CPU time, their ratios (fenta/ffmpeg) and Fenta's realtime
- * factor, and ends with one line:
- * `fenta_s=… ffmpeg_s=… ratio=… realtime=… fenta_cpu_s=… ffmpeg_cpu_s=… cpu_ratio=…`.
+ * factor. Each run also renders the same timeline for the `preview` profile
+ * (retargeted as Output.Render does), whose median over Fenta's full render
+ * is the preview's share of the wait. It ends with one line:
+ * `fenta_s=… ffmpeg_s=… ratio=… realtime=… fenta_cpu_s=… ffmpeg_cpu_s=… cpu_ratio=… preview_s=… preview_ratio=…`.
  *
  *   node -r ./test/register-ts.cjs bench/render-bench.ts [--runs 3] [--preset veryfast]
  */
@@ -21,6 +23,7 @@ import { getOutputProfile } from '../packages/pipeline/src/render/output-profile
 import { writeTextOverlays } from '../packages/pipeline/src/render/write-text-overlays';
 import { matchBoldFontFace } from '../packages/pipeline/src/subtitles/font-fallback';
 import { runFfmpeg } from '../packages/pipeline/src/render/run-ffmpeg';
+import { retargetTimeline } from '../packages/pipeline/src/timeline/retarget-timeline';
 import type { Timeline } from '../packages/pipeline/src/timeline/timeline-ir';
 import { handWrittenCommand } from './hand-written-command';
 import { karaokeAss } from './karaoke-ass';
@@ -50,6 +53,10 @@ export interface RenderBenchResult {
   ffmpegCpuSeconds: number;
   /** fentaCpuSeconds / ffmpegCpuSeconds. */
   cpuRatio: number;
+  /** Median wall seconds of the same timeline rendered for the `preview` profile. */
+  previewSeconds: number;
+  /** previewSeconds / fentaSeconds: the preview's share of the full render's time (aim: at most 0.2). */
+  previewRatio: number;
 }
 
 const durationSeconds = 30;
@@ -210,14 +217,19 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
       preset: timeline.profile.preset,
       fontFile: (await matchBoldFontFace('Inter', new AbortController().signal)).file,
     });
-    const times = { fenta: [] as number[], ffmpeg: [] as number[], fentaCpu: [] as number[], ffmpegCpu: [] as number[] };
+    const times = { fenta: [] as number[], ffmpeg: [] as number[], fentaCpu: [] as number[], ffmpegCpu: [] as number[], preview: [] as number[] };
     // Timed as Output.Render does it: compile, then run with progress parsing.
-    const renderFenta = () =>
+    const renderTimeline = (what: Timeline, output: string, thumbnail: string) =>
       timed(async () => {
-        const text = await writeTextOverlays(timeline, { dir, signal: new AbortController().signal });
-        const { args } = compileTimeline(timeline, { inputs, output: fentaOut, thumbnail: fentaThumbnail, textOverlayFiles: text.files });
+        // Written before each render: the preview's overlays are laid out for its own frame.
+        const text = await writeTextOverlays(what, { dir, signal: new AbortController().signal });
+        const { args } = compileTimeline(what, { inputs, output, thumbnail, textOverlayFiles: text.files });
         await runFfmpeg(args, { durationSeconds, onProgress: () => undefined });
       });
+    const renderFenta = () => renderTimeline(timeline, fentaOut, fentaThumbnail);
+    const preview = retargetTimeline(timeline, getOutputProfile('preview'));
+    const previewOut = path.join(dir, 'preview.mp4');
+    const renderPreview = () => renderTimeline(preview, previewOut, path.join(dir, 'preview.jpg'));
     const renderHand = () => timed(() => runFfmpeg(hand));
     const pairRatios: number[] = [];
     for (let run = 1; run <= runs; run += 1) {
@@ -231,24 +243,30 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
       times.ffmpeg.push(handRun.wall);
       times.ffmpegCpu.push(handRun.cpu);
       pairRatios.push(fenta.cpu / handRun.cpu);
+      const previewRun = await renderPreview();
+      times.preview.push(previewRun.wall);
       log(
         `run ${run}/${runs}: fenta ${fenta.wall.toFixed(2)} s (cpu ${fenta.cpu.toFixed(1)} s), hand-written ffmpeg ${handRun.wall.toFixed(2)} s (cpu ${handRun.cpu.toFixed(1)} s), ` +
-          `cpu ratio ${(fenta.cpu / handRun.cpu).toFixed(3)}${fentaFirst ? '' : ' (hand-written first)'}`,
+          `cpu ratio ${(fenta.cpu / handRun.cpu).toFixed(3)}${fentaFirst ? '' : ' (hand-written first)'}, preview ${previewRun.wall.toFixed(2)} s (cpu ${previewRun.cpu.toFixed(1)} s)`,
       );
     }
-    const [fentaDuration, handDuration, fentaStill, handStill] = await Promise.all([
+    const [fentaDuration, handDuration, fentaStill, handStill, previewDuration, previewSize] = await Promise.all([
       probeDuration(fentaOut),
       probeDuration(handOut),
       probeSize(fentaThumbnail),
       probeSize(handThumbnail),
+      probeDuration(previewOut),
+      probeSize(previewOut),
     ]);
     log(
-      `outputs: fenta ${fentaDuration} s and a ${fentaStill} thumbnail, hand-written ${handDuration} s and a ${handStill} thumbnail (preset ${timeline.profile.preset})`,
+      `outputs: fenta ${fentaDuration} s and a ${fentaStill} thumbnail, hand-written ${handDuration} s and a ${handStill} thumbnail (preset ${timeline.profile.preset}); ` +
+        `preview ${previewSize}, ${previewDuration} s (preset ${preview.profile.preset}, ${preview.profile.fps} fps)`,
     );
     const fentaSeconds = median(times.fenta);
     const ffmpegSeconds = median(times.ffmpeg);
     const fentaCpuSeconds = median(times.fentaCpu);
     const ffmpegCpuSeconds = median(times.ffmpegCpu);
+    const previewSeconds = median(times.preview);
     const result = {
       fentaSeconds,
       ffmpegSeconds,
@@ -257,6 +275,8 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
       fentaCpuSeconds,
       ffmpegCpuSeconds,
       cpuRatio: fentaCpuSeconds / ffmpegCpuSeconds,
+      previewSeconds,
+      previewRatio: previewSeconds / fentaSeconds,
     };
     log(`median fenta ${fentaSeconds.toFixed(2)} s, median hand-written ffmpeg ${ffmpegSeconds.toFixed(2)} s`);
     log(`ratio ${result.ratio.toFixed(3)} (aim: at most 1.15), realtime ${result.realtime.toFixed(2)}x`);
@@ -265,9 +285,11 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
     );
     // The spread of the pairs' own ratios is how noisy the machine was during the run.
     log(`cpu ratio of each pair: median ${median(pairRatios).toFixed(3)}, from ${Math.min(...pairRatios).toFixed(3)} to ${Math.max(...pairRatios).toFixed(3)}`);
+    log(`median preview ${previewSeconds.toFixed(2)} s, ${result.previewRatio.toFixed(3)} of fenta's full render (aim: at most 0.2)`);
     log(
       `fenta_s=${fentaSeconds.toFixed(2)} ffmpeg_s=${ffmpegSeconds.toFixed(2)} ratio=${result.ratio.toFixed(3)} realtime=${result.realtime.toFixed(2)} ` +
-        `fenta_cpu_s=${fentaCpuSeconds.toFixed(1)} ffmpeg_cpu_s=${ffmpegCpuSeconds.toFixed(1)} cpu_ratio=${result.cpuRatio.toFixed(3)}`,
+        `fenta_cpu_s=${fentaCpuSeconds.toFixed(1)} ffmpeg_cpu_s=${ffmpegCpuSeconds.toFixed(1)} cpu_ratio=${result.cpuRatio.toFixed(3)} ` +
+        `preview_s=${previewSeconds.toFixed(2)} preview_ratio=${result.previewRatio.toFixed(3)}`,
     );
     return result;
   } finally {

@@ -139,6 +139,7 @@ describe('webhooks', () => {
   it('subscribes only to the known events, each once', async () => {
     expect((await create(owner, { url: endpoint, events: [...webhookEvents] })).webhook.events).toEqual([
       'render.succeeded',
+      'render.preview_ready',
       'render.failed',
       'workflow.run.finished',
       'job.progress',
@@ -159,7 +160,8 @@ describe('webhooks', () => {
       problems: [
         {
           path: 'body.events[0]',
-          message: 'must be one of: render.succeeded, render.failed, workflow.run.finished, job.progress, schedule.skipped, webhook.disabled',
+          message:
+            'must be one of: render.succeeded, render.preview_ready, render.failed, workflow.run.finished, job.progress, schedule.skipped, webhook.disabled',
         },
       ],
     });

@@ -258,6 +258,7 @@ const expectedColumns: Record<string, Record<string, string>> = {
     ...timestamps,
     thumbnail_storage_path: 'text',
     srt_storage_path: 'text',
+    profile: nn(V(50)),
   },
   webhooks: {
     id: ID,
@@ -707,7 +708,7 @@ describe('schema: tables and columns', () => {
       'orgs UNIQUE (slug)',
       'projects UNIQUE (id, org_id)',
       'quota_limits UNIQUE (org_id)',
-      'renders UNIQUE (job_id)',
+      'renders UNIQUE (job_id, profile)',
       'schedules UNIQUE (id, org_id)',
       'users UNIQUE (email)',
       'workflow_versions UNIQUE (workflow_id, version)',

@@ -33,6 +33,10 @@ export interface CreateJobInput {
   templateId?: string;
   /** The output node renders with this profile (`9x16_720p`, …) instead. */
   outputProfile?: string;
+  /** The output node also renders these profiles, each its own render (Output.Render's `profiles`). */
+  outputProfiles?: string[];
+  /** The output node renders a fast preview first and reports it (render.preview_ready). */
+  preview?: boolean;
   /** Overlaid on the workflow's variables. */
   variables?: Record<string, unknown>;
   idempotencyKey?: string;

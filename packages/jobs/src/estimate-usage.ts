@@ -14,6 +14,8 @@ export const usageEstimates = {
   unscriptedVideoSeconds: 60,
   /** Render seconds (ffmpeg's wall time) per second of video, at the profiles' `veryfast` preset. */
   renderSecondsPerVideoSecond: 1,
+  /** A preview's render seconds per second of video: a fifth of a full render's, or less (see the render benchmark). */
+  previewRenderSecondsPerVideoSecond: 0.2,
 } as const;
 
 const zero: QuotaAmounts = { tokens: 0, kaiCredits: 0, renderSeconds: 0 };
@@ -21,7 +23,8 @@ const zero: QuotaAmounts = { tokens: 0, kaiCredits: 0, renderSeconds: 0 };
 /**
  * The estimated usage of each node of a validated plan: a `Script.Generate`
  * that calls a model, a fixed number of tokens (offline or given, none); the output
- * node, render seconds for the video's length, which is the narration's
+ * node, render seconds for the video's length for each profile it renders
+ * (and a fifth of that for a preview), the length being the narration's
  * target length (its params, else its prompt, else 30 s) or, without a
  * script, a Short's longest.
  */
@@ -38,7 +41,12 @@ export function estimateNodeUsage(plan: ExecutionPlan, registry: NodeDefinitionR
         const { provider } = plan.params[node.id] as { provider: string };
         return [node.id, { ...zero, tokens: provider === 'offline' || provider === 'given' ? 0 : usageEstimates.scriptTokens }];
       }
-      if (outputTypes.has(node.type)) return [node.id, { ...zero, renderSeconds: videoSeconds * usageEstimates.renderSecondsPerVideoSecond }];
+      if (outputTypes.has(node.type)) {
+        const { profiles, preview } = plan.params[node.id] as { profiles?: unknown[]; preview?: boolean };
+        const perVideoSecond =
+          (1 + (profiles?.length ?? 0)) * usageEstimates.renderSecondsPerVideoSecond + (preview ? usageEstimates.previewRenderSecondsPerVideoSecond : 0);
+        return [node.id, { ...zero, renderSeconds: Math.round(videoSeconds * perVideoSecond * 100) / 100 }];
+      }
       return [node.id, zero];
     }),
   );

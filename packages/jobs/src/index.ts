@@ -2,7 +2,7 @@ export { createJob, createJobInTransaction, type CreateJobInput, type CreateJobD
 export { enqueueJob, defaultEnqueueTimeoutMs } from './enqueue-job';
 export { estimateNodeUsage, sumUsage, usageEstimates } from './estimate-usage';
 export { reusableCheckpoints, canonicalJson, type PlannedJob } from './reusable-checkpoints';
-export { completeJob, type JobResult, type FinishedRender } from './complete-job';
+export { completeJob, recordPreviewRender, type JobResult, type FinishedRender, type FinishedOutput, type RecordedRender } from './complete-job';
 export { renderLinks, type RenderLinks } from './render-links';
 export { claimRun, failRun, cancelRun, handBackRun, retryRunLater, maxJobRetries, type RunClaim, type JobErrorBody } from './job-run';
 export { parseJobConfig, jobConfigSchema, type JobConfig, type TemplateRecord } from './job-config';

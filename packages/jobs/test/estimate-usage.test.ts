@@ -20,6 +20,17 @@ describe('estimateNodeUsage', () => {
     expect(sumUsage(usage, ['n3', 'n6'])).toEqual({ tokens: 0, kaiCredits: 0, renderSeconds: 30 });
   });
 
+  it('reserves a render per output profile, and a fifth of one for a preview', () => {
+    const outputs = {
+      ...graph,
+      nodes: graph.nodes.map((node) =>
+        node.type === 'Output.Render' ? { ...node, params: { ...node.params, profiles: ['1x1_1080p', '16x9_1080p'], preview: true } } : node,
+      ),
+    };
+    // 30 s of video, three profiles and a preview: 3 × 30 + 0.2 × 30.
+    expect(estimate(outputs).n6).toEqual({ tokens: 0, kaiCredits: 0, renderSeconds: 96 });
+  });
+
   it('follows target_seconds over the prompt, and takes no tokens for an offline script', () => {
     const usage = estimate(scriptParams({ target_seconds: 90, provider: 'offline' }));
     expect(usage.n2).toEqual({ tokens: 0, kaiCredits: 0, renderSeconds: 0 });

@@ -20,7 +20,7 @@ export const renderSchema = Type.Object(
     video_codec: nullable(Type.String()),
     audio_codec: nullable(Type.String()),
     bitrate_kbps: nullable(Type.Integer()),
-    profile: nullable(Type.String({ description: 'The output profile, e.g. 9x16_1080p.' })),
+    profile: Type.String({ description: 'The output profile, e.g. 9x16_1080p, or preview; a job has one render of each profile it asked for.' }),
     created_at: Type.String({ format: 'date-time' }),
   },
   { $id: 'Render' },
@@ -34,7 +34,7 @@ export const renderSchema = Type.Object(
  */
 export function renderView(row: Render, publicUrl: string) {
   const links = renderLinks(publicUrl, row.id);
-  const metadata = (row.metadata ?? {}) as { profile?: unknown; audio_codec?: unknown };
+  const metadata = (row.metadata ?? {}) as { audio_codec?: unknown };
   const frame = /^(\d+)x(\d+)$/.exec(row.resolution ?? '');
   return {
     id: row.id,
@@ -51,7 +51,7 @@ export function renderView(row: Render, publicUrl: string) {
     video_codec: row.codec,
     audio_codec: typeof metadata.audio_codec === 'string' ? metadata.audio_codec : null,
     bitrate_kbps: row.bitrate_kbps,
-    profile: typeof metadata.profile === 'string' ? metadata.profile : null,
+    profile: row.profile,
     created_at: row.created_at.toISOString(),
   };
 }

@@ -3,7 +3,15 @@
  * against, and the names the system emits (jobs' outbox, the scheduler, the
  * sender when it disables an endpoint).
  */
-export const webhookEvents = ['render.succeeded', 'render.failed', 'workflow.run.finished', 'job.progress', 'schedule.skipped', 'webhook.disabled'] as const;
+export const webhookEvents = [
+  'render.succeeded',
+  'render.preview_ready',
+  'render.failed',
+  'workflow.run.finished',
+  'job.progress',
+  'schedule.skipped',
+  'webhook.disabled',
+] as const;
 
 export type WebhookEvent = (typeof webhookEvents)[number];
 

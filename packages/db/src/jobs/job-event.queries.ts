@@ -6,7 +6,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 /** The channel every job event is announced on (00014); the payload is the job's id. */
 export const jobEventsChannel = 'fenta_job_events';
 
-/** The types of job_events.type (00014), in the order a job usually goes through them. */
+/** The types of job_events.type (00014, 00023), in the order a job usually goes through them. */
 export const jobEventTypes = [
   'job.started',
   'progress',
@@ -14,6 +14,7 @@ export const jobEventTypes = [
   'node.finished',
   'node.failed',
   'job.requeued',
+  'render.preview_ready',
   'job.completed',
   'job.failed',
   'job.cancelled',

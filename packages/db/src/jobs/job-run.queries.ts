@@ -89,6 +89,20 @@ export async function readJobRunState(db: Db, run: JobRunKey): Promise<{ cancelR
   return { cancelRequested: row?.cancel_requested_at != null, held: row?.status === 'processing' && row.run_token === run.token };
 }
 
+/** Locks the job's row for the run's write (until the transaction ends); false when the run no longer holds the job. */
+export async function lockHeldJob(db: Db, run: JobRunKey): Promise<boolean> {
+  const row = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('id', '=', run.jobId)
+    .where('org_id', '=', run.orgId)
+    .where('status', '=', 'processing')
+    .where('run_token', '=', run.token)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Adds a checkpoint's costs to the job and renews the lease, in the checkpoint's transaction; false when the run lost the job. */
 export async function addJobCosts(
   db: Db,

@@ -431,6 +431,10 @@ export interface Renders {
   id: Generated<string>;
   job_id: string;
   metadata: Generated<Json>;
+  /**
+   * The output profile the render was made for (9x16_1080p, preview, …): one render per profile per job.
+   */
+  profile: Generated<string>;
   resolution: string | null;
   /**
    * Storage key of the SRT captions, under orgs/<the job's org>/.

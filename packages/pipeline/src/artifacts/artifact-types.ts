@@ -131,9 +131,8 @@ export interface Captions {
   ass: StoredFile;
 }
 
-/** Output of `Output.Render`. */
-export interface RenderResult {
-  kind: 'render';
+/** One output of `Output.Render`: the video, thumbnail and captions for one output profile. */
+export interface RenderOutput {
   video: StoredFile;
   thumbnail: StoredFile;
   srt: StoredFile;
@@ -145,4 +144,12 @@ export interface RenderResult {
   audioCodec: string;
   bitrateKbps: number;
   profile: string;
+}
+
+/** Output of `Output.Render`: its main profile's output, and those of its other profiles and its preview when it made them. */
+export interface RenderResult extends RenderOutput {
+  kind: 'render';
+  /** One per further profile asked for (`profiles`), in that order. */
+  outputs?: RenderOutput[];
+  preview?: RenderOutput;
 }

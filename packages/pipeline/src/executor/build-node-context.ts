@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { FentaError, pathInside, type Logger } from '@fenta/core';
 import type { JobLogEntry, JobLogLevel } from '@fenta/db';
 import { artifactKey, scopeStorageToOrg, type Storage } from '@fenta/storage';
-import type { StoredFile } from '../artifacts/artifact-types';
+import type { RenderOutput, StoredFile } from '../artifacts/artifact-types';
 import type { NodeContext, Stage, TemplateRecord, UsageInput } from '../nodes/node-context';
 import type { PipelineProviders } from '../providers/pipeline-providers';
 
@@ -31,6 +31,7 @@ export interface NodeContextInput {
   /** Throws when the run no longer holds its job; awaited before every artifact is stored. */
   assertHeld?: () => Promise<void>;
   onProgress: (fraction: number) => void;
+  recordPreview?: (preview: RenderOutput) => Promise<void>;
 }
 
 /**
@@ -83,5 +84,6 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
       return template;
     },
     providers: input.providers,
+    recordPreview: input.recordPreview,
   };
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { FentaError, pathInside } from '@fenta/core';
 import { findVisibleTemplates, listJobNodes, readJobRunState, startJobNode, type DB, type Job, type JobRunKey } from '@fenta/db';
 import type { ExecutionPlan } from '@fenta/graph';
-import { completeJob, type JobConfig, type JobResult } from '@fenta/jobs';
+import { completeJob, recordPreviewRender, type JobConfig, type JobResult } from '@fenta/jobs';
 import type { RenderResult } from '../artifacts/artifact-types';
 import { buildNodeContext } from './build-node-context';
 import type { JobLogWriter } from './job-log-writer';
@@ -141,6 +141,9 @@ async function runPlannedNode(
           record,
           writeLog: (entry) => logs.write(entry),
           onProgress: node.onProgress,
+          recordPreview: async (preview) => {
+            await recordPreviewRender(db, run, { ...preview, storageDriver: deps.storage.driver }, { publicUrl: deps.publicUrl });
+          },
         });
       },
       inputs,

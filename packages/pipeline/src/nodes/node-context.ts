@@ -1,6 +1,6 @@
 import type { TemplateRecord } from '@fenta/jobs';
 import type { Storage } from '@fenta/storage';
-import type { StoredFile } from '../artifacts/artifact-types';
+import type { RenderOutput, StoredFile } from '../artifacts/artifact-types';
 import type { PipelineProviders } from '../providers/pipeline-providers';
 
 export type { Stage } from '@fenta/graph';
@@ -54,4 +54,11 @@ export interface NodeContext {
   /** Looks up a template visible to the job's org (its own or public). TEMPLATE_NOT_FOUND otherwise. */
   loadTemplate(templateId: string): Promise<TemplateRecord>;
   providers: PipelineProviders;
+  /**
+   * Records a preview of the job's video at once (its render and its
+   * render.preview_ready event), while the node goes on; at most once per
+   * job. Absent where nothing records it then (the executor records it at
+   * the job's end from the node's output).
+   */
+  recordPreview?: (preview: RenderOutput) => Promise<void>;
 }

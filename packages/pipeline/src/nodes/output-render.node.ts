@@ -1,17 +1,12 @@
-import { writeFile, rm } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { FentaError } from '@fenta/core';
-import { outputRenderDefinition } from '@fenta/graph';
+import { outputRenderDefinition, previewProfileName } from '@fenta/graph';
 import type { z } from 'zod';
-import type { RenderResult, StoredFile } from '../artifacts/artifact-types';
-import { compileTimeline } from '../render/compile-ffmpeg';
+import type { RenderOutput, RenderResult, StoredFile } from '../artifacts/artifact-types';
 import { getOutputProfile } from '../render/output-profiles';
-import { probeMedia } from '@fenta/media';
-import { runFfmpeg } from '../render/run-ffmpeg';
-import { logTextOverlayFonts, writeTextOverlays } from '../render/write-text-overlays';
-import { retargetTimeline } from '../timeline/retarget-timeline';
-import type { Timeline } from '../timeline/timeline-ir';
+import { renderOutput } from '../render/render-output';
+import type { OutputProfile, Timeline } from '../timeline/timeline-ir';
 import { defineNodeType } from './define-node-type';
 import type { NodeContext } from './node-context';
 
@@ -35,7 +30,7 @@ async function localInputs(ctx: NodeContext, timeline: Timeline): Promise<Record
   return inputs;
 }
 
-/** The timeline's SRT stored as this render's captions; an empty file when the timeline has none. */
+/** The timeline's SRT stored as the renders' captions; an empty file when the timeline has none. */
 async function storeSrt(ctx: NodeContext, timeline: Timeline): Promise<StoredFile> {
   let source: string;
   if (timeline.srt) {
@@ -48,73 +43,69 @@ async function storeSrt(ctx: NodeContext, timeline: Timeline): Promise<StoredFil
   return ctx.saveArtifact('captions.srt', source, 'application/x-subrip');
 }
 
+/** TIMELINE_TOO_LONG for the first profile whose platforms refuse a video as long as the timeline. */
+function checkDurations(timeline: Timeline, profiles: OutputProfile[]): void {
+  for (const profile of profiles) {
+    if (profile.maxDurationSeconds !== undefined && timeline.durationSeconds > profile.maxDurationSeconds) {
+      throw new FentaError('TIMELINE_TOO_LONG', { seconds: timeline.durationSeconds.toFixed(2), profile: profile.name, limit: profile.maxDurationSeconds });
+    }
+  }
+}
+
 /**
- * `Output.Render`: the timeline compiled to one ffmpeg command and rendered
- * into `video.mp4`, with `thumbnail.jpg` and `captions.srt` beside it.
- * Nothing is stored until ffmpeg has finished and the file has been probed,
- * so a failed or cancelled render leaves nothing in storage.
+ * `Output.Render`: the timeline compiled to one ffmpeg command per output
+ * profile and rendered into `video.mp4` with `thumbnail.jpg` beside it, and
+ * `captions.srt` shared by all of them. The main profile's files are the
+ * node's own (`…/{node}/video.mp4`); each further profile's and the
+ * preview's are under its name (`…/{node}/1x1_1080p/video.mp4`,
+ * `…/{node}/preview/video.mp4`). The preview renders first and is recorded
+ * as soon as it is stored. Every profile's length limit is checked before
+ * anything is rendered. Nothing of an output is stored until ffmpeg has
+ * finished and the file has been probed.
  */
 export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefinition.params>, { timeline: Timeline }, RenderResult>({
   ...outputRenderDefinition,
   async run(ctx, inputs, p) {
-    const profile = getOutputProfile(p.profile, { preset: p.preset, node: ctx.nodeId, type });
-    if (inputs.timeline.profile.name !== profile.name) {
-      ctx.log.info('rendering the timeline for another profile than it was built for', { built: inputs.timeline.profile.name, profile: profile.name });
+    const where = { node: ctx.nodeId, type };
+    const main = getOutputProfile(p.profile, { preset: p.preset, ...where });
+    const others = p.profiles.map((name) => getOutputProfile(name, { preset: p.preset, ...where }));
+    // A job whose main profile is the preview already gets it first.
+    const preview = p.preview && main.name !== previewProfileName ? getOutputProfile(previewProfileName, where) : undefined;
+    checkDurations(inputs.timeline, [main, ...others, ...(preview ? [preview] : [])]);
+    if (inputs.timeline.profile.name !== main.name) {
+      ctx.log.info('rendering the timeline for another profile than it was built for', { built: inputs.timeline.profile.name, profile: main.name });
     }
-    const timeline = retargetTimeline(inputs.timeline, profile);
-    const videoPath = path.join(ctx.tempDir, 'video.mp4');
-    const thumbnailPath = path.join(ctx.tempDir, 'thumbnail.jpg');
-    const text = await writeTextOverlays(timeline, { dir: ctx.tempDir, signal: ctx.signal });
-    logTextOverlayFonts(ctx, text);
-    const render = compileTimeline(timeline, {
-      inputs: await localInputs(ctx, timeline),
-      output: videoPath,
-      thumbnail: thumbnailPath,
-      textOverlayFiles: text.files,
-    });
-    ctx.log.info('rendering', { profile: profile.name, preset: profile.preset, durationSeconds: timeline.durationSeconds });
-    // Local paths are of no use to the org reading the job log, but help whoever debugs the worker.
-    ctx.log.debug('ffmpeg command', { args: render.args });
 
-    const started = performance.now();
-    let finished = false;
-    try {
-      // The video (and the thumbnail, written by the same command) is 95% of the work; the probe and uploads are the rest.
-      await runFfmpeg(render.args, { durationSeconds: timeline.durationSeconds, signal: ctx.signal, onProgress: (f) => ctx.progress(f * 0.95) });
-      finished = true;
-    } finally {
-      // The temp dir goes away after the run anyway; a partial video should not outlive a failure even that long.
-      if (!finished) await Promise.all([rm(videoPath, { force: true }), rm(thumbnailPath, { force: true })]);
-    }
-    const renderSeconds = (performance.now() - started) / 1000;
+    const media = await localInputs(ctx, inputs.timeline);
+    // Stored with the first output's files, so a render that fails before leaves nothing in storage.
+    let stored: Promise<StoredFile> | undefined;
+    const srt = () => (stored ??= storeSrt(ctx, inputs.timeline));
 
-    const info = await probeMedia(videoPath, { signal: ctx.signal });
-    if (info.width !== profile.width || info.height !== profile.height || Math.abs(info.durationSeconds - timeline.durationSeconds) > 0.25) {
-      throw new FentaError('RENDER_FAILED', {
-        reason: `the video is ${info.width}x${info.height}, ${info.durationSeconds} s; expected ${profile.width}x${profile.height}, ${timeline.durationSeconds} s`,
+    // Each output's share of the node's progress, by its pixels per second (the preview is a small part of the wait).
+    const plan = [
+      ...(preview ? [{ profile: preview, folder: previewProfileName }] : []),
+      { profile: main, folder: '' },
+      ...others.map((o) => ({ profile: o, folder: o.name })),
+    ];
+    const weights = plan.map(({ profile }) => profile.width * profile.height * profile.fps);
+    const total = weights.reduce((a, b) => a + b, 0);
+    let done = 0;
+    const outputs: RenderOutput[] = [];
+    for (const [i, step] of plan.entries()) {
+      const from = done / total;
+      const share = weights[i]! / total;
+      const output = await renderOutput(ctx, inputs.timeline, step.profile, {
+        folder: step.folder,
+        media,
+        srt,
+        onProgress: (f) => ctx.progress(from + f * share),
       });
+      done += weights[i]!;
+      if (step.profile === preview) await ctx.recordPreview?.(output);
+      outputs.push(output);
     }
-    const video = await ctx.saveArtifact('video.mp4', videoPath, 'video/mp4');
-    const thumbnail = await ctx.saveArtifact('thumbnail.jpg', thumbnailPath, 'image/jpeg');
-    const srt = await storeSrt(ctx, timeline);
-
-    ctx.recordUsage({ resource: 'render_seconds', seconds: Math.round(renderSeconds * 100) / 100, profile: profile.name });
-    ctx.recordUsage({ resource: 'storage', bytes: video.bytes + thumbnail.bytes + srt.bytes });
-    ctx.log.info('rendered', { renderSeconds, bytes: video.bytes, bitrateKbps: info.bitrateKbps });
     ctx.progress(1);
-    return {
-      kind: 'render',
-      video,
-      thumbnail,
-      srt,
-      durationSeconds: info.durationSeconds,
-      width: profile.width,
-      height: profile.height,
-      fps: info.fps ?? profile.fps,
-      videoCodec: info.videoCodec ?? 'h264',
-      audioCodec: info.audioCodec ?? 'aac',
-      bitrateKbps: info.bitrateKbps,
-      profile: profile.name,
-    };
+    const [first, ...rest] = preview ? outputs.slice(1) : outputs;
+    return { kind: 'render', ...first!, ...(rest.length > 0 ? { outputs: rest } : {}), ...(preview ? { preview: outputs[0]! } : {}) };
   },
 });

@@ -171,12 +171,12 @@ describe('a run leases its job', () => {
     expect(fx.script.calls).toEqual({});
   });
 
-  it('keeps one render row per job in the database itself', async () => {
+  it('keeps one render row per job and profile in the database itself', async () => {
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
     expect((await runJob(fx.deps, { jobId, finalAttempt: true })).status).toBe('completed');
     await expect(fx.database.query(`INSERT INTO renders (job_id, video_url) VALUES ($1, 'file:///again.mp4')`, [jobId])).rejects.toMatchObject({
       code: '23505',
-      constraint: 'renders_job_id_key',
+      constraint: 'renders_job_id_profile_key',
     });
   });
 });

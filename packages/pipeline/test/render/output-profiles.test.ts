@@ -1,7 +1,7 @@
 import { getOutputProfile, outputProfileNames } from '../../src/render/output-profiles';
 
 describe('output profiles', () => {
-  it('has four aspects at 1080p and 720p, all 30 fps, x264 crf 20 veryfast, AAC 160 kbps at 48 kHz, 9:16 at most 60 s', () => {
+  it('has four aspects at 1080p and 720p, all 30 fps, x264 crf 20 veryfast, AAC 160 kbps at 48 kHz, 9:16 at most 60 s, and a 540x960 preview', () => {
     const frames = Object.fromEntries(outputProfileNames.map((name) => [name, `${getOutputProfile(name).width}x${getOutputProfile(name).height}`]));
     expect(frames).toEqual({
       '9x16_1080p': '1080x1920',
@@ -12,6 +12,7 @@ describe('output profiles', () => {
       '1x1_720p': '720x720',
       '4x5_1080p': '1080x1350',
       '4x5_720p': '720x900',
+      preview: '540x960',
     });
     expect(getOutputProfile('9x16_1080p')).toEqual({
       name: '9x16_1080p',
@@ -26,6 +27,18 @@ describe('output profiles', () => {
       maxDurationSeconds: 60,
     });
     expect(getOutputProfile('4x5_720p').maxBitrateKbps).toBe(5000);
+    // The draft: a quarter of 1080p's pixels, x264's fastest preset, fewer frames, and no platform's length (it is never published).
+    expect(getOutputProfile('preview')).toEqual({
+      name: 'preview',
+      width: 540,
+      height: 960,
+      fps: 24,
+      crf: 28,
+      preset: 'ultrafast',
+      maxBitrateKbps: 1500,
+      audioBitrateKbps: 96,
+      audioSampleRate: 48000,
+    });
     // Only 9:16 videos are held to a platform's length.
     expect(outputProfileNames.filter((name) => getOutputProfile(name).maxDurationSeconds !== undefined)).toEqual(['9x16_1080p', '9x16_720p']);
   });
@@ -41,7 +54,7 @@ describe('output profiles', () => {
         code: 'NODE_PARAM_INVALID',
         message:
           'Node n6 (Output.Render) has invalid params at profile: unknown profile "9x16_4k"; valid profiles: ' +
-          '9x16_1080p, 9x16_720p, 16x9_1080p, 16x9_720p, 1x1_1080p, 1x1_720p, 4x5_1080p, 4x5_720p',
+          '9x16_1080p, 9x16_720p, 16x9_1080p, 16x9_720p, 1x1_1080p, 1x1_720p, 4x5_1080p, 4x5_720p, preview',
       }),
     );
   });

@@ -41,7 +41,7 @@ export async function registerJobEventRoutes(parent: FastifyInstance, context: A
         description:
           `Each event: \`id: <seq>\` (1, 2, 3, … within the job), \`event: <type>\` (${jobEventTypes.map((type) => `\`${type}\``).join(', ')}) ` +
           'and `data: <JSON>` with `job_id`, `seq`, `type`, `created_at` and what the type tells (`progress`; `node_id`, `node_type`, `attempt`, ' +
-          '`duration_ms`, `cost_usd` or `error`; `status` with `result` or `error`). Reconnect with `Last-Event-ID` (or `?last_event_id=`) ' +
+          "`duration_ms`, `cost_usd` or `error`; `status` with `result` or `error`; a preview's `render_id`, `profile`, `video_url`, `thumbnail_url`, `srt_url`, `duration`, `resolution`). Reconnect with `Last-Event-ID` (or `?last_event_id=`) " +
           'to get exactly the events after it. The stream ends after `job.completed`, `job.failed` or `job.cancelled`; an idle one carries a ' +
           'heartbeat comment now and then.',
         params: jobIdParams,

@@ -50,8 +50,29 @@ const jobFields = {
         srt_url: Type.String(),
         vtt_url: Type.String(),
         duration: Type.Number({ description: 'Seconds.' }),
+        profile: Type.Optional(Type.String({ description: 'With more than one render: the output profile of this one, the main render.' })),
+        renders: Type.Optional(
+          Type.Array(
+            Type.Object({
+              render_id: Type.String(),
+              profile: Type.String(),
+              video_url: Type.String(),
+              thumbnail_url: Type.String(),
+              srt_url: Type.String(),
+              vtt_url: Type.String(),
+              duration: Type.Number(),
+            }),
+            {
+              description:
+                'With more than one render: every render of the job, the preview (when asked for), the main profile, the other profiles, in that order.',
+            },
+          ),
+        ),
       },
-      { description: "The render's id and the API's stable download routes of its files (they take your key like any other route)." },
+      {
+        description:
+          "The main render's id and the API's stable download routes of its files (they take your key like any other route), and every render of the job.",
+      },
     ),
   ),
   error: nullable(
@@ -235,7 +256,7 @@ function graphNodesOf(config: unknown): Array<{ id: string; type: string | null 
 
 function resultView(result: unknown): JobView['result'] {
   if (!result || typeof result !== 'object') return null;
-  const { render_id, video_url, thumbnail_url, srt_url, vtt_url, duration } = result as Record<string, unknown>;
+  const { render_id, video_url, thumbnail_url, srt_url, vtt_url, duration, profile, renders } = result as Record<string, unknown>;
   return {
     render_id: typeof render_id === 'string' ? render_id : '',
     video_url: typeof video_url === 'string' ? video_url : '',
@@ -243,6 +264,9 @@ function resultView(result: unknown): JobView['result'] {
     srt_url: typeof srt_url === 'string' ? srt_url : '',
     vtt_url: typeof vtt_url === 'string' ? vtt_url : '',
     duration: typeof duration === 'number' ? duration : 0,
+    // Jobs completed before one job had several renders have neither.
+    ...(typeof profile === 'string' ? { profile } : {}),
+    ...(Array.isArray(renders) ? { renders: renders as NonNullable<NonNullable<JobView['result']>['renders']> } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { FentaError, type ErrorCode } from '@fenta/core';
 import { cancelUnclaimedJob, getOrgJob, listJobNodes, listOrgJobs, pageJobLogs, requestJobCancel } from '@fenta/db';
-import { outputProfileNames } from '@fenta/graph';
+import { maxOutputProfiles, outputProfileNames } from '@fenta/graph';
 import type { ApiContext } from '../../api-context';
 import { errorResponses } from '../../http/error-responses';
 import { idempotencyHeaders } from '../../http/idempotency';
@@ -40,6 +40,22 @@ const createBody = Type.Object(
     template_id: Type.Optional(Type.String({ pattern: '^tmpl_[A-Za-z0-9_-]{1,100}$', description: 'Every node that takes a template uses this one.' })),
     variables: Type.Optional(freeObject("Overlaid on the workflow's variables.")),
     output_profile: Type.Optional(stringEnum(outputProfileNames, { description: 'Render with this output profile.' })),
+    output_profiles: Type.Optional(
+      Type.Array(stringEnum(outputProfileNames), {
+        maxItems: maxOutputProfiles - 1,
+        uniqueItems: true,
+        description:
+          'Also render the same timeline for these profiles (e.g. `["1x1_1080p", "16x9_1080p"]` beside a 9:16 video), each retargeted to its frame, ' +
+          "each its own render with its own files; `output_profile` (or the graph's) stays the main one that `result` names.",
+      }),
+    ),
+    preview: Type.Optional(
+      Type.Boolean({
+        description:
+          'Render a fast 540x960 draft (profile `preview`) first: it is recorded as a render of the job as soon as it is made, ' +
+          'with the job event and webhook `render.preview_ready`, before the full render finishes.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -105,6 +121,8 @@ export async function registerJobRoutes(parent: FastifyInstance, context: ApiCon
         templateId: body.template_id,
         variables: body.variables,
         outputProfile: body.output_profile,
+        outputProfiles: body.output_profiles,
+        preview: body.preview,
       });
     },
   );

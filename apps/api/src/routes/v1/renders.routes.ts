@@ -63,7 +63,15 @@ export async function registerRenderRoutes(parent: FastifyInstance, context: Api
         tags: ['renders'],
         summary: "List the org's renders, newest first",
         querystring: Type.Object(
-          { ...pageQuery, job_id: Type.Optional(Type.String({ pattern: '^job_[A-Za-z0-9_-]{1,100}$', description: 'Only the render of this job.' })) },
+          {
+            ...pageQuery,
+            job_id: Type.Optional(
+              Type.String({
+                pattern: '^job_[A-Za-z0-9_-]{1,100}$',
+                description: 'Only the renders of this job (one per output profile, the preview among them).',
+              }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 200: pageSchema(renderSchema), ...errorResponses('CURSOR_INVALID') },
