@@ -1,3 +1,4 @@
+import { assScript } from '../subtitles/ass-script';
 import type { CaptionFonts } from '../subtitles/caption-fonts';
 import { assColour, assFontName, assRunsText } from '../subtitles/ass-text';
 import { formatAssTime } from '../subtitles/caption-timestamps';
@@ -43,25 +44,13 @@ export function writeTextOverlayAss(input: TextOverlayAssInput): string {
   const { profile } = input;
   const area = input.area ?? overlayArea(profile);
   const events = input.overlays.flatMap((overlay, i) => overlayEvents(overlay, i, input.fonts(parseFontPattern(overlay.font).family), area, profile));
-  return [
-    '[Script Info]',
-    '; Text overlays laid out for this frame: lines are already broken to fit it.',
-    'ScriptType: v4.00+',
-    `PlayResX: ${profile.width}`,
-    `PlayResY: ${profile.height}`,
-    'WrapStyle: 2',
-    'ScaledBorderAndShadow: yes',
-    'YCbCr Matrix: None',
-    '',
-    '[V4+ Styles]',
-    'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-    'Style: Overlay,Sans,48,&H00FFFFFF,&H00FFFFFF,&H00000000,&H66000000,0,0,0,0,100,100,0,0,1,0,0,8,0,0,0,1',
-    '',
-    '[Events]',
-    'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
-    ...events,
-    '',
-  ].join('\n');
+  return assScript({
+    about: 'Text overlays laid out for this frame: lines are already broken to fit it.',
+    width: profile.width,
+    height: profile.height,
+    styles: ['Style: Overlay,Sans,48,&H00FFFFFF,&H00FFFFFF,&H00000000,&H66000000,0,0,0,0,100,100,0,0,1,0,0,8,0,0,0,1'],
+    events,
+  });
 }
 
 function overlayEvents(overlay: TextOverlay, index: number, fonts: CaptionFonts, area: TextBox, profile: OutputProfile): string[] {

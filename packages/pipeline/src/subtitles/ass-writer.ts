@@ -4,6 +4,7 @@ import type { CaptionGeometry } from './caption-geometry';
 import type { FontRun } from './caption-fonts';
 import { assColour, assFontName, assRunsText } from './ass-text';
 import { joinWords, spaceBetween } from '../text/join-words';
+import { assScript } from './ass-script';
 
 /** What an ASS script is written from. */
 export interface AssInput {
@@ -72,25 +73,13 @@ export function writeAss(input: AssInput): string {
     });
   }
 
-  return [
-    '[Script Info]',
-    '; Captions laid out for this frame: lines are already broken to fit it.',
-    'ScriptType: v4.00+',
-    `PlayResX: ${frame.width}`,
-    `PlayResY: ${frame.height}`,
-    'WrapStyle: 2',
-    'ScaledBorderAndShadow: yes',
-    'YCbCr Matrix: None',
-    '',
-    '[V4+ Styles]',
-    'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-    assStyleLine(style, geometry),
-    '',
-    '[Events]',
-    'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
-    ...events,
-    '',
-  ].join('\n');
+  return assScript({
+    about: 'Captions laid out for this frame: lines are already broken to fit it.',
+    width: frame.width,
+    height: frame.height,
+    styles: [assStyleLine(style, geometry)],
+    events,
+  });
 }
 
 /** The `Style:` line: bold text in the style's font, size and colour; a black box (BorderStyle 3) or outline; margins from the geometry. */

@@ -57,26 +57,7 @@ export async function assembleSpeech(
     offset += length + pauseSamples / speechSampleRate;
   });
   filters.push(`${labels.join('')}concat=n=${labels.length}:v=0:a=1[speech]`);
-  await runChildProcess(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-nostats',
-      '-nostdin',
-      '-y',
-      ...inputs,
-      '-filter_complex',
-      filters.join(';'),
-      '-map',
-      '[speech]',
-      '-c:a',
-      'pcm_s16le',
-      '-f',
-      'wav',
-      options.outputPath,
-    ],
-    { signal: options.signal },
-  );
+  await writeSpeechWav(inputs, filters.join(';'), options.outputPath, options.signal);
   const probe = await probeAudio(options.outputPath, options);
   return {
     audioPath: options.outputPath,
@@ -85,6 +66,15 @@ export async function assembleSpeech(
     durationSeconds: probe.durationSeconds,
     sentences: timings,
   };
+}
+
+/** Runs ffmpeg over `inputs` with a filter graph ending in `[speech]`, written as 16-bit PCM WAV. */
+export async function writeSpeechWav(inputs: string[], filterGraph: string, outputPath: string, signal: AbortSignal): Promise<void> {
+  await runChildProcess(
+    'ffmpeg',
+    ['-hide_banner', '-nostats', '-nostdin', '-y', ...inputs, '-filter_complex', filterGraph, '-map', '[speech]', '-c:a', 'pcm_s16le', '-f', 'wav', outputPath],
+    { signal },
+  );
 }
 
 function milliseconds(seconds: number): number {

@@ -1,8 +1,7 @@
 import { localMediaInput } from '@fenta/media';
 import type { SentenceTiming } from '../../artifacts/artifact-types';
-import { runChildProcess } from '../../process/run-child-process';
 import type { SpeechResult } from '../pipeline-providers';
-import { speechSampleRate } from './assemble-speech';
+import { speechSampleRate, writeSpeechWav } from './assemble-speech';
 import { probeAudio } from './probe-audio';
 
 /**
@@ -102,26 +101,7 @@ export async function applySpeechFit(
   filters.push(
     `${stretches.map((_, i) => `[k${i}]`).join('')}concat=n=${stretches.length}:v=0:a=1${tempo},aformat=sample_fmts=s16:sample_rates=${speechSampleRate}:channel_layouts=mono[speech]`,
   );
-  await runChildProcess(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-nostats',
-      '-nostdin',
-      '-y',
-      ...localMediaInput(speech.audioPath),
-      '-filter_complex',
-      filters.join(';'),
-      '-map',
-      '[speech]',
-      '-c:a',
-      'pcm_s16le',
-      '-f',
-      'wav',
-      options.outputPath,
-    ],
-    { signal: options.signal },
-  );
+  await writeSpeechWav(localMediaInput(speech.audioPath), filters.join(';'), options.outputPath, options.signal);
   const probe = await probeAudio(options.outputPath, options);
   let removed = 0;
   let previousEnd = 0;
