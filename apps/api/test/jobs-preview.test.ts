@@ -172,6 +172,9 @@ describe('jobs with a preview and several output profiles', () => {
     };
     expect(await refusal({ graph, preview: 'yes' })).toEqual({ status: 400, code: 'REQUEST_INVALID', paths: ['body.preview'] });
     expect(await refusal({ graph, output_profiles: ['9x16_4k'] })).toEqual({ status: 400, code: 'REQUEST_INVALID', paths: ['body.output_profiles[0]'] });
+    // The draft is asked for with preview: true, never as the job's video.
+    expect(await refusal({ graph, output_profile: 'preview' })).toEqual({ status: 400, code: 'REQUEST_INVALID', paths: ['body.output_profile'] });
+    expect(await refusal({ graph, output_profiles: ['preview'] })).toEqual({ status: 400, code: 'REQUEST_INVALID', paths: ['body.output_profiles[0]'] });
     expect(await refusal({ graph, output_profiles: ['1x1_720p', '1x1_720p'] })).toEqual({
       status: 400,
       code: 'REQUEST_INVALID',

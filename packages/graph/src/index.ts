@@ -14,7 +14,16 @@ export {
   type PromptLength,
   type ScriptLengthParams,
 } from './script-length';
-export { maxOutputProfiles, outputAspects, outputProfileNames, previewProfileName, x264Presets, type OutputAspect, type X264Preset } from './render-options';
+export {
+  maxOutputProfiles,
+  outputAspects,
+  outputProfileNames,
+  previewProfileName,
+  publishedProfileNames,
+  x264Presets,
+  type OutputAspect,
+  type X264Preset,
+} from './render-options';
 export { builtInNodeDefinitions, builtInNodeDefinitionRegistry } from './definitions/built-in-node-definitions';
 export { inputStockDefinition, assetTagPattern, assetTagProblem } from './definitions/input-stock.definition';
 export { scriptGenerateDefinition } from './definitions/script-generate.definition';

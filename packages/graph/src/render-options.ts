@@ -17,6 +17,9 @@ export const outputProfileNames: [string, ...string[]] = [
   previewProfileName,
 ] as unknown as [string, ...string[]];
 
+/** The profiles a job's videos are rendered in: every one but the preview, which is asked for with `preview: true`. */
+export const publishedProfileNames = outputProfileNames.filter((name) => name !== previewProfileName) as [string, ...string[]];
+
 /** The most output profiles one Output.Render makes (its `profile` and `profiles`, the preview not counted). */
 export const maxOutputProfiles = 4;
 

@@ -27,6 +27,8 @@ export const outputRenderDefinition = defineNode({
       preset: z.enum(x264Presets).optional(),
     })
     .superRefine((p, issues) => {
+      // The draft is never the job's video: it has no length limit, and it would be announced as a preview.
+      if (p.profile === previewProfileName) issues.addIssue({ code: 'custom', path: ['profile'], message: 'ask for the preview with preview: true' });
       const seen = new Set([p.profile]);
       p.profiles.forEach((name, i) => {
         if (seen.has(name)) issues.addIssue({ code: 'custom', path: ['profiles', i], message: `${name} is already rendered; name each profile once` });

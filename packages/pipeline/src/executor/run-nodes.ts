@@ -142,7 +142,20 @@ async function runPlannedNode(
           writeLog: (entry) => logs.write(entry),
           onProgress: node.onProgress,
           recordPreview: async (preview) => {
-            await recordPreviewRender(db, run, { ...preview, storageDriver: deps.storage.driver }, { publicUrl: deps.publicUrl });
+            try {
+              await recordPreviewRender(db, run, { ...preview, storageDriver: deps.storage.driver }, { publicUrl: deps.publicUrl });
+            } catch (error) {
+              // A run that lost its job must stop; any other failure costs only the early announcement:
+              // the job's end records the preview from the node's output.
+              if (error instanceof FentaError && error.code === 'JOB_LEASE_LOST') throw error;
+              deps.logger.warn({ err: error, jobId: run.jobId }, 'the preview could not be recorded while the job ran');
+              logs.write({
+                jobId: run.jobId,
+                level: 'warn',
+                stage: nodeType.stage,
+                message: 'the preview could not be recorded yet; it is recorded when the job ends',
+              });
+            }
           },
         });
       },

@@ -154,6 +154,8 @@ describe("Output.Render and its profiles' length limits", () => {
       'profiles.1: 9x16_720p is already rendered; name each profile once',
     ]);
     expect(problems({ profiles: ['preview'] })).toEqual(['profiles.0: ask for the preview with preview: true']);
+    // The draft is never the job's video: it has no length limit, and it would be announced as a preview.
+    expect(problems({ profile: 'preview' })).toEqual(['profile: ask for the preview with preview: true']);
     expect(problems({ profiles: ['1x1_720p', '16x9_720p', '4x5_720p', '1x1_1080p'] })).toEqual(['profiles: Too big: expected array to have <=3 items']);
   });
 });

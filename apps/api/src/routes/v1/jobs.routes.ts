@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { FentaError, type ErrorCode } from '@fenta/core';
 import { cancelUnclaimedJob, getOrgJob, listJobNodes, listOrgJobs, pageJobLogs, requestJobCancel } from '@fenta/db';
-import { maxOutputProfiles, outputProfileNames } from '@fenta/graph';
+import { maxOutputProfiles, publishedProfileNames } from '@fenta/graph';
 import type { ApiContext } from '../../api-context';
 import { errorResponses } from '../../http/error-responses';
 import { idempotencyHeaders } from '../../http/idempotency';
@@ -39,9 +39,9 @@ const createBody = Type.Object(
     graph: Type.Optional(freeObject('An inline workflow graph `{nodes, edges}`; or give `workflow_id`.')),
     template_id: Type.Optional(Type.String({ pattern: '^tmpl_[A-Za-z0-9_-]{1,100}$', description: 'Every node that takes a template uses this one.' })),
     variables: Type.Optional(freeObject("Overlaid on the workflow's variables.")),
-    output_profile: Type.Optional(stringEnum(outputProfileNames, { description: 'Render with this output profile.' })),
+    output_profile: Type.Optional(stringEnum(publishedProfileNames, { description: 'Render with this output profile.' })),
     output_profiles: Type.Optional(
-      Type.Array(stringEnum(outputProfileNames), {
+      Type.Array(stringEnum(publishedProfileNames), {
         maxItems: maxOutputProfiles - 1,
         uniqueItems: true,
         description:
