@@ -11,6 +11,7 @@ export {
   scriptLengthDefaults,
   scriptLengthBounds,
   spokenSecondsOf,
+  wordsPerSecondOf,
   type PromptLength,
   type ScriptLengthParams,
 } from './script-length';

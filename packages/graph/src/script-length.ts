@@ -72,13 +72,20 @@ const unspacedCharacter = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}
 const wordsPerSecond: Record<string, number> = { en: 3.2, es: 2.9, de: 2.9 };
 
 /**
- * About how long `text` takes to say in `lang` (its base language counts:
- * `en-US` is `en`): 2.5 words a second unless the language's own rate is
- * known, 5 characters a second where words are not spaced.
+ * Words a second a narration in `lang` is read at (its base language counts:
+ * `en-US` is `en`) by a voice at `speed` (Voice.TTS's factor, 1 = normal).
  */
-export function spokenSecondsOf(text: string, lang?: string): number {
+export function wordsPerSecondOf(lang?: string, speed = 1): number {
+  return (wordsPerSecond[lang?.trim().toLowerCase().split(/[-_]/)[0] ?? ''] ?? 2.5) * speed;
+}
+
+/**
+ * About how long `text` takes to say in `lang` at `speed`: the language's
+ * words a second (2.5 unless known, see wordsPerSecondOf), 5 characters a
+ * second where words are not spaced.
+ */
+export function spokenSecondsOf(text: string, lang?: string, speed = 1): number {
   const unspaced = text.match(unspacedCharacter)?.length ?? 0;
   const words = text.replace(unspacedCharacter, ' ').match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
-  const rate = wordsPerSecond[lang?.trim().toLowerCase().split(/[-_]/)[0] ?? ''] ?? 2.5;
-  return words / rate + unspaced / 5;
+  return words / wordsPerSecondOf(lang, speed) + unspaced / (5 * speed);
 }

@@ -3,7 +3,7 @@ import { FentaError, pathInside, type Logger } from '@fenta/core';
 import type { JobLogEntry, JobLogLevel } from '@fenta/db';
 import { artifactKey, scopeStorageToOrg, type Storage } from '@fenta/storage';
 import type { RenderOutput, StoredFile } from '../artifacts/artifact-types';
-import type { NodeContext, Stage, TemplateRecord, UsageInput } from '../nodes/node-context';
+import type { NodeConsumer, NodeContext, Stage, TemplateRecord, UsageInput } from '../nodes/node-context';
 import type { PipelineProviders } from '../providers/pipeline-providers';
 
 /** Per-node state the executor collects while a node runs. */
@@ -27,6 +27,7 @@ export interface NodeContextInput {
   variables: Record<string, unknown>;
   templates: Record<string, TemplateRecord>;
   record: NodeRunRecord;
+  consumers: readonly NodeConsumer[];
   writeLog: (entry: JobLogEntry) => void;
   /** Throws when the run no longer holds its job; awaited before every artifact is stored. */
   assertHeld?: () => Promise<void>;
@@ -84,6 +85,7 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
       return template;
     },
     providers: input.providers,
+    consumers: input.consumers,
     recordPreview: input.recordPreview,
   };
 }

@@ -111,6 +111,9 @@ async function runPlannedNode(
   state.inFlight.running.set(nodeId, inFlight);
   const record = { usage: [] as Parameters<typeof recordNodeCheckpoint>[2]['usage'] };
   const inputs = Object.fromEntries(Object.entries(plan.inputs[nodeId] ?? {}).map(([port, upstream]) => [port, outputs[upstream]]));
+  const consumers = plan.order
+    .filter((other) => Object.values(plan.inputs[other] ?? {}).includes(nodeId))
+    .map((other) => ({ nodeId: other, type: plan.graph.nodes.find((graphNode) => graphNode.id === other)!.type, params: plan.params[other] }));
   logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) started` });
   // A node that takes its worker down with it is then named in the log as one that was running.
   await logs.flush();
@@ -139,6 +142,7 @@ async function runPlannedNode(
           variables: config.variables,
           templates: config.templates,
           record,
+          consumers,
           writeLog: (entry) => logs.write(entry),
           onProgress: node.onProgress,
           recordPreview: async (preview) => {

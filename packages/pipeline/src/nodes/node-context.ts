@@ -26,6 +26,13 @@ export type UsageInput =
 
 export type { TemplateRecord } from '@fenta/jobs';
 
+/** A node that takes another's output. */
+export interface NodeConsumer {
+  nodeId: string;
+  type: string;
+  params: unknown;
+}
+
 /** Everything a node may use while it runs. Built by the executor for each node run. */
 export interface NodeContext {
   jobId: string;
@@ -54,6 +61,11 @@ export interface NodeContext {
   /** Looks up a template visible to the job's org (its own or public). TEMPLATE_NOT_FOUND otherwise. */
   loadTemplate(templateId: string): Promise<TemplateRecord>;
   providers: PipelineProviders;
+  /**
+   * The nodes of the job's graph that take this node's output, with their
+   * params as validated: a script is planned for the voice that will read it.
+   */
+  consumers: readonly NodeConsumer[];
   /**
    * Records a preview of the job's video at once (its render and its
    * render.preview_ready event), while the node goes on; at most once per

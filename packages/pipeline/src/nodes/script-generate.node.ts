@@ -1,11 +1,26 @@
 import { FentaError } from '@fenta/core';
-import { scriptGenerateDefinition, scriptLength } from '@fenta/graph';
+import { scriptGenerateDefinition, scriptLength, voiceTtsDefinition, wordsPerSecondOf } from '@fenta/graph';
 import type { z } from 'zod';
 import type { Script } from '../artifacts/artifact-types';
 import { chooseScriptWriter } from '../providers/script/choose-script-writer';
 import { givenScript } from '../providers/script/given-script';
 import type { ScriptRequest } from '../providers/pipeline-providers';
 import { defineNodeType } from './define-node-type';
+import type { NodeContext } from './node-context';
+
+/**
+ * The speed of the voice that reads the script: the Voice.TTS node the graph
+ * feeds it to. Where several read it, the fastest, so that none runs short
+ * of words (a slower one is fitted down by Voice.TTS, with sentences dropped
+ * rather than slowed to a drawl).
+ */
+function readingSpeed(ctx: NodeContext): number | undefined {
+  const speeds = ctx.consumers
+    .filter((consumer) => consumer.type === voiceTtsDefinition.type)
+    .map((consumer) => (consumer.params as { speed?: unknown }).speed)
+    .filter((speed): speed is number => typeof speed === 'number' && Number.isFinite(speed) && speed > 0);
+  return speeds.length > 0 ? Math.max(...speeds) : undefined;
+}
 
 /**
  * `Script.Generate`: a headline, beats of narration with footage search
@@ -15,6 +30,8 @@ import { defineNodeType } from './define-node-type';
  * come from the params, else from the prompt ("30s … 3 beats"). Tokens a
  * model used are recorded as usage. A writer writes in the language asked
  * for or fails (SCRIPT_LANGUAGE_UNSUPPORTED); it never switches language.
+ * The length is planned at the speaking rate of the language and of the
+ * voice that reads it (its speed), then fitted by Voice.TTS.
  */
 export const scriptGenerateNode = defineNodeType<z.output<typeof scriptGenerateDefinition.params>, Record<string, never>, Script>({
   ...scriptGenerateDefinition,
@@ -28,6 +45,7 @@ export const scriptGenerateNode = defineNodeType<z.output<typeof scriptGenerateD
       return { kind: 'script', ...script, given: true, ...(p.target_seconds === undefined ? {} : { targetSeconds: p.target_seconds }) };
     }
     const writer = chooseScriptWriter(ctx, p.provider);
+    const voiceSpeed = readingSpeed(ctx);
     // The definition requires genre and prompt unless the script is given.
     const request: ScriptRequest = {
       genre: p.genre!,
@@ -36,7 +54,13 @@ export const scriptGenerateNode = defineNodeType<z.output<typeof scriptGenerateD
       ...scriptLength(p),
       variables: ctx.variables,
       ...(p.model ? { model: p.model } : {}),
+      ...(voiceSpeed === undefined ? {} : { voiceSpeed }),
     };
+    ctx.log.info(`planning ${request.targetSeconds} s of narration at ${wordsPerSecondOf(p.lang, voiceSpeed).toFixed(1)} words a second`, {
+      targetSeconds: request.targetSeconds,
+      lang: p.lang,
+      voiceSpeed: voiceSpeed ?? 1,
+    });
     const { script, usage } = await writer.write(request, ctx.signal);
     if (usage) ctx.recordUsage({ resource: 'llm_tokens', model: usage.model, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens });
     ctx.progress(1);

@@ -32,6 +32,8 @@ export interface ScriptRequest {
   targetSeconds: number;
   /** How many beats (after the headline) the script should have. */
   beats: number;
+  /** The speed factor of the voice that will read it (Voice.TTS's `speed`; 1 = normal): a faster voice needs more words for the same length. */
+  voiceSpeed?: number;
   variables: Record<string, unknown>;
   /** The model to write with, when the node names one (writers without models ignore it). */
   model?: string;

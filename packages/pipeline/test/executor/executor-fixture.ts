@@ -30,6 +30,8 @@ export interface Script {
   holding?: (nodeId: string) => void;
   /** Node id → the abort reason a holding node was stopped with. */
   stopped?: Record<string, unknown>;
+  /** The consumers the script node was given, as its context had them. */
+  scriptConsumers?: NodeContext['consumers'];
 }
 
 const policy = { retry: { attempts: 3, backoffMs: 5 }, timeoutMs: 5_000 };
@@ -111,6 +113,7 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       ...policy,
       async run(ctx) {
         await enter(script, 'Test.Script');
+        script.scriptConsumers = ctx.consumers;
         ctx.recordUsage({ resource: 'llm_tokens', model: 'gpt-4o-mini', promptTokens: 1000, outputTokens: 500 });
         ctx.log.info('wrote a script', { beats: 3 });
         return { kind: 'script', title: 't', lang: 'en', beats: [], hashtags: [] };

@@ -70,6 +70,25 @@ describe('OfflineScriptWriter', () => {
     }
   });
 
+  it('plans for the speed of the voice that reads it: a faster voice gets more words for the same length', async () => {
+    const words = (text: string[]) => text.join(' ').split(/\s+/).length;
+    const normal = (await writer.write({ ...request, targetSeconds: 40 }, signal)).script.beats.flatMap((beat) => beat.sentences);
+    const fast = (await writer.write({ ...request, targetSeconds: 40, voiceSpeed: 1.5 }, signal)).script.beats.flatMap((beat) => beat.sentences);
+    const slow = (await writer.write({ ...request, targetSeconds: 40, voiceSpeed: 0.75 }, signal)).script.beats.flatMap((beat) => beat.sentences);
+    const estimate = (sentences: string[], speed: number) =>
+      sentences.reduce((sum, sentence) => sum + spokenSecondsOf(sentence, 'en', speed), 0) + 0.25 * (sentences.length - 1);
+    expect(words(fast)).toBeGreaterThan(words(normal) * 1.3);
+    expect(words(slow)).toBeLessThan(words(normal) * 0.85);
+    for (const [sentences, speed] of [
+      [fast, 1.5],
+      [slow, 0.75],
+    ] as const) {
+      expect(Math.abs(estimate(sentences, speed) - 40)).toBeLessThanOrEqual(
+        Math.max(...sentences.map((sentence) => spokenSecondsOf(sentence, 'en', speed))) / 2 + 0.25,
+      );
+    }
+  });
+
   it('takes the topic from the prompt when there is no topic variable, and fills {{variables}}', async () => {
     const fromPrompt = await writer.write({ ...request, genre: 'science', prompt: 'Explain how solar streetlights work in 3 beats', variables: {} }, signal);
     expect(fromPrompt.script.beats[0]?.sentences[0]).toContain('how solar streetlights work');

@@ -65,7 +65,8 @@ describe('OpenAIScriptWriter', () => {
       [
         'Genre: news',
         'Language: en',
-        'Length: about 30 seconds spoken, about 75 words in total.',
+        // English narration is read at 3.2 words a second.
+        'Length: about 30 seconds spoken, about 96 words in total.',
         'Beats: exactly 3 after the headline.',
         'Variables:',
         '- topic: a city that switched its streetlights to solar power',

@@ -4,6 +4,7 @@ import { demoWorkflow } from '@fenta/db';
 import { scriptGenerateDefinition } from '@fenta/graph';
 import { runNodeWithPolicy } from '../../src/executor/run-node';
 import { scriptGenerateNode } from '../../src/nodes/script-generate.node';
+import type { NodeConsumer } from '../../src/nodes/node-context';
 import { OfflineScriptWriter } from '../../src/providers/script/offline-script-writer';
 import { OpenAIScriptWriter } from '../../src/providers/script/openai-script-writer';
 import { startFakeOpenAIChatServer, type FakeOpenAIChatServer } from '../fakes/fake-openai-chat-server';
@@ -30,10 +31,10 @@ afterEach(async () => {
   test = undefined;
 });
 
-async function withOpenAI(): Promise<NodeTestContext> {
+async function withOpenAI(consumers: NodeConsumer[] = []): Promise<NodeTestContext> {
   fake = await startFakeOpenAIChatServer({ defaultAnswer: { content: JSON.stringify(reply), usage: { prompt_tokens: 287, completion_tokens: 163 } } });
   const openai = new OpenAIScriptWriter({ apiKey: 'sk-node-test', baseURL: fake.baseURL });
-  test = await createNodeTestContext({ variables, providers: testProviders({ script: { openai, offline: new OfflineScriptWriter() } }) });
+  test = await createNodeTestContext({ variables, consumers, providers: testProviders({ script: { openai, offline: new OfflineScriptWriter() } }) });
   return test;
 }
 
@@ -49,6 +50,22 @@ describe('Script.Generate', () => {
     expect(scriptGenerateNode.params.safeParse({ ...demoParams, lang: 'english!' }).success).toBe(false);
     expect(scriptGenerateNode.params.safeParse({ ...demoParams, beats: 11 }).success).toBe(false);
     expect(scriptGenerateNode.params.safeParse({ ...demoParams, target_seconds: 4 }).success).toBe(false);
+  });
+
+  it('asks the model for as many words as the voice reading the script says in the target (the fastest, when several read it)', async () => {
+    const { ctx, record } = await withOpenAI([
+      { nodeId: 'slow', type: 'Voice.TTS', params: { voice: 'alloy', speed: 0.9 } },
+      { nodeId: 'fast', type: 'Voice.TTS', params: { voice: 'alloy', speed: 1.25 } },
+      { nodeId: 'other', type: 'Edit.Timeline', params: { speed: 2 } },
+    ]);
+    await scriptGenerateNode.run(ctx, {}, scriptGenerateNode.params.parse(demoParams));
+    // 30 s × 3.2 words a second × 1.25.
+    expect(fake!.requests[0]!.body.messages[1].content).toContain('Length: about 30 seconds spoken, about 120 words in total.');
+    expect(record.logs[0]).toEqual({
+      level: 'info',
+      message: 'planning 30 s of narration at 4.0 words a second',
+      data: { targetSeconds: 30, lang: 'en', voiceSpeed: 1.25 },
+    });
   });
 
   it('writes with the chat model and records its exact token usage', async () => {
@@ -72,7 +89,7 @@ describe('Script.Generate', () => {
     });
     expect(record.usage).toEqual([{ resource: 'llm_tokens', model: 'gpt-4o-mini', promptTokens: 287, outputTokens: 163 }]);
     const prompt: string = fake!.requests[0]!.body.messages[1].content;
-    expect(prompt).toContain('Length: about 30 seconds spoken, about 75 words in total.');
+    expect(prompt).toContain('Length: about 30 seconds spoken, about 96 words in total.');
     expect(prompt).toContain('Beats: exactly 3 after the headline.');
     expect(prompt).toContain(`- topic: ${demoWorkflow.variables.topic}`);
     expect(record.logs.filter((log) => log.level === 'warn')).toEqual([]);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createLogger } from '@fenta/core';
 import { LocalStorage, type Storage } from '@fenta/storage';
 import { buildNodeContext } from '../../src/executor/build-node-context';
-import type { NodeContext, TemplateRecord, UsageInput } from '../../src/nodes/node-context';
+import type { NodeConsumer, NodeContext, TemplateRecord, UsageInput } from '../../src/nodes/node-context';
 import type { PipelineProviders } from '../../src/providers/pipeline-providers';
 
 /** What a node did while running in a test: its job log lines, its process log lines, usage and progress reports. */
@@ -65,6 +65,8 @@ export async function createNodeTestContext(
     jobId?: string;
     /** What the executor checks before a node stores a file (that its run still holds the job). */
     assertHeld?: () => Promise<void>;
+    /** The graph's nodes that take this node's output. */
+    consumers?: NodeConsumer[];
   } = {},
 ): Promise<NodeTestContext> {
   const root = await mkdtemp(path.join(tmpdir(), 'fenta-node-'));
@@ -91,6 +93,7 @@ export async function createNodeTestContext(
     tempDir,
     variables: options.variables ?? {},
     record,
+    consumers: options.consumers ?? [],
     writeLog: ({ level, message, data }) => record.logs.push({ level, message, data }),
     onProgress: (fraction) => record.progress.push(fraction),
   });

@@ -103,6 +103,28 @@ describe('narration length, spoken', () => {
     await expectConsistent(c, speech);
   });
 
+  it.each([1.5, 0.8])('offline at voice speed %f: planned for the voice the graph feeds it to, so it meets the target', async (speed) => {
+    const c = await createNodeTestContext({
+      providers: testProviders({ tts: { espeak }, script: { offline: new OfflineScriptWriter() } }),
+      consumers: [{ nodeId: 'voice', type: 'Voice.TTS', params: voiceTtsNode.params.parse({ provider: 'espeak-ng', speed }) }],
+    });
+    contexts.push(c);
+    const script = await scriptGenerateNode.run(
+      c.ctx,
+      {},
+      scriptGenerateNode.params.parse({ provider: 'offline', genre: 'news', lang: 'en', prompt: 'the harbour reopens', target_seconds: 30 }),
+    );
+    expect(c.record.logs[0]).toEqual({
+      level: 'info',
+      message: `planning 30 s of narration at ${(3.2 * speed).toFixed(1)} words a second`,
+      data: { targetSeconds: 30, lang: 'en', voiceSpeed: speed },
+    });
+    const speech = await voiceTtsNode.run(c.ctx, { script }, voiceTtsNode.params.parse({ provider: 'espeak-ng', speed }));
+    expect(speech.durationSeconds).toBeLessThanOrEqual(30);
+    expect(speech.durationSeconds).toBeGreaterThanOrEqual(27);
+    await expectConsistent(c, speech);
+  });
+
   it('with OpenAI: 20 s asked, at most 20 s and at most 10 % under', async () => {
     const openai = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL });
     const c = await context(testProviders({ tts: { espeak, openai }, script: { offline: new OfflineScriptWriter() } }));

@@ -1,12 +1,11 @@
+import { wordsPerSecondOf } from '@fenta/graph';
 import type { ScriptRequest } from '../pipeline-providers';
 import { fillPromptVariables, scriptPromptVariables } from './script-prompt-variables';
 
-/** Spoken narration runs at about 2.5 words a second (150 a minute). */
-const wordsPerSecond = 2.5;
-
 /** The chat messages that ask a model for a script: the rules as system message, the job as user message. */
 export function buildScriptPrompt(request: ScriptRequest): Array<{ role: 'system' | 'user'; content: string }> {
-  const words = Math.round(request.targetSeconds * wordsPerSecond);
+  // The words the voice reading it says in the target length, at its language's rate and its speed.
+  const words = Math.round(request.targetSeconds * wordsPerSecondOf(request.lang, request.voiceSpeed));
   const system = [
     'You write narration for short vertical videos (TikTok, Reels, YouTube Shorts).',
     'Reply with one JSON object and nothing else, shaped as:',

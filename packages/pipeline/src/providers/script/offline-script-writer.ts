@@ -91,12 +91,12 @@ export class OfflineScriptWriter implements ScriptWriter {
 
 /**
  * How many body sentences bring the spoken estimate (the language's speaking
- * rate, and the pauses between sentences) nearest the target length (Voice.TTS fits what is left).
+ * rate at the voice's speed, and the pauses between sentences) nearest the target length (Voice.TTS fits what is left).
  */
 function developSentencesFor(request: ScriptRequest, minimum: number, linesWith: (developCount: number) => string[]): number {
   const estimate = (count: number) => {
     const lines = linesWith(count);
-    return lines.reduce((sum, line) => sum + spokenSecondsOf(line, request.lang), 0) + sentencePauseSeconds * (lines.length - 1);
+    return lines.reduce((sum, line) => sum + spokenSecondsOf(line, request.lang, request.voiceSpeed), 0) + sentencePauseSeconds * (lines.length - 1);
   };
   const aim = request.targetSeconds;
   let best = minimum;
