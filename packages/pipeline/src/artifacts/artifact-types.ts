@@ -31,6 +31,8 @@ export interface FootageClip {
   source: FootageSource;
   /** The query or tag that found the clip. */
   query: string;
+  /** The script beat it was found for (index), when footage was searched beat by beat. */
+  beat?: number;
 }
 
 /** Output of `Input.Stock`: distinct clips, in the order they should appear. */

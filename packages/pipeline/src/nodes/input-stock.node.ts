@@ -1,5 +1,5 @@
 import { FentaError, isFentaError } from '@fenta/core';
-import { inputStockDefinition } from '@fenta/graph';
+import { editTimelineDefinition, inputStockDefinition, parseTemplateSpec } from '@fenta/graph';
 import type { z } from 'zod';
 import type { Footage, FootageClip, Script } from '../artifacts/artifact-types';
 import type { StockRequest } from '../providers/pipeline-providers';
@@ -12,9 +12,31 @@ import type { NodeContext } from './node-context';
 const defaultMinDurationSeconds = 3;
 
 /**
+ * The longest scene of the template the footage is cut to (the Edit.Timeline
+ * the graph feeds it to; the longest when several), so that clips made for
+ * the job are no longer than what the timeline shows of them. Undefined when
+ * no timeline reads the footage or its template cannot be read (Edit.Timeline
+ * reports that).
+ */
+async function longestScene(ctx: NodeContext): Promise<number | undefined> {
+  const scenes: number[] = [];
+  for (const consumer of ctx.consumers.filter((c) => c.type === editTimelineDefinition.type)) {
+    const templateId = (consumer.params as { template_id?: unknown }).template_id;
+    if (typeof templateId !== 'string') continue;
+    try {
+      scenes.push(parseTemplateSpec(templateId, (await ctx.loadTemplate(templateId)).spec).rules.max_scene);
+    } catch (error) {
+      if (!isFentaError(error)) throw error;
+    }
+  }
+  return scenes.length > 0 ? Math.max(...scenes) : undefined;
+}
+
+/**
  * `Input.Stock`: distinct footage clips for the video, from Pexels, Pixabay,
- * the org's own assets or the offline library. With a script connected it
- * finds one clip per beat from the beat's search terms (then `query`);
+ * the org's own assets or the offline library. With a script connected each
+ * beat queries its own clips, one per sentence, from the beat's search terms
+ * (then `query`), and the timeline shows a beat's clips while it is spoken;
  * otherwise `count` clips for `query`. With `tags` (the assets provider
  * only) the org's assets carrying them are the footage. The frame comes from the job's `frame`
  * variable (1080x1920 unless set).
@@ -23,7 +45,12 @@ export const inputStockNode = defineNodeType<z.output<typeof inputStockDefinitio
   ...inputStockDefinition,
   async run(ctx, inputs, p) {
     const provider = chooseStockProvider(ctx, p.provider);
-    const base = { frame: frameVariable(ctx.variables), minDurationSeconds: p.min_duration ?? defaultMinDurationSeconds };
+    const useSeconds = await longestScene(ctx);
+    const base = {
+      frame: frameVariable(ctx.variables),
+      minDurationSeconds: p.min_duration ?? defaultMinDurationSeconds,
+      ...(useSeconds === undefined ? {} : { useSeconds }),
+    };
     // The definition asks for a query or tags; with tags alone they name the search.
     const query = p.query ?? (p.tags ?? []).join(', ');
     const tags = p.tags ? { tags: p.tags } : {};
@@ -35,9 +62,11 @@ export const inputStockNode = defineNodeType<z.output<typeof inputStockDefinitio
     }
     const clips: FootageClip[] = [];
     for (const [index, beat] of beats.entries()) {
-      const request: StockRequest = { ...base, ...tags, queries: distinct([...beat.searchTerms, query]), count: 1, excludeIds: clips.map((c) => c.source.id) };
+      // A clip per sentence: scenes cut where sentences start, so each can show a picture of its own.
+      const count = Math.max(1, beat.sentences.length);
+      const request: StockRequest = { ...base, ...tags, queries: distinct([...beat.searchTerms, query]), count, excludeIds: clips.map((c) => c.source.id) };
       try {
-        clips.push(...(await provider.fetchClips(ctx, request)));
+        clips.push(...(await provider.fetchClips(ctx, request)).map((clip) => ({ ...clip, beat: index })));
       } catch (error) {
         // One beat without footage of its own leaves the video short of a clip, not without one.
         if (!isFentaError(error) || error.code !== 'STOCK_NO_RESULTS') throw error;
@@ -45,7 +74,13 @@ export const inputStockNode = defineNodeType<z.output<typeof inputStockDefinitio
       }
       ctx.progress((index + 1) / beats.length);
     }
-    return footage(ctx, clips, beats.length, provider.name, beats.map((beat) => beat.searchTerms[0] ?? query).join(' / '));
+    return footage(
+      ctx,
+      clips,
+      beats.reduce((sum, beat) => sum + Math.max(1, beat.sentences.length), 0),
+      provider.name,
+      beats.map((beat) => beat.searchTerms[0] ?? query).join(' / '),
+    );
   },
 });
 

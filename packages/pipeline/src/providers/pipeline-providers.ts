@@ -15,6 +15,12 @@ export interface StockRequest {
   minDurationSeconds: number;
   /** Provider ids already used in this video (no clip repeats). */
   excludeIds: string[];
+  /**
+   * The longest piece the timeline cuts from one clip (its template's
+   * longest scene), when known: a provider that makes its clips (the
+   * offline library) makes them no longer than that.
+   */
+  useSeconds?: number;
 }
 
 /** A source of footage: Pexels, Pixabay, the org's own assets, or the offline library made with ffmpeg. */

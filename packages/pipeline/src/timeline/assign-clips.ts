@@ -21,8 +21,10 @@ function usable(clip: FootageClip): number {
 }
 
 /**
- * Places footage on the scenes: each scene gets the next clip not used yet, in
- * the order `Input.Stock` delivered them, from its start. When a clip is
+ * Places footage on the scenes: each scene gets the next clip not used yet,
+ * from its start: first one found for the beat the scene speaks (when
+ * `Input.Stock` searched beat by beat), else the next in the order `Input.Stock`
+ * delivered them. When a clip is
  * shorter than its scene, the scene continues with the next clip. Only when
  * every clip has been used does a clip come back: the least recently used one,
  * from an in-point it has not shown yet (where its last piece ended, or else
@@ -40,7 +42,7 @@ export function assignClips(scenes: Scene[], clips: FootageClip[], fps: number):
   for (const scene of scenes) {
     let at = scene.start;
     while (scene.end - at >= frame / 2) {
-      const state = pickClip(states);
+      const state = pickClip(states, scene.beat);
       const need = scene.end - at;
       const inPoint = chooseInPoint(state, need, fps);
       const available = Math.floor((usable(state.clip) - inPoint) * fps + 1e-6) / fps;
@@ -57,8 +59,8 @@ export function assignClips(scenes: Scene[], clips: FootageClip[], fps: number):
   return placed;
 }
 
-function pickClip(states: ClipState[]): ClipState {
-  const unused = states.find((s) => s.lastUse === -1);
+function pickClip(states: ClipState[], beat: number): ClipState {
+  const unused = states.find((s) => s.lastUse === -1 && s.clip.beat === beat) ?? states.find((s) => s.lastUse === -1);
   if (unused) return unused;
   return states.reduce((best, s) => (s.lastUse < best.lastUse ? s : best));
 }

@@ -4,6 +4,8 @@ import type { SentenceTiming } from '../artifacts/artifact-types';
 export interface Scene {
   start: number;
   end: number;
+  /** The script beat being spoken when the scene starts (its footage is looked for first among that beat's clips). */
+  beat: number;
 }
 
 export interface SceneRules {
@@ -36,19 +38,26 @@ export function planScenes(sentences: SentenceTiming[], duration: number, rules:
   }
   const wordStarts = sentences.flatMap((s) => s.words.map((w) => toFrame(w.start, fps)));
   const bounds = [0, ...cuts, duration];
-  const scenes: Scene[] = [];
+  const scenes: Array<Omit<Scene, 'beat'>> = [];
   for (let i = 0; i + 1 < bounds.length; i += 1) {
     scenes.push(...splitLongSpan(bounds[i]!, bounds[i + 1]!, rules, fps, wordStarts));
   }
-  return scenes;
+  return scenes.map((scene) => ({ ...scene, beat: beatAt(sentences, scene.start, fps) }));
 }
 
-function splitLongSpan(start: number, end: number, rules: SceneRules, fps: number, wordStarts: number[]): Scene[] {
+/** The beat of the last sentence that has started by `time` (the first sentence's before it). */
+function beatAt(sentences: SentenceTiming[], time: number, fps: number): number {
+  let beat = sentences[0]?.beat ?? 0;
+  for (const sentence of sentences) if (toFrame(sentence.start, fps) <= time) beat = sentence.beat;
+  return beat;
+}
+
+function splitLongSpan(start: number, end: number, rules: SceneRules, fps: number, wordStarts: number[]): Array<Omit<Scene, 'beat'>> {
   const length = end - start;
   // A tiny tolerance so a span of exactly maxScene (after frame rounding) is not split.
   const parts = Math.max(1, Math.ceil(length / rules.maxScene - 1e-6));
   if (parts === 1) return [{ start, end }];
-  const scenes: Scene[] = [];
+  const scenes: Array<Omit<Scene, 'beat'>> = [];
   let from = start;
   for (let k = 1; k < parts; k += 1) {
     const remainingParts = parts - k;

@@ -34,7 +34,7 @@ const script: Script = {
   lang: 'en',
   hashtags: [],
   beats: [
-    { text: 'a.', sentences: ['a.'], searchTerms: ['solar streetlight', 'city night'] },
+    { text: 'a. a2.', sentences: ['a.', 'a2.'], searchTerms: ['solar streetlight', 'city night'] },
     { text: 'b.', sentences: ['b.'], searchTerms: ['electricity bill'] },
     { text: 'c.', sentences: ['c.'], searchTerms: ['town hall', 'Breaking News City'] },
   ],
@@ -82,27 +82,46 @@ describe('Input.Stock', () => {
     await expect(run).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
   });
 
-  it("finds one clip per script beat from the beat's search terms, never repeating one", async () => {
+  it("finds a clip per sentence of each beat from the beat's search terms, never repeating one, and tags each with its beat", async () => {
     const provider = recording(offline());
     test = await createNodeTestContext({ providers: testProviders({ stock: { offline: provider } }) });
     const footage = await inputStockNode.run(test.ctx, { script }, inputStockNode.params.parse({ query: 'breaking news city', count: 5 }));
     const ids = footage.clips.map((clip) => clip.source.id);
     expect(provider.requests.map((r) => [r.queries, r.count, r.excludeIds])).toEqual([
-      [['solar streetlight', 'city night', 'breaking news city'], 1, []],
-      [['electricity bill', 'breaking news city'], 1, [ids[0]]],
-      [['town hall', 'Breaking News City'], 1, [ids[0], ids[1]]],
+      [['solar streetlight', 'city night', 'breaking news city'], 2, []],
+      [['electricity bill', 'breaking news city'], 1, [ids[0], ids[1]]],
+      [['town hall', 'Breaking News City'], 1, [ids[0], ids[1], ids[2]]],
     ]);
-    expect(footage.clips.map((clip) => clip.query)).toEqual(['solar streetlight', 'electricity bill', 'town hall']);
-    expect(new Set(ids).size).toBe(3);
+    expect(footage.clips.map((clip) => [clip.query, clip.beat])).toEqual([
+      ['solar streetlight', 0],
+      ['solar streetlight', 0],
+      ['electricity bill', 1],
+      ['town hall', 2],
+    ]);
+    expect(new Set(ids).size).toBe(4);
     expect(test.record.progress).toEqual([1 / 3, 2 / 3, 1]);
+  });
+
+  it("makes clips as long as the timeline it feeds shows of one: its template's longest scene", async () => {
+    const provider = recording(offline());
+    const spec = { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { cuts: 'auto_by_beats_or_speech', min_scene: 1, max_scene: 2.5 } };
+    test = await createNodeTestContext({
+      providers: testProviders({ stock: { offline: provider } }),
+      templates: [{ id: 'tmpl_short_scenes', name: 'Short scenes', aspect: '9:16', resolution: '1080x1920', spec }],
+      consumers: [{ nodeId: 'edit', type: 'Edit.Timeline', params: { template_id: 'tmpl_short_scenes' } }],
+    });
+    const footage = await inputStockNode.run(test.ctx, {}, inputStockNode.params.parse({ query: 'city', count: 2, min_duration: 1 }));
+    expect(provider.requests.map((r) => r.useSeconds)).toEqual([2.5]);
+    // 2.5 s shown at most, 0.1 s kept unused at the end: drawn to the next half second.
+    expect(footage.clips.map((clip) => clip.durationSeconds)).toEqual([3, 3]);
   });
 
   it('goes on without a beat that has no footage, and says so', async () => {
     const provider = recording(offline(), ['electricity bill']);
     test = await createNodeTestContext({ providers: testProviders({ stock: { offline: provider } }) });
     const footage = await inputStockNode.run(test.ctx, { script }, inputStockNode.params.parse({ query: 'breaking news city' }));
-    expect(footage.clips).toHaveLength(2);
-    expect(test.record.logs.filter((log) => log.level === 'warn').map((log) => log.message)).toEqual(['no clip found for beat 2', 'found 2 of 3 clips']);
+    expect(footage.clips).toHaveLength(3);
+    expect(test.record.logs.filter((log) => log.level === 'warn').map((log) => log.message)).toEqual(['no clip found for beat 2', 'found 3 of 4 clips']);
   });
 
   it('fails with STOCK_NO_RESULTS when no beat found footage', async () => {

@@ -69,6 +69,15 @@ describe('OfflineStockProvider', () => {
     expect(next[1]!.source.id).not.toBe(first[0]!.source.id);
   });
 
+  it('draws no more of a clip than the timeline shows of one (useSeconds), never under the minimum', async () => {
+    const provider = new OfflineStockProvider({ longSide: 64, clipSeconds: 6, fps: 5 });
+    const [short] = await provider.fetchClips(test.ctx, request({ count: 1, useSeconds: 2.5 }));
+    // 2.5 s and the 0.1 s a timeline leaves at a clip's end, to the next half second.
+    expect(await probeVideoFile(test.storage.localPath(short!.file.key)!, test.abort.signal)).toMatchObject({ durationSeconds: 3 });
+    const [floor] = await provider.fetchClips(test.ctx, request({ count: 1, useSeconds: 2.5, minDurationSeconds: 4 }));
+    expect(floor!.durationSeconds).toBe(4);
+  });
+
   it('makes clips at least as long as the minimum duration', async () => {
     const provider = new OfflineStockProvider({ longSide: 64, clipSeconds: 1, fps: 5 });
     const [clip] = await provider.fetchClips(test.ctx, request({ count: 1, minDurationSeconds: 2.5 }));

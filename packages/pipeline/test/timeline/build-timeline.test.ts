@@ -39,6 +39,19 @@ describe('buildTimeline', () => {
     expect(new Set(sources).size).toBe(sources.length);
   });
 
+  it("shows each beat's own clips while the beat is spoken, then any unused clip before repeating one", () => {
+    const tagged = (beats: number[]) => {
+      const footage = sampleFootage(beats.map(() => 10));
+      return { ...footage, clips: footage.clips.map((clip, i) => ({ ...clip, beat: beats[i]! })) };
+    };
+    // Scenes: 0–3 s starts in beat 0, 3–6.1 and 6.1–9.7 in beat 1, 9.7–12 in beat 2.
+    const timeline = buildTimeline({ footage: tagged([2, 1, 0, 1]), captions, spec: shortsSpec, profile });
+    expect(timeline.clips.map((clip) => clip.source)).toEqual([clipKey(2), clipKey(1), clipKey(3), clipKey(0)]);
+    // Beat 1 has one clip for its two scenes: the second takes an unused clip (of another beat) before any repeat.
+    const short = buildTimeline({ footage: tagged([0, 1, 2, 3]), captions, spec: shortsSpec, profile });
+    expect(short.clips.map((clip) => clip.source)).toEqual([clipKey(0), clipKey(1), clipKey(2), clipKey(3)]);
+  });
+
   it('reuses the least recently used clip from where it left off when clips run out', () => {
     const timeline = buildTimeline({ footage: sampleFootage([10, 10]), captions, spec: shortsSpec, profile });
     expect(timeline.clips).toEqual([

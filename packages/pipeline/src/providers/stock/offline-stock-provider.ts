@@ -12,7 +12,7 @@ import { renderOfflineClip } from './render-offline-clip';
 export interface OfflineStockProviderOptions {
   /** Long side of a clip, px (720): quick to draw; the render scales it to the frame. Never above the frame's. */
   longSide?: number;
-  /** Length of a clip unless the request's minimum is longer, s (6). */
+  /** Length of a clip unless the request's minimum is longer or its longest use shorter, s (6). */
   clipSeconds?: number;
   fps?: number;
 }
@@ -23,7 +23,8 @@ const maxLabelLength = 28;
 
 /**
  * Footage drawn by ffmpeg: fractals, automata, gradients and test patterns
- * in slow motion, labelled with the search term, at the frame's orientation.
+ * in slow motion, labelled with the search term, at the frame's orientation,
+ * as long as the timeline uses of a clip (the request's `useSeconds`).
  * Each clip is stored once under a key made of its variant, size, length and
  * label (`library/offline/…`), so later jobs reuse it instead of drawing it.
  */
@@ -69,7 +70,10 @@ export class OfflineStockProvider implements StockProvider {
     const { width, height } = request.frame;
     const scale = Math.min(1, this.longSide / Math.max(width, height));
     const even = (value: number) => Math.max(2, Math.round((value * scale) / 2) * 2);
-    const seconds = Math.min(60, Math.max(this.clipSeconds, Math.ceil(request.minDurationSeconds)));
+    // As long as the timeline shows of a clip (its longest scene and the margin it leaves at a clip's end,
+    // to the next half second), else the default length; never under the request's minimum.
+    const wanted = request.useSeconds === undefined ? this.clipSeconds : Math.ceil((request.useSeconds + 0.2) * 2) / 2;
+    const seconds = Math.min(60, Math.max(wanted, Math.ceil(request.minDurationSeconds)));
     return { width: even(width), height: even(height), fps: this.fps, seconds };
   }
 
