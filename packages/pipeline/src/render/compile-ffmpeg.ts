@@ -59,8 +59,10 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   };
 
   if (timeline.clips.length === 0) throw new FentaError('RENDER_FAILED', { reason: 'the timeline has no clips' });
+  // Deblocking is about a fifth of H.264 decoding, and decoding most of a draft's work.
+  const decode = profile.draft ? ['-skip_loop_filter', 'all'] : [];
   const clipInputs = timeline.clips.map((clip) =>
-    addInput(local(clip.source), ['-ss', formatSeconds(clip.inPoint), '-t', formatSeconds(clip.end - clip.start)]),
+    addInput(local(clip.source), [...decode, '-ss', formatSeconds(clip.inPoint), '-t', formatSeconds(clip.end - clip.start)]),
   );
   const voiceInput = addInput(local(timeline.audio.voice.source));
   const musicInput = timeline.audio.music ? addInput(local(timeline.audio.music.source), ['-stream_loop', '-1']) : undefined;

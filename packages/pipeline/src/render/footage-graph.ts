@@ -21,6 +21,9 @@ import { formatSeconds } from './escape-filter-value';
  * and `scale` writes a new frame that the layers can draw into. The frame
  * `tpad` may add past the end is dropped by `trim` before it is scaled.
  *
+ * A draft profile scales with fast_bilinear: cheaper, and softer, which its
+ * small frame hides.
+ *
  * `format=yuv420p` pins the picture to x264's format from here on. ffmpeg
  * otherwise settles one format on a whole run of filters that accept many,
  * and the thumbnail's JPEG encoder asks for full-range yuvj420p: that format
@@ -36,7 +39,7 @@ export function footageGraph(clips: TimelineClip[], inputIndexes: number[], prof
       `fps=${fps}`,
       `tpad=stop_mode=clone:stop_duration=${formatSeconds(clip.end - clip.start)}`,
       `trim=end_frame=${frames}`,
-      `scale=${w}:${h}`,
+      profile.draft ? `scale=${w}:${h}:flags=fast_bilinear` : `scale=${w}:${h}`,
       'setsar=1',
       'format=yuv420p',
     ];

@@ -37,8 +37,9 @@ function profile(aspect: keyof typeof frameSizes, tier: 'full' | 'hd'): OutputPr
 /**
  * A draft to look at while the real render runs: a quarter of 1080p's pixels,
  * x264's fastest preset, 24 fps (a fifth fewer frames to filter and encode;
- * motion still reads) and a crf a platform would not take. Never published,
- * so no platform's length applies.
+ * motion still reads) and a crf a platform would not take, decoded and
+ * scaled the cheap way (see OutputProfile.draft). Never published, so no
+ * platform's length applies.
  */
 const previewProfile: OutputProfile = {
   name: previewProfileName,
@@ -50,6 +51,7 @@ const previewProfile: OutputProfile = {
   maxBitrateKbps: 1500,
   audioBitrateKbps: 96,
   audioSampleRate: 48_000,
+  draft: true,
 };
 
 /** Every output profile by name (`9x16_1080p`, `9x16_720p`, …, `preview`): one per name params may choose. */

@@ -19,6 +19,12 @@ export interface OutputProfile {
   audioSampleRate: number;
   /** The longest video the profile's platforms take (9:16: 60 s, YouTube Shorts' limit); unset for no limit. */
   maxDurationSeconds?: number;
+  /**
+   * A draft, never published: footage is decoded without H.264 deblocking and
+   * scaled bilinearly, which a downscaled picture barely shows, because
+   * decoding is most of a small render's work.
+   */
+  draft?: boolean;
 }
 
 /** A piece of footage placed on the timeline, scaled and cropped to fill the frame. */

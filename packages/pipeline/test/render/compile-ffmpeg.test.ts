@@ -177,6 +177,24 @@ describe('compileTimeline', () => {
     ]);
   });
 
+  it('decodes a draft without deblocking and scales it bilinearly; a published profile keeps both', () => {
+    const draft = compileTimeline({ ...timeline, profile: getOutputProfile('preview') }, { inputs, output: '/out/preview.mp4', textOverlayFiles }).args;
+    // The options of each input: what comes between the previous input's file and its own -i.
+    const optionsOf = (args: string[]) =>
+      args.flatMap((arg, i) => (arg === '-i' ? [{ file: args[i + 1], options: args.slice(args.lastIndexOf('-i', i - 1) + 2, i) }] : []));
+    const clipFiles = timeline.clips.map((clip) => inputs[clip.source as keyof typeof inputs]);
+    for (const input of optionsOf(draft)) {
+      expect(input.options.includes('-skip_loop_filter')).toBe(clipFiles.includes(input.file!));
+      if (clipFiles.includes(input.file!)) expect(input.options[input.options.indexOf('-skip_loop_filter') + 1]).toBe('all');
+    }
+    // The footage's scalers: to the whole frame (the logo's is scaled to its own width).
+    const scalers = (args: string[]) => args[args.indexOf('-filter_complex') + 1]!.match(/scale=(540:960|720:1280)[^,]*/g);
+    expect(scalers(draft)).toEqual(timeline.clips.map(() => 'scale=540:960:flags=fast_bilinear'));
+    const published = compileTimeline(timeline, { inputs, output: '/out/video.mp4', textOverlayFiles }).args;
+    expect(published).not.toContain('-skip_loop_filter');
+    expect(scalers(published)).toEqual(timeline.clips.map(() => 'scale=720:1280'));
+  });
+
   it('decodes a fading image once, repeats it for every frame of the video and fades its alpha', () => {
     const fading: Timeline = {
       ...timeline,

@@ -38,6 +38,7 @@ describe('output profiles', () => {
       maxBitrateKbps: 1500,
       audioBitrateKbps: 96,
       audioSampleRate: 48000,
+      draft: true,
     });
     // Only 9:16 videos are held to a platform's length.
     expect(outputProfileNames.filter((name) => getOutputProfile(name).maxDurationSeconds !== undefined)).toEqual(['9x16_1080p', '9x16_720p']);
