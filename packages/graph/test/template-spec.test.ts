@@ -52,7 +52,17 @@ describe('parseTemplateSpec', () => {
       placeholders: {},
       rules: { cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 },
       subtitle_style_presets: [],
+      cover: { mode: 'first_frame', seconds: 0.1 },
     });
+  });
+
+  it("reads the cover's mode, with each mode's default length", () => {
+    const cover = (value: unknown) => parseTemplateSpec('t', { tracks: [{ type: 'video', id: 'main', z: 0 }], cover: value }).cover;
+    expect(parseTemplateSpec(sample.id, sample.spec).cover).toEqual({ mode: 'intro', seconds: 1 });
+    expect(cover({ mode: 'intro' })).toEqual({ mode: 'intro', seconds: 1 });
+    expect(cover({ mode: 'intro', seconds: 2.5 })).toEqual({ mode: 'intro', seconds: 2.5 });
+    expect(cover({ mode: 'first_frame' })).toEqual({ mode: 'first_frame', seconds: 0.1 });
+    expect(cover({ mode: 'none' })).toEqual({ mode: 'none' });
   });
 
   it.each([
@@ -126,6 +136,48 @@ describe('parseTemplateSpec', () => {
         s.placeholders.music = 'song';
       },
       'placeholders.music: a placeholder is image, audio, video or text, optionally with _optional',
+    ],
+    [
+      'an unknown cover mode',
+      (s: any) => {
+        s.cover = { mode: 'poster' };
+      },
+      "cover.mode: Invalid discriminator value. Expected 'none' | 'first_frame' | 'intro'",
+    ],
+    [
+      'a cover without a mode',
+      (s: any) => {
+        s.cover = { seconds: 1 };
+      },
+      "cover.mode: Invalid discriminator value. Expected 'none' | 'first_frame' | 'intro'",
+    ],
+    [
+      'an intro card of 6 s',
+      (s: any) => {
+        s.cover = { mode: 'intro', seconds: 6 };
+      },
+      'cover.seconds: an intro cover card lasts at most 5 s',
+    ],
+    [
+      'a first_frame cover of 1 s',
+      (s: any) => {
+        s.cover = { mode: 'first_frame', seconds: 1 };
+      },
+      'cover.seconds: a first_frame cover lasts at most 0.5 s (longer is mode intro)',
+    ],
+    [
+      'an intro card of no time',
+      (s: any) => {
+        s.cover = { mode: 'intro', seconds: 0 };
+      },
+      'cover.seconds: Too small: expected number to be >0',
+    ],
+    [
+      'a cover placeholder that is not an image',
+      (s: any) => {
+        s.placeholders.cover = 'video';
+      },
+      'placeholders.cover: the cover is shown as an image, so its placeholder is image or image_optional, not video',
     ],
     // The render limits (timelineLimits): one ffmpeg filter per overlay, and text that fits a command line.
     [

@@ -9,6 +9,8 @@ export interface BuiltInTemplate {
 }
 
 const standardPlaceholders = { cover: 'image', logo: 'image_optional', music: 'audio_optional' };
+// The cover as the first frames: the poster platforms show, without hiding a second of footage.
+const posterCover = { mode: 'first_frame', seconds: 0.1 };
 const speechCuts = { cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 };
 
 /** The templates `./fenta up` installs. The first is the sample template of Fenta's data specification. */
@@ -27,6 +29,8 @@ export const builtInTemplates: BuiltInTemplate[] = [
       ],
       overlays: [{ track: 'top_text', from: 0, to: 3, content: { type: 'text', text: 'BREAKING STORY', pos: 'top', anim: 'slide-down' } }],
       placeholders: standardPlaceholders,
+      // The headline lands on the cover card: the opening second is the cover with the headline on it.
+      cover: { mode: 'intro', seconds: 1.0 },
       rules: speechCuts,
       subtitle_style_presets: ['karaoke_bounce', 'clean_box'],
     },
@@ -44,6 +48,7 @@ export const builtInTemplates: BuiltInTemplate[] = [
       ],
       overlays: [],
       placeholders: standardPlaceholders,
+      cover: posterCover,
       rules: { cuts: 'auto_by_beats_or_speech', min_scene: 1.0, max_scene: 3.0 },
       subtitle_style_presets: ['karaoke_bounce'],
     },
@@ -61,6 +66,7 @@ export const builtInTemplates: BuiltInTemplate[] = [
       ],
       overlays: [],
       placeholders: standardPlaceholders,
+      cover: posterCover,
       rules: { cuts: 'auto_by_beats_or_speech', min_scene: 2.0, max_scene: 6.0 },
       subtitle_style_presets: ['clean_box'],
     },
@@ -78,6 +84,7 @@ export const builtInTemplates: BuiltInTemplate[] = [
       ],
       overlays: [],
       placeholders: standardPlaceholders,
+      cover: posterCover,
       rules: speechCuts,
       subtitle_style_presets: ['clean_box', 'karaoke_bounce'],
     },

@@ -70,6 +70,24 @@ const overlay = z
   })
   .refine((o) => o.to === undefined || o.to > o.from, { message: '"to" must be after "from"', path: ['to'] });
 
+/**
+ * How the job's `cover` image opens the video. `first_frame`: for a few
+ * frames, so the first frame (the poster a platform shows before playing) is
+ * the cover; `intro`: a card for `seconds` while the narration already runs.
+ * Either way the cover fills the frame like footage and lies under the
+ * captions and overlays; `none` leaves it out. A template that does not say
+ * gets `first_frame`: the cover is the poster without taking a second of the video.
+ */
+const cover = z.discriminatedUnion('mode', [
+  z.looseObject({ mode: z.literal('none') }),
+  z.looseObject({
+    mode: z.literal('first_frame'),
+    // 3 frames at 30 fps: the first frame whatever a player or a re-encode rounds, and too short for a viewer to notice.
+    seconds: z.number().gt(0).max(0.5, 'a first_frame cover lasts at most 0.5 s (longer is mode intro)').default(0.1),
+  }),
+  z.looseObject({ mode: z.literal('intro'), seconds: z.number().gt(0).max(5, 'an intro cover card lasts at most 5 s').default(1) }),
+]);
+
 const placeholderKind = z.string().regex(/^(image|audio|video|text)(_optional)?$/, 'a placeholder is image, audio, video or text, optionally with _optional');
 
 const rules = z
@@ -87,6 +105,7 @@ const templateSpecSchema = z
     placeholders: z.record(z.string(), placeholderKind).default({}),
     rules: rules.default({ cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 }),
     subtitle_style_presets: z.array(z.enum(['clean_box', 'karaoke_bounce'])).default([]),
+    cover: cover.default({ mode: 'first_frame', seconds: 0.1 }),
   })
   .superRefine((spec, issue) => {
     const ids = new Set<string>();
@@ -104,6 +123,13 @@ const templateSpecSchema = z
       if (t.type !== 'video' && t.z <= videoZ)
         issue.addIssue({ code: 'custom', path: ['tracks', i, 'z'], message: `z ${t.z} must be above the video track's z ${videoZ}` });
     });
+    const coverKind = spec.placeholders.cover;
+    if (coverKind !== undefined && !coverKind.startsWith('image'))
+      issue.addIssue({
+        code: 'custom',
+        path: ['placeholders', 'cover'],
+        message: `the cover is shown as an image, so its placeholder is image or image_optional, not ${coverKind}`,
+      });
     spec.overlays.forEach((o, i) => {
       const target = spec.tracks.find((t) => t.id === o.track);
       if (!target) issue.addIssue({ code: 'custom', path: ['overlays', i, 'track'], message: `no track "${o.track}"` });

@@ -1,5 +1,5 @@
 import { FentaError } from '@fenta/core';
-import { editTimelineDefinition, outputProfileNames, parseTemplateSpec } from '@fenta/graph';
+import { editTimelineDefinition, outputProfileNames, parseTemplateSpec, type TemplateSpec } from '@fenta/graph';
 import type { z } from 'zod';
 import type { Captions, Footage } from '../artifacts/artifact-types';
 import { getOutputProfile } from '../render/output-profiles';
@@ -34,6 +34,18 @@ async function placeholdersFrom(ctx: NodeContext): Promise<PlaceholderMedia> {
   return media;
 }
 
+/** What became of the job's cover: the org reads in the job log why it is, or is not, in the video. */
+function logCover(ctx: NodeContext, mode: TemplateSpec['cover'], timeline: Timeline): void {
+  const data = { cover: ctx.variables.cover, mode: mode.mode, thumbnailAt: timeline.thumbnailAt };
+  if (!timeline.cover) {
+    ctx.log.info('the template shows no cover (cover mode "none"): the cover is not in the video', data);
+    return;
+  }
+  const frames = Math.round(timeline.cover.end * timeline.profile.fps);
+  const what = mode.mode === 'intro' ? `as an intro card for the first ${timeline.cover.end} s` : `as the first ${frames} frames (the poster)`;
+  ctx.log.info(`cover placed ${what}, under the captions and overlays`, { ...data, seconds: timeline.cover.end, frames });
+}
+
 /** `Edit.Timeline`: footage and captions cut to a template's rules into the timeline `Output.Render` compiles. */
 export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefinition.params>, { footage: Footage; captions: Captions }, Timeline>({
   ...editTimelineDefinition,
@@ -46,7 +58,6 @@ export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefin
       ctx.log.warn('captions were laid out for another aspect ratio; libass will stretch them', { captions: frame, profile: profile.name });
     }
     const placeholders = await placeholdersFrom(ctx);
-    if (placeholders.cover) ctx.log.info('the cover placeholder is not placed in the video; the thumbnail is a frame of it', { cover: placeholders.cover });
     const timeline = buildTimeline({
       footage: inputs.footage,
       captions: inputs.captions,
@@ -64,6 +75,7 @@ export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefin
       // Found here, before minutes of rendering a video the platform would refuse.
       throw new FentaError('TIMELINE_TOO_LONG', { seconds: timeline.durationSeconds.toFixed(2), profile: profile.name, limit: profile.maxDurationSeconds });
     }
+    if (placeholders.cover) logCover(ctx, spec.cover, timeline);
     const sources = new Set(timeline.clips.map((c) => c.source));
     ctx.log.info('timeline built', {
       template: template.id,

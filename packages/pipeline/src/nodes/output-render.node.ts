@@ -19,6 +19,7 @@ function sourcesOf(timeline: Timeline): string[] {
     timeline.audio.voice.source,
     ...(timeline.audio.music ? [timeline.audio.music.source] : []),
     ...(timeline.subtitles ? [timeline.subtitles.source] : []),
+    ...(timeline.cover ? [timeline.cover.source] : []),
     ...timeline.overlays.flatMap((o) => (o.kind === 'image' ? [o.source] : [])),
   ];
   return [...new Set(keys)];

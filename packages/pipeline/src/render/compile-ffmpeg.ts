@@ -2,6 +2,7 @@ import { FentaError } from '@fenta/core';
 import type { Timeline } from '../timeline/timeline-ir';
 import { timelineLimits } from '../timeline/timeline-limits';
 import { audioMixGraph } from './audio-mix-graph';
+import { coverFilters } from './cover-filters';
 import { escapeFilterValue, formatSeconds } from './escape-filter-value';
 import { footageGraph } from './footage-graph';
 import { imageOverlayFilters } from './image-overlay-filters';
@@ -34,9 +35,10 @@ const commonArgs = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning'];
 /**
  * Compiles a timeline into ONE ffmpeg command: every clip an input cut on the
  * input side (fast seeking, only the needed seconds decoded), the footage
- * concatenated, then the layers in ascending z (subtitles and text overlays
- * burned with libass, which shapes every script and falls back per glyph,
- * images with overlay; see timelineLayers), the audio mix, and the
+ * concatenated, the cover over its first frames (see coverFilters), then
+ * the layers in ascending z (subtitles and text overlays burned with libass,
+ * which shapes every script and falls back per glyph, images with overlay;
+ * see timelineLayers), the audio mix, and the
  * profile's encoding (H.264 High, yuv420p, AAC, moov atom first for
  * progressive playback); with a
  * `thumbnail` path, also a JPEG of one frame of the finished picture.
@@ -71,6 +73,12 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   const fontsDir = options.fontsDir ?? timeline.fontsDir;
   const burn = (file: string) => `ass=filename=${escapeFilterValue(file)}${fontsDir ? `:fontsdir=${escapeFilterValue(fontsDir)}` : ''}`;
   let current = 'base';
+  if (timeline.cover) {
+    const cover = coverFilters(timeline.cover, profile);
+    const input = addInput(local(timeline.cover.source));
+    chains.push(`[${input}:v]${cover.prepare}[cover]`, `[base][cover]${cover.overlay}[covered]`);
+    current = 'covered';
+  }
   timelineLayers(timeline).forEach((layer, i) => {
     const next = `layer${i}`;
     if (layer.kind === 'subtitles') {

@@ -1,6 +1,12 @@
 import type { OutputProfile, TimelineClip } from '../timeline/timeline-ir';
 import { formatSeconds } from './escape-filter-value';
 
+/** The middle of a picture at the frame's aspect: the largest such part, so that scaling it fills the frame. */
+export function cropToFrameAspect(profile: OutputProfile): string {
+  const { width: w, height: h } = profile;
+  return `crop=min(iw\\,ih*${w}/${h}):min(ih\\,iw*${h}/${w})`;
+}
+
 /**
  * The footage part of the filter graph, ending in `[base]`: each clip's input
  * (already cut with input-side `-ss`/`-t`) cropped to the frame's aspect, set
@@ -35,7 +41,7 @@ export function footageGraph(clips: TimelineClip[], inputIndexes: number[], prof
   const chains = clips.map((clip, i) => {
     const frames = Math.round((clip.end - clip.start) * fps);
     const filters = [
-      `crop=min(iw\\,ih*${w}/${h}):min(ih\\,iw*${h}/${w})`,
+      cropToFrameAspect(profile),
       `fps=${fps}`,
       `tpad=stop_mode=clone:stop_duration=${formatSeconds(clip.end - clip.start)}`,
       `trim=end_frame=${frames}`,

@@ -3,7 +3,9 @@ import type { Captions, Footage } from '../artifacts/artifact-types';
 import { assignClips } from './assign-clips';
 import { buildOverlays, type PlaceholderMedia } from './build-overlays';
 import { checkTimelineLimits } from './check-timeline-limits';
+import { placeCover } from './place-cover';
 import { planScenes, toFrame } from './plan-scenes';
+import { thumbnailTime } from './thumbnail-time';
 import type { TemplateSpec } from '@fenta/graph';
 import type { OutputProfile, Timeline } from './timeline-ir';
 
@@ -31,12 +33,12 @@ export const targetLoudnessLufs = -14;
 /**
  * The timeline for one video: the speech's length plus a short tail, footage
  * cut on sentence starts within the template's scene rules, the template's
- * overlays and subtitle layer, the narration with optional music under it.
+ * overlays and subtitle layer, the job's cover as the template shows it (see
+ * placeCover), the narration with optional music under it, and the
+ * thumbnail's time (see thumbnailTime).
  * Pure: the same input always gives the same timeline.
  *
- * A `cover` placeholder is accepted but not placed: the timeline has no slot
- * for a cover image, so the thumbnail is the frame at `thumbnailAt`. A
- * timeline past a render limit is refused (TIMELINE_TOO_LARGE, see
+ * A timeline past a render limit is refused (TIMELINE_TOO_LARGE, see
  * timelineLimits) here, where the job can still be fixed, not at render.
  */
 export function buildTimeline(input: BuildTimelineInput): Timeline {
@@ -64,6 +66,7 @@ export function buildTimeline(input: BuildTimelineInput): Timeline {
   const subtitleTrack = spec.tracks.find((t) => t.type === 'subtitle');
   const music = placeholders.music;
   const firstScene = scenes[0]!;
+  const cover = placeCover(spec.cover, placeholders.cover, durationSeconds, fps);
 
   const timeline: Timeline = {
     kind: 'timeline',
@@ -71,6 +74,7 @@ export function buildTimeline(input: BuildTimelineInput): Timeline {
     durationSeconds,
     clips,
     overlays,
+    ...(cover ? { cover } : {}),
     ...(subtitleTrack ? { subtitles: { source: captions.ass.key, z: subtitleTrack.z } } : {}),
     audio: {
       voice: { source: speech.audio.key, gainDb: 0 },
@@ -78,8 +82,7 @@ export function buildTimeline(input: BuildTimelineInput): Timeline {
       loudnessLufs: targetLoudnessLufs,
     },
     srt: captions.srt.key,
-    // The middle of the first scene: footage is on screen and an opening headline has finished moving.
-    thumbnailAt: toFrame((firstScene.start + firstScene.end) / 2, fps),
+    thumbnailAt: thumbnailTime({ preferred: toFrame((firstScene.start + firstScene.end) / 2, fps), overlays, cover, fps }),
   };
   checkTimelineLimits(timeline, captions.cues);
   return timeline;

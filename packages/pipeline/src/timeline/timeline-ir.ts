@@ -69,6 +69,13 @@ export interface ImageOverlay {
 
 export type TimelineOverlay = TextOverlay | ImageOverlay;
 
+/** The job's cover image filling the frame from the video's start, over the footage and under every other layer. */
+export interface TimelineCover {
+  source: string;
+  /** Shown until this time, seconds (a whole number of frames). */
+  end: number;
+}
+
 export interface TimelineAudio {
   /** The narration; starts at 0. */
   voice: { source: string; gainDb: number };
@@ -84,6 +91,7 @@ export interface Timeline {
   durationSeconds: number;
   clips: TimelineClip[];
   overlays: TimelineOverlay[];
+  cover?: TimelineCover;
   /** An ASS file burned into the picture, above the footage and below overlays of higher z. */
   subtitles?: { source: string; z: number };
   audio: TimelineAudio;

@@ -219,6 +219,27 @@ describe('compileTimeline', () => {
     );
   });
 
+  it('lays the cover, filled to the frame like footage, over exactly its first frames and under every layer', () => {
+    const covered: Timeline = { ...timeline, cover: { source: 'cover', end: 1 } };
+    const { args } = compileTimeline(covered, { inputs: { ...inputs, cover: '/media/cover.png' }, output: '/out/video.mp4', textOverlayFiles });
+    // An input of its own after the audio, read once: no -loop, overlay repeats its one frame.
+    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/cover.png') + 1)).toEqual([
+      '-protocol_whitelist',
+      'file',
+      '-format_whitelist',
+      'mov,matroska,wav,mp3,ogg,flac,aac,image2,png_pipe,jpeg_pipe,webp_pipe,gif',
+      '-i',
+      '/media/cover.png',
+    ]);
+    expect(args[args.indexOf('-filter_complex') + 1]).toContain(
+      '[v0][v1]concat=n=2:v=1:a=0[base];' +
+        String.raw`[4:v]crop=min(iw\,ih*720/1280):min(ih\,iw*1280/720),scale=720:1280,setsar=1,format=yuv420p[cover];` +
+        String.raw`[base][cover]overlay=enable=lt(n\,30)[covered];` +
+        '[5:v]scale=144:-2,format=rgba[image0];' +
+        String.raw`[covered][image0]overlay=x=main_w-overlay_w-29:y=102:enable=between(t\,0\,4)[layer0]`,
+    );
+  });
+
   it('refuses a timeline with text overlays but no ASS script for them', () => {
     expect(() => compileTimeline(timeline, { inputs, output: '/out/video.mp4' })).toThrow(
       expect.objectContaining({ code: 'RENDER_FAILED', message: 'Rendering failed: no ASS script was given for text overlay group 0' }),

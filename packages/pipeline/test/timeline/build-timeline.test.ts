@@ -113,6 +113,62 @@ describe('buildTimeline', () => {
     });
   });
 
+  it('lays an intro cover card over the first second, keeping the length, the cuts, the audio and the captions', () => {
+    const cover = 'orgs/org_test/uploads/cover.png';
+    const without = buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec: shortsSpec, profile });
+    const timeline = buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec: shortsSpec, profile, placeholders: { cover } });
+    expect(timeline.cover).toEqual({ source: cover, end: 1 });
+    expect(without.cover).toBeUndefined();
+    // Nothing is shifted: the card only covers the opening footage.
+    const { cover: _, ...rest } = timeline;
+    expect({ ...rest, thumbnailAt: without.thumbnailAt }).toEqual(without);
+    // The headline is fully down from frame 12 (0.4 s) and the card ends at frame 30: frame 28, one clear of the card's end.
+    expect(timeline.thumbnailAt).toBe(28 / 30);
+    expect(without.thumbnailAt).toBe(1.5);
+  });
+
+  it('shows a first_frame cover for 3 frames, never longer than the video, and none for mode none', () => {
+    const cover = 'orgs/org_test/uploads/cover.png';
+    const spec = (value: unknown) => parseTemplateSpec('t', { ...karaoke.spec, cover: value });
+    const build = (value: unknown, speech = captions) =>
+      buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions: speech, spec: spec(value), profile, placeholders: { cover } });
+    const poster = build({ mode: 'first_frame' });
+    expect(poster.cover).toEqual({ source: cover, end: 0.1 });
+    // No headline: the thumbnail is the cover, one frame in.
+    expect(poster.thumbnailAt).toBe(1 / 30);
+    const short = sampleCaptions([sentence('Hello.', 0, 0, 1.0)], 1.0);
+    expect(build({ mode: 'intro', seconds: 5 }, short).cover).toEqual({ source: cover, end: 1.5 });
+    const none = build({ mode: 'none' });
+    expect(none).toEqual(buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec: spec({ mode: 'none' }), profile }));
+    expect(none.cover).toBeUndefined();
+  });
+
+  it('takes the thumbnail where the headline is fully on screen: after its entrance, before its exit', () => {
+    const headline = (from: number, to: number, anim: string) =>
+      parseTemplateSpec('t', {
+        tracks: [
+          { type: 'video', id: 'main', z: 0 },
+          { type: 'overlay', id: 'o', z: 5 },
+        ],
+        overlays: [
+          { track: 'o', from: from + 1, to: to + 1, content: { type: 'text', text: 'LATER TEXT' } },
+          { track: 'o', from, to, content: { type: 'text', text: 'HEADLINE', anim } },
+        ],
+        cover: { mode: 'intro' },
+      });
+    const thumbnail = (spec: ReturnType<typeof headline>, cover?: string) =>
+      buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec, profile, placeholders: cover ? { cover } : {} }).thumbnailAt;
+    // The first scene is 0-3 s: its middle, 1.5 s, shows a headline of 0-3 s fully.
+    expect(thumbnail(headline(0, 3, 'slide-down'))).toBe(1.5);
+    // A headline of 5-8 s slides down until 5.4 s: frame 163, one after.
+    expect(thumbnail(headline(5, 8, 'slide-down'))).toBe(163 / 30);
+    // Without animation a headline of 0-1.2 s is on screen until frame 35; with a fade it fades out from 0.8 s (frame 24).
+    expect(thumbnail(headline(0, 1.2, 'none'))).toBe(34 / 30);
+    expect(thumbnail(headline(0, 1.2, 'fade'))).toBe(22 / 30);
+    // The cover card (0-1 s) does not show a headline of 5-8 s: the headline wins.
+    expect(thumbnail(headline(5, 8, 'slide-down'), 'orgs/org_test/uploads/cover.png')).toBe(163 / 30);
+  });
+
   it('keeps the size of a headline too long for one line: it is wrapped when rendered', () => {
     const spec = parseTemplateSpec('t', {
       tracks: [

@@ -21,6 +21,13 @@ const templates: TemplateRecord[] = [
     resolution: '1080x1920',
     spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { min_scene: 0.2, max_scene: 0.5 } },
   },
+  {
+    id: 'tmpl_no_cover',
+    name: 'No cover',
+    aspect: '9:16',
+    resolution: '1080x1920',
+    spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], cover: { mode: 'none' } },
+  },
 ];
 const inputs = { footage: sampleFootage([10, 10, 10, 10]), captions: sampleCaptions(sampleSentences, 11.5) };
 const musicKey = 'orgs/org_test/uploads/music.mp3';
@@ -91,6 +98,33 @@ describe('Edit.Timeline', () => {
       overlays: 1,
       music: true,
     });
+  });
+
+  it("places the job's cover as the template says and logs it", async () => {
+    const cover = 'orgs/org_test/uploads/cover.png';
+    const nt = await context({ cover });
+    await nt.storage.putBytes(cover, 'not really an image', { contentType: 'image/png' });
+    const intro = await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_shorts_v1' }));
+    const poster = await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_karaoke_v1' }));
+    const none = await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_no_cover' }));
+    expect([intro.cover, poster.cover, none.cover]).toEqual([{ source: cover, end: 1 }, { source: cover, end: 0.1 }, undefined]);
+    expect(nt.record.logs.filter((l) => l.message.includes('cover'))).toEqual([
+      {
+        level: 'info',
+        message: 'cover placed as an intro card for the first 1 s, under the captions and overlays',
+        data: { cover, mode: 'intro', thumbnailAt: 28 / 30, seconds: 1, frames: 30 },
+      },
+      {
+        level: 'info',
+        message: 'cover placed as the first 3 frames (the poster), under the captions and overlays',
+        data: { cover, mode: 'first_frame', thumbnailAt: 1 / 30, seconds: 0.1, frames: 3 },
+      },
+      {
+        level: 'info',
+        message: 'the template shows no cover (cover mode "none"): the cover is not in the video',
+        data: { cover, mode: 'none', thumbnailAt: none.thumbnailAt },
+      },
+    ]);
   });
 
   it("refuses a variable naming another org's file", async () => {
