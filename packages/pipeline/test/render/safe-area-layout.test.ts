@@ -188,7 +188,20 @@ async function renderedFrame(template: TemplateRecord, preset: 'clean_box' | 'ka
   const [pixels, plain] = await Promise.all([frameAt(output), frameAt(inputs.clip)]);
   /** The pixels drawn in a rectangle of the frame. */
   const ink = (rect: FrameRect) => inkIn(pixels, plain, profile.width, rect);
-  return { captions, logs, spec, profile, ink };
+  /** The smallest rectangle holding what was drawn in a rectangle of the frame. */
+  const drawn = (rect: FrameRect): FrameRect => {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let y = rect.y; y < rect.y + rect.height; y += 1) {
+      for (let x = rect.x; x < rect.x + rect.width; x += 1) {
+        if (inkIn(pixels, plain, profile.width, { x, y, width: 1, height: 1 }) === 0) continue;
+        xs.push(x);
+        ys.push(y);
+      }
+    }
+    return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs) + 1, height: Math.max(...ys) - Math.min(...ys) + 1 };
+  };
+  return { captions, logs, spec, profile, ink, drawn };
 }
 
 describe('the built-in 9:16 templates', () => {
@@ -210,6 +223,17 @@ describe('the built-in 9:16 templates', () => {
     const half = (top: boolean) => ink({ ...area.rect, y: top ? area.rect.y : profile.height / 2, height: area.rect.height / 2 });
     expect(half(false)).toBeGreaterThan(5000);
     expect(half(true)).toBeGreaterThan(spec.overlays.length > 0 ? 20_000 : 5000);
+  });
+
+  it("put the logo in the top-right corner of the safe area: under the top bar, left of the button column's edge", async () => {
+    // The karaoke template has no headline and centred captions: above 40 % of the height only the logo is drawn.
+    const { profile, drawn } = await renderedFrame(
+      templates.find((t) => t.id === 'tmpl_karaoke_v1')!,
+      'karaoke_bounce',
+    );
+    // 18 % of 1080 is 194 px (even); 929 is where the right button column starts, 192 px the top bar's height.
+    // ffmpeg's overlay puts a picture on yuv420p at an even x: 735 becomes 734, a pixel further from the column.
+    expect(drawn({ x: 0, y: 0, width: profile.width, height: Math.round(profile.height * 0.4) })).toEqual({ x: 734, y: 192, width: 194, height: 98 });
   });
 
   it('are laid out against the full frame when a template opts out: its margin of 120 px puts the caption in the bottom zone, unwarned', async () => {
