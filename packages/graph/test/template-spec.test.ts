@@ -202,6 +202,13 @@ describe('parseTemplateSpec', () => {
       'overlays[0].content.font: a font name has at most 100 characters',
     ],
     [
+      'a safe_area that is not true or false',
+      (s: any) => {
+        s.safe_area = 'ignore';
+      },
+      'safe_area: safe_area is true (lay captions and overlays out inside the platform safe area, the default) or false (the full frame)',
+    ],
+    [
       'a subtitle font name of 101 characters',
       (s: any) => {
         s.tracks[1].style = { font: 'F'.repeat(101) };
@@ -222,6 +229,16 @@ describe('parseTemplateSpec', () => {
     );
     expect(spec.overlays).toHaveLength(16);
     expect(spec.overlays[0]!.content).toMatchObject({ type: 'text', text: '\u{1F31E}'.repeat(200) });
+  });
+
+  it('reads safe_area: false, the opt-out of the platform safe area', () => {
+    expect(
+      parseTemplateSpec(
+        't',
+        variant((s) => (s.safe_area = false)),
+      ).safe_area,
+    ).toBe(false);
+    expect(parseTemplateSpec('t', sample.spec).safe_area).toBeUndefined();
   });
 
   it('refuses a spec that is not an object', () => {

@@ -106,6 +106,15 @@ const templateSpecSchema = z
     rules: rules.default({ cuts: 'auto_by_beats_or_speech', min_scene: 1.2, max_scene: 4.0 }),
     subtitle_style_presets: z.array(z.enum(['clean_box', 'karaoke_bounce'])).default([]),
     cover: cover.default({ mode: 'first_frame', seconds: 0.1 }),
+    /**
+     * Absent or true: captions and overlays are laid out inside the output's
+     * safe area (clear of the platform zones of a 9:16 frame). false: against
+     * the full frame, with title-safe margins only, for a template that places
+     * its text itself.
+     */
+    safe_area: z
+      .boolean({ error: 'safe_area is true (lay captions and overlays out inside the platform safe area, the default) or false (the full frame)' })
+      .optional(),
   })
   .superRefine((spec, issue) => {
     const ids = new Set<string>();

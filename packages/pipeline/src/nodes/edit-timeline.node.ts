@@ -5,6 +5,7 @@ import type { Captions, Footage } from '../artifacts/artifact-types';
 import { getOutputProfile } from '../render/output-profiles';
 import type { PlaceholderMedia } from '../timeline/build-overlays';
 import { buildTimeline } from '../timeline/build-timeline';
+import { overlaysOutsideSafeArea } from '../timeline/overlays-outside-safe-area';
 import { templateFrame, templateProfileName } from '../timeline/template-profile';
 import type { Timeline } from '../timeline/timeline-ir';
 import { defineNodeType } from './define-node-type';
@@ -58,7 +59,8 @@ export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefin
       ctx.log.warn('captions were laid out for another aspect ratio; libass will stretch them', { captions: frame, profile: profile.name });
     }
     const placeholders = await placeholdersFrom(ctx);
-    const timeline = buildTimeline({
+    for (const outside of overlaysOutsideSafeArea(template.id, spec, profile)) ctx.log.warn(outside.message, outside.data);
+    const built = buildTimeline({
       footage: inputs.footage,
       captions: inputs.captions,
       spec,
@@ -71,6 +73,7 @@ export const editTimelineNode = defineNodeType<z.output<typeof editTimelineDefin
         ? { tailSeconds: Math.min(0.5, profile.maxDurationSeconds - inputs.captions.speech.durationSeconds) }
         : {}),
     });
+    const timeline: Timeline = spec.safe_area === false ? { ...built, safeArea: false } : built;
     if (profile.maxDurationSeconds !== undefined && timeline.durationSeconds > profile.maxDurationSeconds) {
       // Found here, before minutes of rendering a video the platform would refuse.
       throw new FentaError('TIMELINE_TOO_LONG', { seconds: timeline.durationSeconds.toFixed(2), profile: profile.name, limit: profile.maxDurationSeconds });

@@ -7,6 +7,7 @@ import type { Captions, SentenceTiming, Speech } from '../artifacts/artifact-typ
 import { writeAss } from '../subtitles/ass-writer';
 import { buildCaptionCues } from '../subtitles/build-caption-cues';
 import { loadCaptionFonts } from '../subtitles/caption-fonts';
+import { safeArea, zoneAt } from '../render/safe-area';
 import { captionGeometry } from '../subtitles/caption-geometry';
 import { readCaptionTemplate, type TemplateSubtitleStyle } from '../subtitles/read-caption-template';
 import { resolveCaptionStyle } from '../subtitles/resolve-caption-style';
@@ -34,12 +35,16 @@ export const subtitleAutoNode = defineNodeType<SubtitleAutoParams, { speech: Spe
     }
     let frame = defaultFrame;
     let templateStyle: TemplateSubtitleStyle | undefined;
+    let stylePath: string | undefined;
+    let platformZones = true;
     // Without its own template_id the node follows the job's template (the one its Edit.Timeline uses).
     const templateId = params.template_id ?? (typeof ctx.variables.template_id === 'string' ? ctx.variables.template_id : undefined);
     if (templateId) {
       const template = readCaptionTemplate(await ctx.loadTemplate(templateId));
       frame = template.frame;
       templateStyle = template.style;
+      stylePath = template.stylePath;
+      platformZones = template.safeArea;
       if (template.presets.length > 0 && !template.presets.includes(params.style)) {
         ctx.log.warn(`template ${templateId} does not list the ${params.style} preset; using it anyway`, { presets: template.presets });
       }
@@ -58,7 +63,15 @@ export const subtitleAutoNode = defineNodeType<SubtitleAutoParams, { speech: Spe
       ctx.log.info('characters the caption font lacks are drawn with fallback fonts', { fallbacks: Object.fromEntries(fonts.fallbacks) });
     if (fonts.missing.length > 0) ctx.log.warn('no installed font has some caption characters', { characters: fonts.missing.join('') });
 
-    const geometry = captionGeometry(frame, style);
+    const geometry = captionGeometry(frame, style, { platformZones });
+    // A margin the template sets that would draw its captions into the zone along their edge is raised out of it (see captionGeometry).
+    if (templateStyle?.margin !== undefined && geometry.marginV > templateStyle.margin) {
+      const zone = zoneAt(safeArea(frame, { platformZones }), style.position === 'top' ? 'top' : 'bottom');
+      ctx.log.warn(
+        `template ${templateId}: the subtitle style's margin of ${templateStyle.margin} px puts ${style.position} captions in the ${zone.name} (${zone.rect.height} px of a ${frame.height} px frame); they are drawn ${geometry.marginV} px from the ${zone.edge} edge instead (safe_area: false keeps the margin)`,
+        { template: templateId, element: `${stylePath}.margin`, zone: zone.name, margin: templateStyle.margin, drawnAt: geometry.marginV },
+      );
+    }
     const lineWidth = (words: string[]) => {
       // The karaoke bounce briefly widens the line by the growth of its widest word.
       const bounce = (geometry.bounceScale - 1) * Math.max(0, ...words.map((w) => fonts.width(w, style.size)));

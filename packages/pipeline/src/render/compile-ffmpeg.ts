@@ -6,6 +6,7 @@ import { coverFilters } from './cover-filters';
 import { escapeFilterValue, formatSeconds } from './escape-filter-value';
 import { footageGraph } from './footage-graph';
 import { imageOverlayFilters } from './image-overlay-filters';
+import { safeArea } from './safe-area';
 import { localMediaInput } from '@fenta/media';
 import { timelineLayers } from './timeline-layers';
 
@@ -72,6 +73,8 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   const chains = [footageGraph(timeline.clips, clipInputs, profile)];
   const fontsDir = options.fontsDir ?? timeline.fontsDir;
   const burn = (file: string) => `ass=filename=${escapeFilterValue(file)}${fontsDir ? `:fontsdir=${escapeFilterValue(fontsDir)}` : ''}`;
+  // Overlays are placed in the safe area, or only the title-safe margins when the template opted out.
+  const area = safeArea(profile, { platformZones: timeline.safeArea !== false });
   let current = 'base';
   if (timeline.cover) {
     const cover = coverFilters(timeline.cover, profile);
@@ -88,7 +91,7 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
       if (file === undefined) throw new FentaError('RENDER_FAILED', { reason: `no ASS script was given for text overlay group ${layer.group}` });
       chains.push(`[${current}]${burn(file)}[${next}]`);
     } else {
-      const image = imageOverlayFilters(layer, profile, timeline.durationSeconds);
+      const image = imageOverlayFilters(layer, profile, timeline.durationSeconds, area);
       const input = addInput(local(layer.source), image.inputOptions);
       chains.push(`[${input}:v]${image.prepare}[image${i}]`);
       chains.push(`[${current}][image${i}]${image.overlay}[${next}]`);

@@ -6,7 +6,8 @@ import { singleLineText } from '../subtitles/single-line-text';
 import type { OutputProfile, TextOverlay } from '../timeline/timeline-ir';
 import { fitTextInBox, type TextBox } from './fit-text-in-box';
 import { parseFontPattern } from './font-pattern';
-import { animationSeconds, overlayLayout } from './overlay-layout';
+import { animationSeconds } from './overlay-animation';
+import { centredRect, safeArea } from './safe-area';
 
 /** What the overlays' ASS script is written from. */
 export interface TextOverlayAssInput {
@@ -14,7 +15,7 @@ export interface TextOverlayAssInput {
   profile: OutputProfile;
   /** The loaded fonts of a family (the family of each overlay's pattern), for runs and widths. */
   fonts(family: string): CaptionFonts;
-  /** Where text may be drawn; the frame inside its overlay margins unless told. */
+  /** Where text may be drawn; the frame's safe area, centred (see overlayArea), unless told. */
   area?: TextBox;
 }
 
@@ -23,10 +24,13 @@ const widthSafety = 1.02;
 // A headline of more lines than this is drawn smaller instead.
 const maxLines = 3;
 
-/** The frame inside the overlay margins (see overlayLayout): where overlays are drawn when no other area is given. */
-export function overlayArea(profile: OutputProfile): TextBox {
-  const margins = overlayLayout(profile);
-  return { x: margins.side, y: margins.top, width: profile.width - 2 * margins.side, height: profile.height - margins.top - margins.bottom };
+/**
+ * Where overlays are drawn when no other area is given: the profile's safe
+ * area (see safeArea) made symmetric, since headlines are centred. With
+ * `platformZones: false` (a template that opted out) only the title-safe margins.
+ */
+export function overlayArea(profile: OutputProfile, options: { platformZones?: boolean } = {}): TextBox {
+  return centredRect(safeArea(profile, options), profile);
 }
 
 /**

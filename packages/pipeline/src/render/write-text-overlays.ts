@@ -5,7 +5,7 @@ import type { NodeContext } from '../nodes/node-context';
 import type { Timeline } from '../timeline/timeline-ir';
 import type { TextBox } from './fit-text-in-box';
 import { parseFontPattern } from './font-pattern';
-import { writeTextOverlayAss } from './text-overlay-ass';
+import { overlayArea, writeTextOverlayAss } from './text-overlay-ass';
 import { timelineLayers } from './timeline-layers';
 
 /** The ASS scripts of a timeline's text overlays, and what their fonts could not cover. */
@@ -23,11 +23,12 @@ export interface TextOverlayFiles {
 /**
  * Writes the timeline's text overlays as ASS scripts into `dir` (one per run
  * of overlays between other layers), with each family's fonts loaded once
- * for all the texts drawn in it. `area` is where text may go (the frame
- * inside its margins unless told).
+ * for all the texts drawn in it. `area` is where text may go (the
+ * timeline's safe area unless told; see overlayArea).
  */
 export async function writeTextOverlays(timeline: Timeline, options: { dir: string; signal: AbortSignal; area?: TextBox }): Promise<TextOverlayFiles> {
   const result: TextOverlayFiles = { files: {}, substitutes: {}, fallbacks: {}, missing: [] };
+  const area = options.area ?? overlayArea(timeline.profile, { platformZones: timeline.safeArea !== false });
   const overlays = timeline.overlays.flatMap((o) => (o.kind === 'text' ? [o] : []));
   const texts = new Map<string, string[]>();
   for (const overlay of overlays) {
@@ -45,7 +46,7 @@ export async function writeTextOverlays(timeline: Timeline, options: { dir: stri
   for (const layer of timelineLayers(timeline)) {
     if (layer.kind !== 'text') continue;
     const file = path.join(options.dir, `text-overlays-${layer.group}.ass`);
-    const script = writeTextOverlayAss({ overlays: layer.overlays, profile: timeline.profile, fonts: (family) => fonts.get(family)!, area: options.area });
+    const script = writeTextOverlayAss({ overlays: layer.overlays, profile: timeline.profile, fonts: (family) => fonts.get(family)!, area });
     await writeFile(file, script, 'utf8');
     result.files[layer.group] = file;
   }

@@ -109,7 +109,7 @@ export function assStyleLine(style: CaptionStyle, geometry: CaptionGeometry): st
     geometry.alignment,
     geometry.marginX,
     geometry.marginX,
-    style.margin,
+    geometry.marginV,
     1,
   ].join(',');
 }

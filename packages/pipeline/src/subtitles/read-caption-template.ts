@@ -15,11 +15,15 @@ export interface TemplateSubtitleStyle {
   highlight_color?: string;
 }
 
-/** What captions take from a template: the frame, the subtitle track's style, and the presets it offers. */
+/** What captions take from a template: the frame, the subtitle track's style, the presets it offers, and whether it keeps to the safe area. */
 export interface CaptionTemplate {
   frame: { width: number; height: number };
   style: TemplateSubtitleStyle | undefined;
+  /** Where the style is in the spec (`spec.tracks[1].style`), for log lines about it. */
+  stylePath: string | undefined;
   presets: string[];
+  /** false when the spec says `safe_area: false`: captions are laid out against the full frame. */
+  safeArea: boolean;
 }
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #RRGGBB');
@@ -39,6 +43,7 @@ const subtitleStyle = z.object({
 const captionSpec = z.object({
   tracks: z.array(z.looseObject({ type: z.string(), style: z.unknown().optional() })).optional(),
   subtitle_style_presets: z.array(z.string()).optional(),
+  safe_area: z.boolean().optional(),
 });
 
 /** Reads a template's frame (`resolution`, e.g. `1080x1920`) and subtitle track; TEMPLATE_SPEC_INVALID names the path of a bad field. */
@@ -53,12 +58,14 @@ export function readCaptionTemplate(template: TemplateRecord): CaptionTemplate {
   const tracks = spec.data.tracks ?? [];
   const index = tracks.findIndex((track) => track.type === 'subtitle');
   let style: TemplateSubtitleStyle | undefined;
+  let stylePath: string | undefined;
   if (index >= 0 && tracks[index]!.style !== undefined) {
+    stylePath = `spec.tracks[${index}].style`;
     const parsed = subtitleStyle.safeParse(tracks[index]!.style);
-    if (!parsed.success) throw invalid(issuePath(`spec.tracks[${index}].style`, parsed.error.issues[0]), parsed.error.issues[0]?.message ?? 'invalid');
+    if (!parsed.success) throw invalid(issuePath(stylePath, parsed.error.issues[0]), parsed.error.issues[0]?.message ?? 'invalid');
     style = parsed.data;
   }
-  return { frame, style, presets: spec.data.subtitle_style_presets ?? [] };
+  return { frame, style, stylePath, presets: spec.data.subtitle_style_presets ?? [], safeArea: spec.data.safe_area ?? true };
 }
 
 function issuePath(base: string, issue: { path: PropertyKey[] } | undefined): string {

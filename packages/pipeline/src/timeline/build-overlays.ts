@@ -23,7 +23,8 @@ function fontPattern(font: string): string {
  * The template's overlays on a timeline of `duration` seconds: times clipped
  * to the video, z from the overlay's track, images filled from placeholders
  * (an image whose placeholder the job did not provide is left out). A `logo`
- * the template does not place itself goes to the top-right corner, above
+ * the template does not place itself goes to the top-right corner of the
+ * safe area (clear of a 9:16 frame's top bar and right button column), above
  * every track, for the whole video.
  */
 export function buildOverlays(options: {

@@ -1,4 +1,4 @@
-import { animationSeconds } from '../render/overlay-layout';
+import { animationSeconds } from '../render/overlay-animation';
 import type { TextOverlay, TimelineCover, TimelineOverlay } from './timeline-ir';
 
 /** A run of frames, first and last included. */

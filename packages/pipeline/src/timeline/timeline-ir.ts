@@ -101,4 +101,6 @@ export interface Timeline {
   thumbnailAt: number;
   /** Fonts directory ffmpeg's libass should search, if not the system's. */
   fontsDir?: string;
+  /** false: the template opted out of the platform safe area (`safe_area: false`); overlays keep only the title-safe margins. */
+  safeArea?: false;
 }

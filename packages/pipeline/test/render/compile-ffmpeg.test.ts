@@ -88,7 +88,7 @@ describe('compileTimeline', () => {
       '[v0][v1]concat=n=2:v=1:a=0[base]',
       // z 5: the logo, under the subtitles.
       '[4:v]scale=144:-2,format=rgba[image0]',
-      String.raw`[base][image0]overlay=x=main_w-overlay_w-29:y=102:enable=between(t\,0\,4)[layer0]`,
+      String.raw`[base][image0]overlay=x=619-overlay_w:y=128:enable=between(t\,0\,4)[layer0]`,
       // z 10: the subtitles; the path's quote and colon escaped for both parsing levels.
       String.raw`[layer0]ass=filename=/media/it\\\'s\\: here/subs.ass[layer1]`,
       // z 20: the headline, burned by libass from the script written for it (see writeTextOverlays).
@@ -215,7 +215,7 @@ describe('compileTimeline', () => {
     const filter = args[args.indexOf('-filter_complex') + 1]!;
     expect(filter).toContain(
       '[4:v]scale=360:-2,format=rgba,loop=loop=119:size=1,fade=t=in:st=1:d=0.4:alpha=1,fade=t=out:st=2.6:d=0.4:alpha=1[image0];' +
-        String.raw`[base][image0]overlay=x=29:y=main_h-overlay_h-179:enable=between(t\,1\,3)[layer0]`,
+        String.raw`[base][image0]overlay=x=36:y=1024-overlay_h:enable=between(t\,1\,3)[layer0]`,
     );
   });
 
@@ -254,7 +254,7 @@ describe('compileTimeline', () => {
     );
     expect(args[args.indexOf('-filter_complex') + 1]).toContain(
       '[base]ass=filename=/render/a.ass[layer0];[4:v]scale=144:-2,format=rgba[image1];' +
-        String.raw`[layer0][image1]overlay=x=main_w-overlay_w-29:y=102:enable=between(t\,0\,4)[layer1];[layer1]ass=filename=/render/b.ass[layer2]`,
+        String.raw`[layer0][image1]overlay=x=619-overlay_w:y=128:enable=between(t\,0\,4)[layer1];[layer1]ass=filename=/render/b.ass[layer2]`,
     );
   });
 

@@ -7,7 +7,7 @@ import type { Captions, RenderResult } from '../../src/artifacts/artifact-types'
 import { editTimelineNode } from '../../src/nodes/edit-timeline.node';
 import type { TemplateRecord } from '../../src/nodes/node-context';
 import { outputRenderNode } from '../../src/nodes/output-render.node';
-import { overlayLayout } from '../../src/render/overlay-layout';
+import { safeArea } from '../../src/render/safe-area';
 import type { Timeline } from '../../src/timeline/timeline-ir';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
 import { sampleCaptions, sampleFootage, sentence } from '../timeline/sample-inputs';
@@ -211,7 +211,7 @@ describe("the sample template's intro cover card", () => {
     const region = (pixels: Buffer, y: number, rows: number) => pixels.subarray(y * width, (y + rows) * width);
     // The caption box near the bottom edge, the headline box from the overlay margin down.
     expect(meanAbsoluteDifference(region(frame, 1120, 120), region(cover, 1120, 120))).toBeGreaterThan(15);
-    expect(changedRows(region(frame, 0, 400), region(cover, 0, 400))[0]).toBe(overlayLayout(intro.timeline.profile).top);
+    expect(changedRows(region(frame, 0, 400), region(cover, 0, 400))[0]).toBe(safeArea(intro.timeline.profile).rect.y);
   });
 
   it('makes the thumbnail the cover with the headline fully down on it', async () => {
@@ -219,7 +219,7 @@ describe("the sample template's intro cover card", () => {
     expect(intro.timeline.thumbnailAt).toBe(28 / 30);
     expect(isCover(await grayFrame(intro.thumbnail, undefined, probe))).toBe(true);
     const rows = changedRows(await grayFrame(intro.thumbnail, undefined, top), await grayFrame(coverFile, undefined, `${fillFrame},${top}`));
-    expect(rows[0]).toBe(overlayLayout(intro.timeline.profile).top);
+    expect(rows[0]).toBe(safeArea(intro.timeline.profile).rect.y);
     expect(rows.length).toBeGreaterThan(40);
   });
 });
@@ -264,7 +264,7 @@ describe('a thumbnail of a headline that comes later', () => {
   it('shows the headline fully down, as it stands later in its window', async () => {
     const thumbnail = await grayFrame(late.thumbnail, undefined, top);
     const rows = changedRows(thumbnail, await footageAt(late.timeline.thumbnailAt, top));
-    expect(rows[0]).toBe(overlayLayout(late.timeline.profile).top);
+    expect(rows[0]).toBe(safeArea(late.timeline.profile).rect.y);
     expect(rows.length).toBeGreaterThan(40);
     // The bars do not move: 4.3 s, before the fade out from 4.6 s, is the same picture with the headline at rest.
     expect(meanAbsoluteDifference(thumbnail, await grayFrame(late.video, 4.3, top))).toBeLessThan(3);

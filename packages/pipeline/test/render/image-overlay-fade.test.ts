@@ -10,9 +10,9 @@ import { ffmpeg, grayFrame, makeChord, makeClip } from './render-fixtures';
 let dir: string;
 let video: string;
 
-// A red logo half the frame wide at the bottom left of 720x1280 black footage:
-// 360x144 at x 29, y 1280-144-179; the probe is a 40x40 square inside it.
-const logoProbe = 'crop=40:40:150:1000';
+// A red logo half the frame wide at the bottom left of the safe area of 720x1280
+// black footage: 360x144 at x 36, y 1280-256-144; the probe is a 40x40 square inside it.
+const logoProbe = 'crop=40:40:150:930';
 /** 0xE02020 as 8-bit gray (0.299 R + 0.587 G + 0.114 B). */
 const red = 89;
 

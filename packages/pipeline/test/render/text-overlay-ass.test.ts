@@ -73,12 +73,12 @@ describe('writeTextOverlayAss', () => {
     expect(ass).toContain(`PlayResX: 720\nPlayResY: 1280\nWrapStyle: 2\n`);
     const events = ass.split('\n').filter((line) => line.startsWith('Dialogue: '));
     expect(events).toHaveLength(2);
-    // The box: 60% black, from above the frame to 15 px around the text's resting place 15 px inside the top margin.
+    // The box: 60% black, from above the frame to 15 px around the text's resting place 15 px inside the safe area's top (below the top bar).
     expect(events[0]).toMatch(
-      /^Dialogue: 0,0:00:00\.00,0:00:03\.00,Overlay,,0,0,0,,\{\\an7\\move\((\d+),(-\d+),\1,102,0,400\)\\fad\(0,400\)\\bord0\\shad0\\1c&H000000&\\1a&H66&\\p1\}m 0 0 l (\d+) 0 \3 (\d+) 0 \4\{\\p0\}$/,
+      /^Dialogue: 0,0:00:00\.00,0:00:03\.00,Overlay,,0,0,0,,\{\\an7\\move\((\d+),(-\d+),\1,128,0,400\)\\fad\(0,400\)\\bord0\\shad0\\1c&H000000&\\1a&H66&\\p1\}m 0 0 l (\d+) 0 \3 (\d+) 0 \4\{\\p0\}$/,
     );
     expect(events[1]).toBe(
-      `Dialogue: 1,0:00:00.00,0:00:03.00,Overlay,,0,0,0,,{\\an8\\move(360,${-size - 15},360,117,0,400)\\fad(0,400)\\fnInter\\fs${size}\\b700\\i0\\1c&HFFFFFF&\\bord0\\shad0}BREAKING STORY`,
+      `Dialogue: 1,0:00:00.00,0:00:03.00,Overlay,,0,0,0,,{\\an8\\move(360,${-size - 15},360,143,0,400)\\fad(0,400)\\fnInter\\fs${size}\\b700\\i0\\1c&HFFFFFF&\\bord0\\shad0}BREAKING STORY`,
     );
   });
 
@@ -121,9 +121,9 @@ describe('fitTextInBox', () => {
   });
 
   it('draws a word wider than the box smaller, cut between its letters only when even half the size is too wide', () => {
-    const shrunk = fitTextInBox(giant, area, options(40));
+    const shrunk = fitTextInBox(giant, area, options(34));
     expect(shrunk.lines).toEqual([giant]);
-    expect(shrunk.size).toBeLessThan(40);
+    expect(shrunk.size).toBeLessThan(34);
     expect(fonts.width(giant, shrunk.size)).toBeLessThanOrEqual(area.width - 20);
     const cut = fitTextInBox(giant, area, options(120));
     expect(cut.lines.join('')).toBe(giant);

@@ -73,8 +73,9 @@ describe('writeAss', () => {
       '',
       '[V4+ Styles]',
       'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-      // Inter 44 px, bold, white on a black box (BorderStyle 3, 11 px padding), shadow 3, bottom centre (2), 120 px from the bottom.
-      'Style: Caption,Inter,44,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,3,11,3,2,108,108,120,1',
+      // Inter 88 px, bold, white on a black box (BorderStyle 3, 22 px padding), shadow 5, bottom centre (2), 151 px from the sides
+      // (the right button column's 14 %, on both sides to stay centred) and 420 px from the bottom (above the bottom zone's 384).
+      'Style: Caption,Inter,88,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,3,22,5,2,151,151,420,1',
       '',
       '[Events]',
       'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
@@ -88,8 +89,8 @@ describe('writeAss', () => {
     const { frame, style: templateStyle } = readCaptionTemplate(template('tmpl_karaoke_v1'));
     const style = resolveCaptionStyle('karaoke_bounce', templateStyle, frame);
     const ass = writeAss({ cues: cues.slice(0, 1), style, frame, geometry: captionGeometry(frame, style) });
-    // Inter 64 px, outlined (BorderStyle 1), centred (5), no vertical margin.
-    expect(ass).toContain('\nStyle: Caption,Inter,64,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,5,4,5,108,108,0,1\n');
+    // Inter 96 px, outlined (BorderStyle 1), centred (5), no vertical margin (libass centres it in the frame).
+    expect(ass).toContain('\nStyle: Caption,Inter,96,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,8,6,5,151,151,0,1\n');
     const events = ass.split('\n').filter((line) => line.startsWith('Dialogue: '));
     expect(events).toEqual([
       'Dialogue: 0,0:00:00.00,0:00:00.40,Caption,,0,0,0,,{\\1c&H00D4FF&\\t(0,90,\\fscx115\\fscy115)\\t(90,180,\\fscx100\\fscy100)}Breaking{\\r} news from\\Nthe city tonight.',

@@ -13,11 +13,11 @@ describe('readCaptionTemplate and resolveCaptionStyle', () => {
     expect(resolveCaptionStyle('clean_box', template.style, template.frame)).toEqual({
       preset: 'clean_box',
       font: 'Inter',
-      size: 44,
+      size: 88,
       shadow: true,
       box: true,
       position: 'bottom',
-      margin: 120,
+      margin: 420,
       color: '#FFFFFF',
       highlightColor: '#FFD400',
     });
@@ -27,7 +27,7 @@ describe('readCaptionTemplate and resolveCaptionStyle', () => {
     const template = readCaptionTemplate(sample);
     expect(resolveCaptionStyle('karaoke_bounce', template.style, template.frame)).toMatchObject({
       preset: 'karaoke_bounce',
-      size: 44,
+      size: 88,
       box: true,
       position: 'bottom',
     });

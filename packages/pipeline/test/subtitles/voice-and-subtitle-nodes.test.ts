@@ -94,7 +94,7 @@ describe('Voice.TTS then Subtitle.Auto, with espeak-ng', () => {
     );
 
     expect(captions.frame).toEqual({ width: 1080, height: 1920 });
-    expect(captions.style).toMatchObject({ font: 'Inter', size: 44, box: true, position: 'bottom', margin: 120 });
+    expect(captions.style).toMatchObject({ font: 'Inter', size: 88, box: true, position: 'bottom', margin: 420 });
     expect([captions.srt.key, captions.vtt.key, captions.ass.key]).toEqual([
       'orgs/org_test/jobs/job_test/n4/captions.srt',
       'orgs/org_test/jobs/job_test/n4/captions.vtt',
@@ -109,11 +109,52 @@ describe('Voice.TTS then Subtitle.Auto, with espeak-ng', () => {
     expect(captions.cues[0]!.start).toBe(speech.sentences[0]!.start);
     expect(cues.map((c) => c.text)).toEqual(captions.cues.map((c) => c.lines.join('\n')));
     expect(vtt.startsWith('WEBVTT\n\n00:00:00.000 --> ')).toBe(true);
-    expect(ass).toContain('\nStyle: Caption,Inter,44,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,3,11,3,2,108,108,120,1\n');
+    expect(ass).toContain('\nStyle: Caption,Inter,88,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,3,22,5,2,151,151,420,1\n');
     expect(ass.split('\n').filter((l) => l.startsWith('Dialogue: '))).toHaveLength(captions.cues.length);
     // Every word of the narration is captioned once, in order.
     expect(captions.cues.flatMap((c) => c.words.map((w) => w.word))).toEqual(speech.sentences.flatMap((s) => s.words.map((w) => w.word)));
     expect(subtitle.record.logs.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it("warns when a template's margin would draw its captions in the bottom zone, and draws them above it; not when the template opts out", async () => {
+    const sample = templates.find((t) => t.id === 'tmpl_shorts_v1')!;
+    const low = (id: string, more: Record<string, unknown>) => {
+      const spec = structuredClone(sample.spec) as { tracks: Array<{ style?: Record<string, unknown> }> };
+      spec.tracks[1]!.style!.margin = 120;
+      return { ...sample, id, spec: { ...spec, ...more } };
+    };
+    const subtitle = await context({ templates: [low('tmpl_low', {}), low('tmpl_low_full_frame', { safe_area: false })], nodeId: 'n4' });
+    const run = async (templateId: string) => {
+      const captions = await subtitleAutoNode.run(subtitle.ctx, { speech }, subtitleAutoNode.params.parse({ style: 'clean_box', template_id: templateId }));
+      return (await subtitle.storage.getBytes(captions.ass.key)).toString('utf8').match(/^Style: .*$/m)![0];
+    };
+
+    // 384 px of bottom zone, the box's 22 px padding under the line and its 5 px shadow: 411 px from the bottom.
+    expect(await run('tmpl_low')).toBe('Style: Caption,Inter,88,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,3,22,5,2,151,151,411,1');
+    expect(subtitle.record.logs.filter((l) => l.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message:
+          "template tmpl_low: the subtitle style's margin of 120 px puts bottom captions in the bottom zone (384 px of a 1920 px frame); they are drawn 411 px from the bottom edge instead (safe_area: false keeps the margin)",
+        data: { template: 'tmpl_low', element: 'spec.tracks[1].style.margin', zone: 'bottom zone', margin: 120, drawnAt: 411 },
+      },
+    ]);
+    subtitle.record.logs.length = 0;
+    // Opted out: the margin as written, and the sides only title-safe (5 % of 1080).
+    expect(await run('tmpl_low_full_frame')).toBe(
+      'Style: Caption,Inter,88,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,3,22,5,2,54,54,120,1',
+    );
+    expect(subtitle.record.logs.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('writes captions for every built-in template with no warning about the safe area', async () => {
+    for (const template of templates) {
+      const subtitle = await context({ templates, nodeId: 'n4' });
+      for (const style of template.spec.subtitle_style_presets as string[]) {
+        await subtitleAutoNode.run(subtitle.ctx, { speech }, subtitleAutoNode.params.parse({ style, template_id: template.id }));
+      }
+      expect(subtitle.record.logs.filter((l) => l.level === 'warn')).toEqual([]);
+    }
   });
 
   it('uses the transcriber for word timings when asked and configured', async () => {

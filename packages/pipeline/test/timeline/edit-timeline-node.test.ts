@@ -15,6 +15,27 @@ const templates: TemplateRecord[] = [
     spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], rules: { min_scene: 5, max_scene: 2 } },
   },
   {
+    // A sticker wider than the safe area's centred part (72 % of a 9:16 frame), from a template that keeps to the safe area and one that opts out.
+    id: 'tmpl_wide_sticker',
+    name: 'Wide sticker',
+    aspect: '9:16',
+    resolution: '1080x1920',
+    spec: {
+      tracks: [
+        { type: 'video', id: 'main', z: 0 },
+        { type: 'overlay', id: 'stickers', z: 5 },
+      ],
+      overlays: [{ track: 'stickers', content: { type: 'image', placeholder: 'logo', pos: 'bottom', width: 0.9 } }],
+    },
+  },
+  {
+    id: 'tmpl_full_frame',
+    name: 'Full frame',
+    aspect: '9:16',
+    resolution: '1080x1920',
+    spec: { tracks: [{ type: 'video', id: 'main', z: 0 }], safe_area: false },
+  },
+  {
     id: 'tmpl_choppy',
     name: 'Choppy',
     aspect: '9:16',
@@ -82,6 +103,35 @@ describe('Edit.Timeline', () => {
         data: { clips: 2, pieces: 4, missing: 2 },
       },
     ]);
+  });
+
+  it('warns of an image wider than the safe area, names the element and the zones, and says how wide it is drawn', async () => {
+    const nt = await context();
+    await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_wide_sticker' }));
+    expect(nt.record.logs.filter((line) => line.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message:
+          'template tmpl_wide_sticker: overlays[0] (image "logo") is 90% of the frame width, wider than the safe area at bottom (72%, clear of the left title-safe margin and right button column); it is drawn 72% wide',
+        data: {
+          template: 'tmpl_wide_sticker',
+          element: 'overlays[0].content.width',
+          zones: ['left title-safe margin', 'right button column'],
+          width: 0.9,
+          drawnWidthPx: 778,
+        },
+      },
+    ]);
+  });
+
+  it('writes no safe-area warning for the built-in templates, and marks the timeline of a template that opts out', async () => {
+    const nt = await context();
+    for (const template of builtInTemplates) {
+      const timeline = await editTimelineNode.run(nt.ctx, inputs, params({ template_id: template.id }));
+      expect(timeline.safeArea).toBeUndefined();
+    }
+    expect(nt.record.logs.filter((line) => line.level === 'warn' && /safe area/.test(line.message))).toEqual([]);
+    expect((await editTimelineNode.run(nt.ctx, inputs, params({ template_id: 'tmpl_full_frame' }))).safeArea).toBe(false);
   });
 
   it("takes music from the job's variables when it is a stored key of the org", async () => {

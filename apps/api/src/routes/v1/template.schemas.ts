@@ -15,7 +15,7 @@ export const templateResolutionSchema = Type.String({
 // The spec format is open (tools may add fields), so its schema here only says
 // it is an object; the template spec format of @fenta/graph checks the rest.
 export const templateSpecSchema = Type.Record(Type.String(), Type.Unknown(), {
-  description: 'tracks, overlays, placeholders, cover, rules, subtitle_style_presets (see the template spec format); checked when saved.',
+  description: 'tracks, overlays, placeholders, cover, safe_area, rules, subtitle_style_presets (see the template spec format); checked when saved.',
 });
 
 export const thumbnailUrlSchema = Type.Union([Type.String({ maxLength: 2048, pattern: '^https?://[^\\s]+$', description: 'An http(s) URL.' }), Type.Null()]);

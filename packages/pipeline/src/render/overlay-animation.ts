@@ -1,26 +1,4 @@
-import type { OutputProfile } from '../timeline/timeline-ir';
 import { formatSeconds } from './escape-filter-value';
-
-/**
- * Where overlays sit in the frame, in pixels. The top and bottom margins keep
- * them clear of the app chrome TikTok, Reels and Shorts draw over a vertical
- * video (tabs at the top, caption and buttons at the bottom).
- */
-export interface OverlayLayout {
-  top: number;
-  bottom: number;
-  side: number;
-}
-
-/** The margins for a frame. */
-export function overlayLayout(profile: OutputProfile): OverlayLayout {
-  const vertical = profile.height > profile.width;
-  return {
-    top: Math.round(profile.height * (vertical ? 0.08 : 0.06)),
-    bottom: Math.round(profile.height * (vertical ? 0.14 : 0.08)),
-    side: Math.round(profile.width * 0.04),
-  };
-}
 
 /** How long an entrance or exit animation lasts: 0.4 s, or less in a short overlay. */
 export function animationSeconds(start: number, end: number): number {
