@@ -68,7 +68,10 @@ export async function mixAudio(timeline: Timeline, options: MixAudioOptions): Pr
   const mixFile = path.join(options.dir, 'audio-mix.wav');
   const file = path.join(options.dir, 'audio.wav');
   try {
-    const mix = await measured([...quietArgs, ...inputArgs, '-filter_complex', `${graph};[mix]${meter(false)}[out]`, '-map', '[out]', ...floatWav, mixFile], options.signal);
+    const mix = await measured(
+      [...quietArgs, ...inputArgs, '-filter_complex', `${graph};[mix]${meter(false)}[out]`, '-map', '[out]', ...floatWav, mixFile],
+      options.signal,
+    );
     const level = (gainDb: number) =>
       measured([...quietArgs, '-i', mixFile, '-af', [...loudnessGainFilters(gainDb, mixSampleRate), meter(true)].join(','), ...floatWav, file], options.signal);
     // Limiting takes more off the louder the gain makes the peaks, so the gain is searched: the first from the
