@@ -32,7 +32,11 @@ function gain(db: number): string[] {
  * Loudness is not set here: the mix is measured, then brought to the target
  * by a linear gain and a true-peak limiter (see loudness-gain). Linear gain
  * keeps the ducking and the speech's dynamics as mixed, where loudnorm's
- * dynamic mode pumped the music back up under the voice.
+ * dynamic mode pumped the music back up under the voice. The limiter comes
+ * after the gain because narration peaks 17-19 dB above its loudness, more
+ * than the room between -14 LUFS and the peak ceiling: gain alone would clip
+ * those few peaks, and loudnorm's linear mode refuses such a mix and falls
+ * back to dynamic mode.
  */
 export function audioMixGraph(audio: TimelineAudio, inputs: { voice: number; music?: number }, durationSeconds: number, sampleRate: number): string {
   const normalise = [`aresample=${sampleRate}`, 'aformat=sample_fmts=fltp:channel_layouts=stereo'];
