@@ -1,12 +1,13 @@
 /**
  * Render benchmark: a fixed 30 s 1080x1920 timeline (5 clips, karaoke ASS
  * subtitles, a sliding headline, voice and ducked music) rendered,
- * with its thumbnail, through Fenta's path (compileTimeline + runFfmpeg, as
- * Output.Render runs it) and through a single ffmpeg command written by hand
+ * with its thumbnail, through Fenta's path (mixAudio, compileTimeline +
+ * runFfmpeg, as Output.Render runs it) and through a single ffmpeg command written by hand
  * for the same outputs (its headline drawn with drawtext), alternately, in the same run. Prints both medians of
  * wall and CPU time, their ratios (fenta/ffmpeg) and Fenta's realtime
  * factor. Each run also renders the same timeline for the `preview` profile
- * (retargeted as Output.Render does), whose median over Fenta's full render
+ * (retargeted as Output.Render does, encoding the soundtrack the full render
+ * mixed), whose median over Fenta's full render
  * is the preview's share of the wait. It ends with one line:
  * `fenta_s=… ffmpeg_s=… ratio=… realtime=… fenta_cpu_s=… ffmpeg_cpu_s=… cpu_ratio=… preview_s=… preview_ratio=…`.
  *
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { compileTimeline } from '../packages/pipeline/src/render/compile-ffmpeg';
+import { mixAudio } from '../packages/pipeline/src/render/mix-audio';
 import { getOutputProfile } from '../packages/pipeline/src/render/output-profiles';
 import { writeTextOverlays } from '../packages/pipeline/src/render/write-text-overlays';
 import { matchBoldFontFace } from '../packages/pipeline/src/subtitles/font-fallback';
@@ -219,17 +221,20 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
     });
     const times = { fenta: [] as number[], ffmpeg: [] as number[], fentaCpu: [] as number[], ffmpegCpu: [] as number[], preview: [] as number[] };
     // Timed as Output.Render does it: compile, then run with progress parsing.
-    const renderTimeline = (what: Timeline, output: string, thumbnail: string) =>
+    // The full render mixes the soundtrack; the preview, a further output of the same node, encodes that mix.
+    let audio = '';
+    const renderTimeline = (what: Timeline, output: string, thumbnail: string, mix: boolean) =>
       timed(async () => {
+        if (mix) audio = (await mixAudio(what, { inputs, dir })).file;
         // Written before each render: the preview's overlays are laid out for its own frame.
         const text = await writeTextOverlays(what, { dir, signal: new AbortController().signal });
-        const { args } = compileTimeline(what, { inputs, output, thumbnail, textOverlayFiles: text.files });
+        const { args } = compileTimeline(what, { inputs, audio, output, thumbnail, textOverlayFiles: text.files });
         await runFfmpeg(args, { durationSeconds, onProgress: () => undefined });
       });
-    const renderFenta = () => renderTimeline(timeline, fentaOut, fentaThumbnail);
+    const renderFenta = () => renderTimeline(timeline, fentaOut, fentaThumbnail, true);
     const preview = retargetTimeline(timeline, getOutputProfile('preview'));
     const previewOut = path.join(dir, 'preview.mp4');
-    const renderPreview = () => renderTimeline(preview, previewOut, path.join(dir, 'preview.jpg'));
+    const renderPreview = () => renderTimeline(preview, previewOut, path.join(dir, 'preview.jpg'), false);
     const renderHand = () => timed(() => runFfmpeg(hand));
     const pairRatios: number[] = [];
     for (let run = 1; run <= runs; run += 1) {

@@ -1,9 +1,10 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FentaError } from '@fenta/core';
 import { outputRenderDefinition, previewProfileName } from '@fenta/graph';
 import type { z } from 'zod';
 import type { RenderOutput, RenderResult, StoredFile } from '../artifacts/artifact-types';
+import { mixAudio } from '../render/mix-audio';
 import { getOutputProfile } from '../render/output-profiles';
 import { renderOutput } from '../render/render-output';
 import type { OutputProfile, Timeline } from '../timeline/timeline-ir';
@@ -56,8 +57,9 @@ function checkDurations(timeline: Timeline, profiles: OutputProfile[]): void {
 /**
  * `Output.Render`: the timeline compiled to one ffmpeg command per output
  * profile and rendered into `video.mp4` with `thumbnail.jpg` beside it, and
- * `captions.srt` shared by all of them. The main profile's files are the
- * node's own (`…/{node}/video.mp4`); each further profile's and the
+ * `captions.srt` shared by all of them. The soundtrack is mixed and brought
+ * to the timeline's loudness once, before any video (see mixAudio), and
+ * every output encodes it. The main profile's files are the node's own (`…/{node}/video.mp4`); each further profile's and the
  * preview's are under its name (`…/{node}/1x1_1080p/video.mp4`,
  * `…/{node}/preview/video.mp4`). The preview renders first and is recorded
  * as soon as it is stored. Every profile's length limit is checked before
@@ -92,18 +94,31 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
     const total = weights.reduce((a, b) => a + b, 0);
     let done = 0;
     const outputs: RenderOutput[] = [];
-    for (const [i, step] of plan.entries()) {
-      const from = done / total;
-      const share = weights[i]! / total;
-      const output = await renderOutput(ctx, inputs.timeline, step.profile, {
-        folder: step.folder,
-        media,
-        srt,
-        onProgress: (f) => ctx.progress(from + f * share),
-      });
-      done += weights[i]!;
-      if (step.profile === preview) await ctx.recordPreview?.(output);
-      outputs.push(output);
+    // Mixed and levelled once: every output encodes the same track.
+    const audio = await mixAudio(inputs.timeline, { inputs: media, dir: ctx.tempDir, signal: ctx.signal });
+    ctx.log.info('audio mixed', {
+      measuredLufs: audio.measuredLufs,
+      gainDb: audio.gainDb,
+      integratedLufs: audio.integratedLufs,
+      truePeakDb: audio.truePeakDb,
+    });
+    try {
+      for (const [i, step] of plan.entries()) {
+        const from = done / total;
+        const share = weights[i]! / total;
+        const output = await renderOutput(ctx, inputs.timeline, step.profile, {
+          folder: step.folder,
+          media,
+          audio: audio.file,
+          srt,
+          onProgress: (f) => ctx.progress(from + f * share),
+        });
+        done += weights[i]!;
+        if (step.profile === preview) await ctx.recordPreview?.(output);
+        outputs.push(output);
+      }
+    } finally {
+      await rm(audio.file, { force: true });
     }
     ctx.progress(1);
     const [first, ...rest] = preview ? outputs.slice(1) : outputs;

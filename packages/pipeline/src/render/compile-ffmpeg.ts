@@ -1,7 +1,6 @@
 import { FentaError } from '@fenta/core';
 import type { Timeline } from '../timeline/timeline-ir';
 import { timelineLimits } from '../timeline/timeline-limits';
-import { audioMixGraph } from './audio-mix-graph';
 import { coverFilters } from './cover-filters';
 import { escapeFilterValue, formatSeconds } from './escape-filter-value';
 import { footageGraph } from './footage-graph';
@@ -14,6 +13,8 @@ import { timelineLayers } from './timeline-layers';
 export interface CompileOptions {
   /** Local path of every storage key the timeline names. */
   inputs: Record<string, string>;
+  /** The finished soundtrack (see mixAudio), which the command only encodes. */
+  audio: string;
   output: string;
   /** Fonts directory for libass; defaults to the timeline's. */
   fontsDir?: string;
@@ -39,8 +40,9 @@ const commonArgs = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning'];
  * concatenated, the cover over its first frames (see coverFilters), then
  * the layers in ascending z (subtitles and text overlays burned with libass,
  * which shapes every script and falls back per glyph, images with overlay;
- * see timelineLayers), the audio mix, and the
- * profile's encoding (H.264 High, yuv420p, AAC, moov atom first for
+ * see timelineLayers), the soundtrack mixed before (see mixAudio: every
+ * output of a render shares it), and the profile's encoding (H.264 High,
+ * yuv420p, AAC, moov atom first for
  * progressive playback); with a
  * `thumbnail` path, also a JPEG of one frame of the finished picture.
  *
@@ -67,8 +69,7 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
   const clipInputs = timeline.clips.map((clip) =>
     addInput(local(clip.source), [...decode, '-ss', formatSeconds(clip.inPoint), '-t', formatSeconds(clip.end - clip.start)]),
   );
-  const voiceInput = addInput(local(timeline.audio.voice.source));
-  const musicInput = timeline.audio.music ? addInput(local(timeline.audio.music.source), ['-stream_loop', '-1']) : undefined;
+  const audioInput = addInput(options.audio);
 
   const chains = [footageGraph(timeline.clips, clipInputs, profile)];
   const fontsDir = options.fontsDir ?? timeline.fontsDir;
@@ -106,7 +107,6 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
     // -update 1: one image to one file name, not an image sequence.
     thumbnailArgs = ['-map', '[thumbnail]', '-frames:v', '1', '-q:v', '3', '-update', '1', options.thumbnail];
   }
-  chains.push(audioMixGraph(timeline.audio, { voice: voiceInput, music: musicInput }, timeline.durationSeconds, profile));
 
   const args = [
     ...commonArgs,
@@ -116,7 +116,7 @@ export function compileTimeline(timeline: Timeline, options: CompileOptions): Ff
     '-map',
     `[${current}]`,
     '-map',
-    '[aout]',
+    `${audioInput}:a`,
     '-c:v',
     'libx264',
     '-preset',

@@ -16,6 +16,8 @@ export interface RenderOutputOptions {
   folder: string;
   /** Local path of every storage key the timeline reads. */
   media: Record<string, string>;
+  /** The soundtrack every output of the node shares (see mixAudio). */
+  audio: string;
   /** The captions every output of the node shares, stored on first call. */
   srt: () => Promise<StoredFile>;
   /** 0..1 of this output's render. */
@@ -38,7 +40,13 @@ export async function renderOutput(ctx: NodeContext, source: Timeline, profile: 
   // Text is laid out for each profile's frame: its own overlay scripts, in its own folder.
   const text = await writeTextOverlays(timeline, { dir, signal: ctx.signal });
   if (!options.folder) logTextOverlayFonts(ctx, text);
-  const render = compileTimeline(timeline, { inputs: options.media, output: videoPath, thumbnail: thumbnailPath, textOverlayFiles: text.files });
+  const render = compileTimeline(timeline, {
+    inputs: options.media,
+    audio: options.audio,
+    output: videoPath,
+    thumbnail: thumbnailPath,
+    textOverlayFiles: text.files,
+  });
   ctx.log.info('rendering', { profile: profile.name, preset: profile.preset, durationSeconds: timeline.durationSeconds });
   // Local paths are of no use to the org reading the job log, but help whoever debugs the worker.
   ctx.log.debug('ffmpeg command', { args: render.args });

@@ -43,7 +43,8 @@ function lineTail(size: number): { push(chunk: string): void; lines(): string[] 
 
 /**
  * Runs ffmpeg as a child process with these arguments and resolves once it
- * exits 0. Progress comes from `-progress pipe:1` (key=value lines on stdout),
+ * exits 0, with the last 40 lines of its stderr (where filters such as
+ * ebur128 report when they close). Progress comes from `-progress pipe:1` (key=value lines on stdout),
  * added in front of the arguments when `onProgress` is given. A non-zero exit
  * rejects with RENDER_FAILED carrying the last 40 lines of stderr; an abort
  * rejects with an `AbortError` once the process is gone.
@@ -53,7 +54,7 @@ function lineTail(size: number): { push(chunk: string): void; lines(): string[] 
  * its own argument list (it has no public way to run a given one) and takes
  * no AbortSignal, and the compile step must stay a plain array to be tested.
  */
-export async function runFfmpeg(args: string[], options: RunFfmpegOptions = {}): Promise<void> {
+export async function runFfmpeg(args: string[], options: RunFfmpegOptions = {}): Promise<{ stderr: string[] }> {
   const { signal, onProgress } = options;
   if (signal?.aborted) throw new FfmpegAbortError(signal.reason);
   const fullArgs = onProgress ? ['-progress', 'pipe:1', '-nostats', ...args] : args;
@@ -99,6 +100,7 @@ export async function runFfmpeg(args: string[], options: RunFfmpegOptions = {}):
       const tail = stderr.lines();
       throw new FentaError('RENDER_FAILED', { reason: `ffmpeg ${how}: ${tail.join('\n') || '(no output)'}` }, { details: { stderr: tail } });
     }
+    return { stderr: stderr.lines() };
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (killTimer) clearTimeout(killTimer);

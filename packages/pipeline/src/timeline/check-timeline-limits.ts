@@ -19,7 +19,14 @@ export function plannedCommandLineBytes(timeline: Timeline): number {
   // The same stand-in for whatever key or font the compiler looks up.
   const everyKey = new Proxy<Record<string, string>>({}, { get: () => path });
   // Compiled without the cap, so that the error can say by how much the timeline is over it.
-  const { args } = compileTimeline(timeline, { inputs: everyKey, output: path, thumbnail: path, textOverlayFiles: everyKey, maxArgumentBytes: Infinity });
+  const { args } = compileTimeline(timeline, {
+    inputs: everyKey,
+    audio: path,
+    output: path,
+    thumbnail: path,
+    textOverlayFiles: everyKey,
+    maxArgumentBytes: Infinity,
+  });
   return commandLineBytes(args);
 }
 

@@ -30,7 +30,7 @@ export const timelineLimits = {
    * filter graph is one) and all of them with the environment over ARG_MAX
    * (2 MiB with the usual 8 MiB stack); 128 KiB in all keeps far clear of
    * the second, and the filter graph alone is checked against the first.
-   * The largest timeline the other caps allow compiles to about 71 KiB with
+   * The largest timeline the other caps allow compiles to about 70 KiB with
    * media paths of `localPathBytes` each.
    */
   ffmpegArgumentBytes: 128 * 1024,

@@ -135,8 +135,8 @@ describe('the sample workflow, rendered', () => {
     }
   });
 
-  it('is normalised to about -14 LUFS integrated', async () => {
+  it('is normalised to -14 LUFS integrated, within 0.5 LU', async () => {
     const loudness = await integratedLoudness(videoFile);
-    expect(Math.abs(loudness - -14)).toBeLessThanOrEqual(1.5);
+    expect(Math.abs(loudness - -14)).toBeLessThanOrEqual(0.5);
   });
 });

@@ -5,7 +5,7 @@ import type { Timeline } from '../../src/timeline/timeline-ir';
 
 const profile = getOutputProfile('9x16_720p', { preset: 'ultrafast' });
 
-/** Two clips, a logo under the subtitles, a sliding headline over them, voice and ducked music. */
+/** Two clips, a logo under the subtitles, a sliding headline over them, voice and ducked music (mixed before, see mixAudio). */
 const timeline: Timeline = {
   kind: 'timeline',
   profile,
@@ -39,11 +39,12 @@ const timeline: Timeline = {
 const inputs = {
   'clip/a': '/media/a.mp4',
   'clip/b': '/media/b.mp4',
-  voice: '/media/voice.wav',
-  music: '/media/music.mp3',
   logo: '/media/logo.png',
   subs: "/media/it's: here/subs.ass",
 };
+
+/** The soundtrack mixed before the render (see mixAudio). */
+const audio = '/render/audio.wav';
 
 const textOverlayFiles = { 0: '/render/text-overlays-0.ass' };
 
@@ -81,24 +82,20 @@ const encoding = [
 ];
 
 describe('compileTimeline', () => {
-  it('compiles clips, layers in z order, the ducked mix and the encoding into one command', () => {
+  it('compiles clips, layers in z order, the mixed soundtrack and the encoding into one command', () => {
     const filter = [
       clipChain(0, '2.5', 75, 'v0'),
       clipChain(1, '1.5', 45, 'v1'),
       '[v0][v1]concat=n=2:v=1:a=0[base]',
       // z 5: the logo, under the subtitles.
-      '[4:v]scale=144:-2,format=rgba[image0]',
+      '[3:v]scale=144:-2,format=rgba[image0]',
       String.raw`[base][image0]overlay=x=619-overlay_w:y=128:enable=between(t\,0\,4)[layer0]`,
       // z 10: the subtitles; the path's quote and colon escaped for both parsing levels.
       String.raw`[layer0]ass=filename=/media/it\\\'s\\: here/subs.ass[layer1]`,
       // z 20: the headline, burned by libass from the script written for it (see writeTextOverlays).
       String.raw`[layer1]ass=filename=/render/text-overlays-0.ass[layer2]`,
-      '[2:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad=whole_dur=4,asplit=2[voice][voicekey]',
-      '[3:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=duration=4,volume=-12dB[music]',
-      '[music][voicekey]sidechaincompress=threshold=0.02:ratio=10:attack=10:release=300[bed]',
-      '[voice][bed]amix=inputs=2:duration=first:normalize=0,loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000[aout]',
     ].join(';');
-    expect(compileTimeline(timeline, { inputs, output: '/out/video.mp4', textOverlayFiles }).args).toEqual([
+    expect(compileTimeline(timeline, { inputs, audio, output: '/out/video.mp4', textOverlayFiles }).args).toEqual([
       '-hide_banner',
       '-nostdin',
       '-y',
@@ -130,15 +127,7 @@ describe('compileTimeline', () => {
       '-format_whitelist',
       'mov,matroska,wav,mp3,ogg,flac,aac,image2,png_pipe,jpeg_pipe,webp_pipe,gif',
       '-i',
-      '/media/voice.wav',
-      '-stream_loop',
-      '-1',
-      '-protocol_whitelist',
-      'file',
-      '-format_whitelist',
-      'mov,matroska,wav,mp3,ogg,flac,aac,image2,png_pipe,jpeg_pipe,webp_pipe,gif',
-      '-i',
-      '/media/music.mp3',
+      '/render/audio.wav',
       '-protocol_whitelist',
       'file',
       '-format_whitelist',
@@ -150,7 +139,7 @@ describe('compileTimeline', () => {
       '-map',
       '[layer2]',
       '-map',
-      '[aout]',
+      '2:a',
       ...encoding,
       '-t',
       '4',
@@ -160,7 +149,7 @@ describe('compileTimeline', () => {
     ]);
   });
 
-  it('compiles a single clip without layers or music to the plainest graph', () => {
+  it('compiles a single clip without layers to the plainest graph', () => {
     const plain: Timeline = {
       ...timeline,
       clips: [{ source: 'clip/a', inPoint: 0, start: 0, end: 4 }],
@@ -168,17 +157,18 @@ describe('compileTimeline', () => {
       subtitles: undefined,
       audio: { voice: { source: 'voice', gainDb: 3 }, loudnessLufs: -16 },
     };
-    const { args } = compileTimeline(plain, { inputs, output: '/out/video.mp4' });
-    expect(args.slice(args.indexOf('-filter_complex') + 1, args.indexOf('-filter_complex') + 4)).toEqual([
-      `${clipChain(0, '4', 120, 'v0').slice(0, -'[v0]'.length)}[base];` +
-        '[1:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,volume=3dB,apad=whole_dur=4,loudnorm=I=-16:TP=-1.5:LRA=11,aresample=48000[aout]',
+    const { args } = compileTimeline(plain, { inputs, audio, output: '/out/video.mp4' });
+    expect(args.slice(args.indexOf('-filter_complex') + 1, args.indexOf('-filter_complex') + 6)).toEqual([
+      `${clipChain(0, '4', 120, 'v0').slice(0, -'[v0]'.length)}[base]`,
       '-map',
       '[base]',
+      '-map',
+      '1:a',
     ]);
   });
 
   it('decodes a draft without deblocking and scales it bilinearly; a published profile keeps both', () => {
-    const draft = compileTimeline({ ...timeline, profile: getOutputProfile('preview') }, { inputs, output: '/out/preview.mp4', textOverlayFiles }).args;
+    const draft = compileTimeline({ ...timeline, profile: getOutputProfile('preview') }, { inputs, audio, output: '/out/preview.mp4', textOverlayFiles }).args;
     // The options of each input: what comes between the previous input's file and its own -i.
     const optionsOf = (args: string[]) =>
       args.flatMap((arg, i) => (arg === '-i' ? [{ file: args[i + 1], options: args.slice(args.lastIndexOf('-i', i - 1) + 2, i) }] : []));
@@ -190,7 +180,7 @@ describe('compileTimeline', () => {
     // The footage's scalers: to the whole frame (the logo's is scaled to its own width).
     const scalers = (args: string[]) => args[args.indexOf('-filter_complex') + 1]!.match(/scale=(540:960|720:1280)[^,]*/g);
     expect(scalers(draft)).toEqual(timeline.clips.map(() => 'scale=540:960:flags=fast_bilinear'));
-    const published = compileTimeline(timeline, { inputs, output: '/out/video.mp4', textOverlayFiles }).args;
+    const published = compileTimeline(timeline, { inputs, audio, output: '/out/video.mp4', textOverlayFiles }).args;
     expect(published).not.toContain('-skip_loop_filter');
     expect(scalers(published)).toEqual(timeline.clips.map(() => 'scale=720:1280'));
   });
@@ -201,8 +191,8 @@ describe('compileTimeline', () => {
       overlays: [{ kind: 'image', source: 'logo', start: 1, end: 3, position: 'bottom-left', animation: 'fade', widthFraction: 0.5, z: 30 }],
       subtitles: undefined,
     };
-    const { args } = compileTimeline(fading, { inputs, output: '/out/video.mp4' });
-    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/logo.png') + 1)).toEqual([
+    const { args } = compileTimeline(fading, { inputs, audio, output: '/out/video.mp4' });
+    expect(args.slice(args.indexOf(audio) + 1, args.indexOf('/media/logo.png') + 1)).toEqual([
       '-framerate',
       '30',
       '-protocol_whitelist',
@@ -214,16 +204,16 @@ describe('compileTimeline', () => {
     ]);
     const filter = args[args.indexOf('-filter_complex') + 1]!;
     expect(filter).toContain(
-      '[4:v]scale=360:-2,format=rgba,loop=loop=119:size=1,fade=t=in:st=1:d=0.4:alpha=1,fade=t=out:st=2.6:d=0.4:alpha=1[image0];' +
+      '[3:v]scale=360:-2,format=rgba,loop=loop=119:size=1,fade=t=in:st=1:d=0.4:alpha=1,fade=t=out:st=2.6:d=0.4:alpha=1[image0];' +
         String.raw`[base][image0]overlay=x=36:y=1024-overlay_h:enable=between(t\,1\,3)[layer0]`,
     );
   });
 
   it('lays the cover, filled to the frame like footage, over exactly its first frames and under every layer', () => {
     const covered: Timeline = { ...timeline, cover: { source: 'cover', end: 1 } };
-    const { args } = compileTimeline(covered, { inputs: { ...inputs, cover: '/media/cover.png' }, output: '/out/video.mp4', textOverlayFiles });
+    const { args } = compileTimeline(covered, { inputs: { ...inputs, cover: '/media/cover.png' }, audio, output: '/out/video.mp4', textOverlayFiles });
     // An input of its own after the audio, read once: no -loop, overlay repeats its one frame.
-    expect(args.slice(args.indexOf('/media/music.mp3') + 1, args.indexOf('/media/cover.png') + 1)).toEqual([
+    expect(args.slice(args.indexOf(audio) + 1, args.indexOf('/media/cover.png') + 1)).toEqual([
       '-protocol_whitelist',
       'file',
       '-format_whitelist',
@@ -233,15 +223,15 @@ describe('compileTimeline', () => {
     ]);
     expect(args[args.indexOf('-filter_complex') + 1]).toContain(
       '[v0][v1]concat=n=2:v=1:a=0[base];' +
-        String.raw`[4:v]crop=min(iw\,ih*720/1280):min(ih\,iw*1280/720),scale=720:1280,setsar=1,format=yuv420p[cover];` +
+        String.raw`[3:v]crop=min(iw\,ih*720/1280):min(ih\,iw*1280/720),scale=720:1280,setsar=1,format=yuv420p[cover];` +
         String.raw`[base][cover]overlay=enable=lt(n\,30)[covered];` +
-        '[5:v]scale=144:-2,format=rgba[image0];' +
-        String.raw`[covered][image0]overlay=x=main_w-overlay_w-29:y=102:enable=between(t\,0\,4)[layer0]`,
+        '[4:v]scale=144:-2,format=rgba[image0];' +
+        String.raw`[covered][image0]overlay=x=619-overlay_w:y=128:enable=between(t\,0\,4)[layer0]`,
     );
   });
 
   it('refuses a timeline with text overlays but no ASS script for them', () => {
-    expect(() => compileTimeline(timeline, { inputs, output: '/out/video.mp4' })).toThrow(
+    expect(() => compileTimeline(timeline, { inputs, audio, output: '/out/video.mp4' })).toThrow(
       expect.objectContaining({ code: 'RENDER_FAILED', message: 'Rendering failed: no ASS script was given for text overlay group 0' }),
     );
   });
@@ -250,23 +240,23 @@ describe('compileTimeline', () => {
     const headline = timeline.overlays[0]!;
     const { args } = compileTimeline(
       { ...timeline, overlays: [headline, { ...headline, z: 21 }, { ...timeline.overlays[1]!, z: 30 }, { ...headline, z: 40 }], subtitles: undefined },
-      { inputs, output: '/out/video.mp4', textOverlayFiles: { 0: '/render/a.ass', 1: '/render/b.ass' } },
+      { inputs, audio, output: '/out/video.mp4', textOverlayFiles: { 0: '/render/a.ass', 1: '/render/b.ass' } },
     );
     expect(args[args.indexOf('-filter_complex') + 1]).toContain(
-      '[base]ass=filename=/render/a.ass[layer0];[4:v]scale=144:-2,format=rgba[image1];' +
+      '[base]ass=filename=/render/a.ass[layer0];[3:v]scale=144:-2,format=rgba[image1];' +
         String.raw`[layer0][image1]overlay=x=619-overlay_w:y=128:enable=between(t\,0\,4)[layer1];[layer1]ass=filename=/render/b.ass[layer2]`,
     );
   });
 
   it('passes a fonts directory to libass', () => {
-    const { args } = compileTimeline({ ...timeline, overlays: [] }, { inputs, output: '/out/video.mp4', fontsDir: '/fonts/brand,1' });
+    const { args } = compileTimeline({ ...timeline, overlays: [] }, { inputs, audio, output: '/out/video.mp4', fontsDir: '/fonts/brand,1' });
     expect(args[args.indexOf('-filter_complex') + 1]).toContain(
       String.raw`[base]ass=filename=/media/it\\\'s\\: here/subs.ass:fontsdir=/fonts/brand\,1[layer0]`,
     );
   });
 
   it('refuses a timeline whose media were not all given a local file', () => {
-    expect(() => compileTimeline(timeline, { inputs: { ...inputs, logo: undefined } as unknown as Record<string, string>, output: '/o.mp4' })).toThrow(
+    expect(() => compileTimeline(timeline, { inputs: { ...inputs, logo: undefined } as unknown as Record<string, string>, audio, output: '/o.mp4' })).toThrow(
       expect.objectContaining({ code: 'RENDER_FAILED', message: 'Rendering failed: no local file was given for logo' }),
     );
   });
@@ -276,6 +266,7 @@ describe('the thumbnail', () => {
   it('is split off the finished picture and written by the same command, one JPEG of the frame at thumbnailAt', () => {
     const { args } = compileTimeline(timeline, {
       inputs,
+      audio,
       output: '/out/video.mp4',
       thumbnail: '/out/thumb.jpg',
       textOverlayFiles,
@@ -284,12 +275,8 @@ describe('the thumbnail', () => {
     expect(filter.slice(filter.findIndex((c) => c.startsWith('[layer2]')))).toEqual([
       '[layer2]split=2[video][still]',
       '[still]trim=start_frame=38:end_frame=39[thumbnail]',
-      expect.stringMatching(/^\[2:a\]/),
-      expect.stringMatching(/^\[3:a\]/),
-      expect.stringMatching(/^\[music\]\[voicekey\]/),
-      expect.stringMatching(/^\[voice\]\[bed\]/),
     ]);
-    expect(args.slice(args.indexOf('-map'), args.indexOf('-map') + 4)).toEqual(['-map', '[video]', '-map', '[aout]']);
+    expect(args.slice(args.indexOf('-map'), args.indexOf('-map') + 4)).toEqual(['-map', '[video]', '-map', '2:a']);
     expect(args.slice(args.indexOf('/out/video.mp4'))).toEqual([
       '/out/video.mp4',
       '-map',

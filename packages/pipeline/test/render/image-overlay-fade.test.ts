@@ -40,7 +40,7 @@ beforeAll(async () => {
     ffmpeg(['-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=0xE02020:s=200x80', '-frames:v', '1', inputs.logo]),
   ]);
   video = path.join(dir, 'video.mp4');
-  await runFfmpeg(compileTimeline(timeline(), { inputs, output: video }).args);
+  await runFfmpeg(compileTimeline(timeline(), { inputs, audio: inputs.voice, output: video }).args);
 }, 30_000);
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { assembleSpeech } from '../../src/providers/tts/assemble-speech';
 import { detectSilences } from '../../src/providers/tts/detect-silences';
 import { probeAudio } from '../../src/providers/tts/probe-audio';
 import { compileTimeline } from '../../src/render/compile-ffmpeg';
+import { mixAudio } from '../../src/render/mix-audio';
 import { getOutputProfile } from '../../src/render/output-profiles';
 import { probeMedia } from '@fenta/media';
 import { runFfmpeg } from '../../src/render/run-ffmpeg';
@@ -70,10 +71,18 @@ const readers: Array<[string, (input: string) => Promise<unknown>]> = [
       ),
   ],
   [
-    'the compiled render (ffmpeg: footage, music, images)',
+    'the compiled render (ffmpeg: footage, images)',
     (input) => {
       const { timeline: t, inputs } = timeline(input);
-      return runFfmpeg(compileTimeline(t, { inputs, output: file('video.mp4'), thumbnail: file('thumbnail.jpg') }).args);
+      return runFfmpeg(compileTimeline(t, { inputs, audio: file('voice.wav'), output: file('video.mp4'), thumbnail: file('thumbnail.jpg') }).args);
+    },
+  ],
+  [
+    'mixAudio (ffmpeg: voice, music)',
+    (input) => {
+      const { timeline: t, inputs } = timeline(file('clip.mp4'));
+      const music: Timeline = { ...t, audio: { ...t.audio, music: { source: 'music', gainDb: -12, duck: true } } };
+      return mixAudio(music, { inputs: { ...inputs, music: input }, dir, signal });
     },
   ],
 ];

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { builtInTemplates } from '@fenta/db';
@@ -8,7 +9,18 @@ import { probeMedia, type MediaInfo } from '@fenta/media';
 import type { Timeline } from '../../src/timeline/timeline-ir';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
 import { sampleCaptions, sampleFootage, sentence } from '../timeline/sample-inputs';
-import { durationOf, ffmpeg, grayFrame, integratedLoudness, makeChord, makeClip, meanAbsoluteDifference, speak, topLevelBoxes } from './render-fixtures';
+import {
+  durationOf,
+  ffmpeg,
+  grayFrame,
+  integratedLoudness,
+  makeChord,
+  makeClip,
+  meanAbsoluteDifference,
+  speak,
+  topLevelBoxes,
+  truePeak,
+} from './render-fixtures';
 
 const job = 'orgs/org_test/jobs/job_test';
 const musicKey = 'orgs/org_test/uploads/music.wav';
@@ -139,9 +151,15 @@ describe('Edit.Timeline then Output.Render on real media', () => {
     expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
   });
 
-  it('mixes to -14 LUFS integrated, within 1.5 LU', async () => {
-    const loudness = await integratedLoudness(nt.storage.localPath(result.video.key)!);
-    expect(Math.abs(loudness - -14)).toBeLessThanOrEqual(1.5);
+  it('mixes to -14 LUFS integrated, within 0.5 LU, peaking at most at -1 dBTP', async () => {
+    const video = nt.storage.localPath(result.video.key)!;
+    expect(Math.abs((await integratedLoudness(video)) - -14)).toBeLessThanOrEqual(0.5);
+    expect(await truePeak(video)).toBeLessThanOrEqual(-1);
+  });
+
+  it('leaves no soundtrack in the working directory once the outputs are encoded', () => {
+    expect(existsSync(path.join(nt.ctx.tempDir, 'audio.wav'))).toBe(false);
+    expect(existsSync(path.join(nt.ctx.tempDir, 'audio-mix.wav'))).toBe(false);
   });
 
   it("stores the video, a JPEG thumbnail of the frame size, and the timeline's SRT under the node's keys", async () => {

@@ -87,6 +87,21 @@ export async function integratedLoudness(file: string): Promise<number> {
   return Number(match[1]);
 }
 
+/** True peak (dBTP) of a file's audio, by ffmpeg's EBU R128 meter (4x oversampled). */
+export async function truePeak(file: string): Promise<number> {
+  const stderr = await ffmpeg(['-i', file, '-map', '0:a', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const match = /Peak:\s+(-?\d+(?:\.\d+)?|-inf) dBFS/.exec(summary);
+  if (!match) throw new Error(`no true peak in ffmpeg's output:\n${stderr}`);
+  return match[1] === '-inf' ? -Infinity : Number(match[1]);
+}
+
+/** Duration of a file's first audio stream according to ffprobe. */
+export async function audioDurationOf(file: string): Promise<number> {
+  const { stdout } = await exec('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=duration', '-of', 'csv=p=0', file]);
+  return Number(stdout.trim());
+}
+
 /** RMS level (dBFS) of the audio between two times, above `highpassHz` only when given. */
 export async function rmsLevel(file: string, from: number, to: number, highpassHz?: number): Promise<number> {
   const filters = [`atrim=${from}:${to}`];

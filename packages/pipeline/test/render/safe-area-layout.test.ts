@@ -176,7 +176,7 @@ async function renderedFrame(template: TemplateRecord, preset: 'clean_box' | 'ka
   ]);
   const text = await writeTextOverlays(timeline, { dir: work, signal });
   const output = path.join(work, 'out.mp4');
-  const { args } = compileTimeline(timeline, { inputs, output, textOverlayFiles: text.files });
+  const { args } = compileTimeline(timeline, { inputs, audio: inputs.voice, output, textOverlayFiles: text.files });
   await run('ffmpeg', args, { maxBuffer: 64 * 1024 * 1024 });
   const frameAt = async (file: string) =>
     (

@@ -110,7 +110,7 @@ beforeAll(async () => {
     signal,
   );
   const output = path.join(dir, 'scripts.mp4');
-  const { args } = compileTimeline(timeline, { inputs: { clip, voice, captions }, output, textOverlayFiles: text.files });
+  const { args } = compileTimeline(timeline, { inputs: { clip, captions }, audio: voice, output, textOverlayFiles: text.files });
   // The same command, with libass saying which font it takes for each glyph.
   args[args.indexOf('-loglevel') + 1] = 'verbose';
   log = (await run('ffmpeg', args, { maxBuffer: 64 * 1024 * 1024 })).stderr;
