@@ -11,7 +11,7 @@ import { safeArea } from '../../src/render/safe-area';
 import type { Timeline } from '../../src/timeline/timeline-ir';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
 import { sampleCaptions, sampleFootage, sentence } from '../timeline/sample-inputs';
-import { durationOf, ffmpeg, grayFrame, makeClip, meanAbsoluteDifference, rmsLevel, speak } from './render-fixtures';
+import { assFile, durationOf, ffmpeg, grayFrame, makeClip, meanAbsoluteDifference, rmsLevel, speak } from './render-fixtures';
 
 const exec = promisify(execFile);
 
@@ -136,22 +136,10 @@ beforeAll(async () => {
   const at = (s: number) => `0:00:0${s.toFixed(2)}`;
   await writeFile(
     file('captions.ass'),
-    [
-      '[Script Info]',
-      'ScriptType: v4.00+',
-      'PlayResX: 1080',
-      'PlayResY: 1920',
-      '',
-      '[V4+ Styles]',
-      'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-      'Style: Default,Inter,44,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,3,6,0,2,60,60,120,1',
-      '',
-      '[Events]',
-      'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
-      `Dialogue: 0,${at(0)},${at(d1)},Default,,0,0,0,,${sentences[0]}`,
-      `Dialogue: 0,${at(d1)},${at(d1 + d2)},Default,,0,0,0,,${sentences[1]}`,
-      '',
-    ].join('\n'),
+    assFile([
+      [at(0), at(d1), sentences[0]!],
+      [at(d1), at(d1 + d2), sentences[1]!],
+    ]),
   );
   await writeFile(file('captions.srt'), '');
   const put = (key: string, name: string, type: string) => shared.storage.putFile(key, file(name), { contentType: type });

@@ -10,6 +10,7 @@ import type { Timeline } from '../../src/timeline/timeline-ir';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
 import { sampleCaptions, sampleFootage, sentence } from '../timeline/sample-inputs';
 import {
+  assFile,
   durationOf,
   ffmpeg,
   grayFrame,
@@ -29,24 +30,6 @@ const sentences = ['The city switched its streetlights to solar power.', 'Reside
 
 const srtText =
   '1\n00:00:00,000 --> 00:00:02,800\nThe city switched its streetlights to solar power.\n\n2\n00:00:02,800 --> 00:00:05,200\nResidents say the nights feel brighter.\n';
-
-function assFile(cues: Array<[string, string, string]>): string {
-  return [
-    '[Script Info]',
-    'ScriptType: v4.00+',
-    'PlayResX: 1080',
-    'PlayResY: 1920',
-    '',
-    '[V4+ Styles]',
-    'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-    'Style: Default,Inter,44,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,3,6,0,2,60,60,120,1',
-    '',
-    '[Events]',
-    'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
-    ...cues.map(([start, end, text]) => `Dialogue: 0,${start},${end},Default,,0,0,0,,${text}`),
-    '',
-  ].join('\n');
-}
 
 let nt: NodeTestContext;
 let timeline: Timeline;

@@ -137,3 +137,22 @@ export async function topLevelBoxes(file: string): Promise<string[]> {
     await handle.close();
   }
 }
+
+/** A caption file for a 1080x1920 frame: one boxed Inter style, a dialogue line per `[start, end, text]` (ASS times). */
+export function assFile(cues: Array<[string, string, string]>): string {
+  return [
+    '[Script Info]',
+    'ScriptType: v4.00+',
+    'PlayResX: 1080',
+    'PlayResY: 1920',
+    '',
+    '[V4+ Styles]',
+    'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
+    'Style: Default,Inter,44,&H00FFFFFF,&H0000D4FF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,3,6,0,2,60,60,120,1',
+    '',
+    '[Events]',
+    'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
+    ...cues.map(([start, end, text]) => `Dialogue: 0,${start},${end},Default,,0,0,0,,${text}`),
+    '',
+  ].join('\n');
+}
