@@ -103,7 +103,9 @@ describe('narration length, spoken', () => {
     await expectConsistent(c, speech);
   });
 
-  it.each([1.5, 0.8])('offline at voice speed %f: planned for the voice the graph feeds it to, so it meets the target', async (speed) => {
+  it('offline at voice speed 1.5: planned for the voice the graph feeds it to, so it meets the target', async () => {
+    // Planned at speed 1 it falls 20 % short, past what the tempo fit can slow.
+    const speed = 1.5;
     const c = await createNodeTestContext({
       providers: testProviders({ tts: { espeak }, script: { offline: new OfflineScriptWriter() } }),
       consumers: [{ nodeId: 'voice', type: 'Voice.TTS', params: voiceTtsNode.params.parse({ provider: 'espeak-ng', speed }) }],
@@ -112,16 +114,16 @@ describe('narration length, spoken', () => {
     const script = await scriptGenerateNode.run(
       c.ctx,
       {},
-      scriptGenerateNode.params.parse({ provider: 'offline', genre: 'news', lang: 'en', prompt: 'the harbour reopens', target_seconds: 30 }),
+      scriptGenerateNode.params.parse({ provider: 'offline', genre: 'news', lang: 'en', prompt: 'the harbour reopens', target_seconds: 20 }),
     );
     expect(c.record.logs[0]).toEqual({
       level: 'info',
-      message: `planning 30 s of narration at ${(3.2 * speed).toFixed(1)} words a second`,
-      data: { targetSeconds: 30, lang: 'en', voiceSpeed: speed },
+      message: 'planning 20 s of narration at 4.8 words a second',
+      data: { targetSeconds: 20, lang: 'en', voiceSpeed: speed },
     });
     const speech = await voiceTtsNode.run(c.ctx, { script }, voiceTtsNode.params.parse({ provider: 'espeak-ng', speed }));
-    expect(speech.durationSeconds).toBeLessThanOrEqual(30);
-    expect(speech.durationSeconds).toBeGreaterThanOrEqual(27);
+    expect(speech.durationSeconds).toBeLessThanOrEqual(20);
+    expect(speech.durationSeconds).toBeGreaterThanOrEqual(18);
     await expectConsistent(c, speech);
   });
 
