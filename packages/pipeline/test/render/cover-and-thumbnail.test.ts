@@ -11,13 +11,13 @@ import { safeArea } from '../../src/render/safe-area';
 import type { Timeline } from '../../src/timeline/timeline-ir';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
 import { sampleCaptions, sampleFootage, sentence } from '../timeline/sample-inputs';
-import { assFile, durationOf, ffmpeg, grayFrame, makeClip, meanAbsoluteDifference, rmsLevel, speak } from './render-fixtures';
+import { durationOf, ffmpeg, grayFrame, makeClip, meanAbsoluteDifference, rmsLevel, speakNarration } from './render-fixtures';
 
 const exec = promisify(execFile);
 
 const job = 'orgs/org_test/jobs/job_test';
 const coverKey = 'orgs/org_test/uploads/cover.png';
-const sentences = ['The city switched its streetlights to solar power.', 'Residents say the nights feel brighter.'];
+const sentences: [string, string] = ['The city switched its streetlights to solar power.', 'Residents say the nights feel brighter.'];
 const width = 720;
 const height = 1280;
 
@@ -115,8 +115,6 @@ beforeAll(async () => {
     // Static bars under the late headline: the same picture in every frame of its scene.
     makeClip(file('clip-1.mp4'), 'smptehdbars', 3),
     makeClip(file('clip-2.mp4'), 'mandelbrot', 3),
-    speak(file('s1.wav'), sentences[0]!),
-    speak(file('s2.wav'), sentences[1]!),
     ffmpeg([
       '-loglevel',
       'error',
@@ -131,16 +129,7 @@ beforeAll(async () => {
       coverFile,
     ]),
   ]);
-  await ffmpeg(['-loglevel', 'error', '-i', file('s1.wav'), '-i', file('s2.wav'), '-filter_complex', '[0][1]concat=n=2:v=0:a=1', file('voice.wav')]);
-  const [d1, d2] = await Promise.all([durationOf(file('s1.wav')), durationOf(file('s2.wav'))]);
-  const at = (s: number) => `0:00:0${s.toFixed(2)}`;
-  await writeFile(
-    file('captions.ass'),
-    assFile([
-      [at(0), at(d1), sentences[0]!],
-      [at(d1), at(d1 + d2), sentences[1]!],
-    ]),
-  );
+  const [d1, d2] = await speakNarration(media, sentences);
   await writeFile(file('captions.srt'), '');
   const put = (key: string, name: string, type: string) => shared.storage.putFile(key, file(name), { contentType: type });
   await Promise.all([

@@ -9,24 +9,12 @@ import { probeMedia, type MediaInfo } from '@fenta/media';
 import type { Timeline } from '../../src/timeline/timeline-ir';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
 import { sampleCaptions, sampleFootage, sentence } from '../timeline/sample-inputs';
-import {
-  assFile,
-  durationOf,
-  ffmpeg,
-  grayFrame,
-  integratedLoudness,
-  makeChord,
-  makeClip,
-  meanAbsoluteDifference,
-  speak,
-  topLevelBoxes,
-  truePeak,
-} from './render-fixtures';
+import { ffmpeg, grayFrame, integratedLoudness, makeChord, makeClip, meanAbsoluteDifference, speakNarration, topLevelBoxes, truePeak } from './render-fixtures';
 
 const job = 'orgs/org_test/jobs/job_test';
 const musicKey = 'orgs/org_test/uploads/music.wav';
 const logoKey = 'orgs/org_test/uploads/logo.png';
-const sentences = ['The city switched its streetlights to solar power.', 'Residents say the nights feel brighter.'];
+const sentences: [string, string] = ['The city switched its streetlights to solar power.', 'Residents say the nights feel brighter.'];
 
 const srtText =
   '1\n00:00:00,000 --> 00:00:02,800\nThe city switched its streetlights to solar power.\n\n2\n00:00:02,800 --> 00:00:05,200\nResidents say the nights feel brighter.\n';
@@ -52,21 +40,10 @@ beforeAll(async () => {
     makeClip(file('clip-0.mp4'), 'testsrc2', 3),
     makeClip(file('clip-1.mp4'), 'mandelbrot', 3),
     makeClip(file('clip-2.mp4'), 'smptehdbars', 3),
-    speak(file('s1.wav'), sentences[0]!),
-    speak(file('s2.wav'), sentences[1]!),
     makeChord(file('music.wav'), 8),
     ffmpeg(['-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=0xE02020:s=200x80', '-frames:v', '1', file('logo.png')]),
   ]);
-  await ffmpeg(['-loglevel', 'error', '-i', file('s1.wav'), '-i', file('s2.wav'), '-filter_complex', '[0][1]concat=n=2:v=0:a=1', file('voice.wav')]);
-  const [d1, d2] = await Promise.all([durationOf(file('s1.wav')), durationOf(file('s2.wav'))]);
-  const at = (s: number) => `0:00:0${s.toFixed(2)}`;
-  await writeFile(
-    file('captions.ass'),
-    assFile([
-      [at(0), at(d1), sentences[0]!],
-      [at(d1), at(d1 + d2), sentences[1]!],
-    ]),
-  );
+  const [d1, d2] = await speakNarration(media, sentences);
   await writeFile(file('captions.srt'), srtText);
   const put = (key: string, name: string, type: string) => nt.storage.putFile(key, file(name), { contentType: type });
   await Promise.all([

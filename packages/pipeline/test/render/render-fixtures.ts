@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -34,6 +35,27 @@ export async function makeClip(file: string, source: string, seconds: number, si
 /** Real speech: espeak-ng saying the sentence into a WAV (22.05 kHz mono). */
 export async function speak(file: string, text: string): Promise<void> {
   await exec('espeak-ng', ['-v', 'en', '-w', file, text]);
+}
+
+/**
+ * A narration of two sentences spoken by espeak-ng, one after the other, in
+ * `dir/voice.wav`, with `dir/captions.ass` showing each while it is spoken.
+ * Returns each sentence's length in seconds, measured on its own recording.
+ */
+export async function speakNarration(dir: string, sentences: readonly [string, string]): Promise<[number, number]> {
+  const file = (name: string) => path.join(dir, name);
+  await Promise.all([speak(file('s1.wav'), sentences[0]), speak(file('s2.wav'), sentences[1])]);
+  await ffmpeg(['-loglevel', 'error', '-i', file('s1.wav'), '-i', file('s2.wav'), '-filter_complex', '[0][1]concat=n=2:v=0:a=1', file('voice.wav')]);
+  const [d1, d2] = await Promise.all([durationOf(file('s1.wav')), durationOf(file('s2.wav'))]);
+  const at = (s: number) => `0:00:0${s.toFixed(2)}`;
+  await writeFile(
+    file('captions.ass'),
+    assFile([
+      [at(0), at(d1), sentences[0]],
+      [at(d1), at(d1 + d2), sentences[1]],
+    ]),
+  );
+  return [d1, d2];
 }
 
 /** A soft A-major chord (A3, C#4, E4) of `seconds`, stereo 48 kHz: stand-in background music. */
