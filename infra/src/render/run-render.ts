@@ -58,8 +58,6 @@ export async function runRender(argv: string[]): Promise<number> {
   const { job } = await createJob(client, { graph, variables: { ...variables, ...given } }).catch((error: unknown) => {
     throw aboutFile(error, file);
   });
-  process.stderr.write(`job ${job.id} queued\n`);
-
   const bar = new ProgressBar();
   let cancelling = false;
   const onSignal = () => {
@@ -72,6 +70,8 @@ export async function runRender(argv: string[]): Promise<number> {
     });
   };
   process.on('SIGINT', onSignal);
+  // Said once Ctrl-C is handled: a Ctrl-C sent on seeing this line cancels the job rather than killing the command.
+  process.stderr.write(`job ${job.id} queued\n`);
   let final: JobEventData;
   try {
     final = await followJobEvents(client, job.id, (event) => showEvent(bar, event));
