@@ -1,5 +1,6 @@
 // One jest run for the whole monorepo: the services (PostgreSQL, Redis) are
 // started once by the global setup and shared by every project's tests.
+const os = require('node:os');
 const path = require('node:path');
 
 const workspaces = {
@@ -30,6 +31,10 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Most of a test's time is spent waiting on child processes (ffmpeg, espeak-ng,
+  // PostgreSQL, the apps under test), so one worker per core keeps the cores busy;
+  // jest's default leaves one core idle, which on two cores runs the suite serially.
+  maxWorkers: os.availableParallelism(),
   // Per test; real renders and service restarts take seconds, never minutes.
   testTimeout: 60_000,
   globalSetup: '<rootDir>/test/global-setup.ts',
