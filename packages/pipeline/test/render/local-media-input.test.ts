@@ -5,9 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ChildProcessFailure } from '../../src/process/run-child-process';
 import { assembleSpeech } from '../../src/providers/tts/assemble-speech';
-import { detectSilences } from '../../src/providers/tts/detect-silences';
 import { probeAudio } from '../../src/providers/tts/probe-audio';
 import { compileTimeline } from '../../src/render/compile-ffmpeg';
 import { mixAudio } from '../../src/render/mix-audio';
@@ -56,7 +54,6 @@ function timeline(clip: string): { timeline: Timeline; inputs: Record<string, st
 const readers: Array<[string, (input: string) => Promise<unknown>]> = [
   ['probeMedia (ffprobe: stock downloads, renders)', (input) => probeMedia(input)],
   ['probeAudio (ffprobe: speech)', (input) => probeAudio(input, { signal, provider: 'test' })],
-  ['detectSilences (ffmpeg: speech)', (input) => detectSilences(input, { noiseDb: -50, minSeconds: 0.1 }, 1, signal)],
   [
     'assembleSpeech (ffmpeg: speech)',
     (input) =>
@@ -146,9 +143,6 @@ describe('media are read from local files only', () => {
   it('reports a refused speech file as unreadable audio, not as a missing program', async () => {
     const failure = await probeAudio(`${base}/voice.wav`, { signal, provider: 'test' }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ code: 'PROVIDER_RESPONSE_INVALID' });
-    const silences = await detectSilences(`${base}/voice.wav`, { noiseDb: -50, minSeconds: 0.1 }, 1, signal).catch((e: unknown) => e);
-    expect(silences).toBeInstanceOf(ChildProcessFailure);
-    expect((silences as ChildProcessFailure).notInstalled).toBe(false);
     expect(await settled()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { FentaError } from '@fenta/core';
 import { detectSilences, type Silence, type SilenceThreshold } from './detect-silences';
-import { probeAudio } from './probe-audio';
+import { readPcmWav } from './pcm-wav';
 
 /** One synthesized sentence: where its speech is, measured from the audio. */
 export interface SentenceAudio {
@@ -21,22 +21,21 @@ export interface SentenceAudio {
  */
 export const speechSilenceThreshold: SilenceThreshold = { noiseDb: -50, minSeconds: 0.02 };
 
-/** Measures a sentence's audio: its length, where speech starts and ends, and the silences inside it. */
+/** Measures a sentence's 16-bit PCM WAV: its length, where speech starts and ends, and the silences inside it. */
 export async function analyzeSentenceAudio(path: string, options: { signal: AbortSignal; provider: string }): Promise<SentenceAudio> {
-  const probe = await probeAudio(path, options);
-  const silences = await detectSilences(path, speechSilenceThreshold, probe.durationSeconds, options.signal);
-  const edge = 1 / probe.sampleRate;
-  const leading = silences.find((s) => s.start <= edge);
-  const trailing = silences.findLast((s) => s.end >= probe.durationSeconds - edge);
+  const wav = await readPcmWav(path, options);
+  const silences = detectSilences(wav, speechSilenceThreshold);
+  const leading = silences.find((s) => s.start === 0);
+  const trailing = silences.findLast((s) => s.end === wav.durationSeconds);
   const speechStart = leading ? leading.end : 0;
-  const speechEnd = trailing ? trailing.start : probe.durationSeconds;
+  const speechEnd = trailing ? trailing.start : wav.durationSeconds;
   if (speechEnd - speechStart < 0.02) {
     throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: options.provider, reason: 'a sentence was synthesized as silence' });
   }
   return {
     path,
-    sampleRate: probe.sampleRate,
-    durationSeconds: probe.durationSeconds,
+    sampleRate: wav.sampleRate,
+    durationSeconds: wav.durationSeconds,
     speechStart,
     speechEnd,
     silences: silences.filter((s) => s.start > speechStart && s.end < speechEnd),

@@ -1,7 +1,7 @@
 import type { SentenceTiming, WordTiming } from '../../artifacts/artifact-types';
 import type { SpeechResult } from '../pipeline-providers';
 import type { SentenceAudio } from './analyze-sentence-audio';
-import { probeAudio } from './probe-audio';
+import { readPcmWav } from './pcm-wav';
 import { runChildProcess } from '../../process/run-child-process';
 import { localMediaInput } from '@fenta/media';
 
@@ -58,12 +58,12 @@ export async function assembleSpeech(
   });
   filters.push(`${labels.join('')}concat=n=${labels.length}:v=0:a=1[speech]`);
   await writeSpeechWav(inputs, filters.join(';'), options.outputPath, options.signal);
-  const probe = await probeAudio(options.outputPath, options);
+  const joined = await readPcmWav(options.outputPath, options);
   return {
     audioPath: options.outputPath,
     contentType: 'audio/wav',
-    sampleRate: probe.sampleRate,
-    durationSeconds: probe.durationSeconds,
+    sampleRate: joined.sampleRate,
+    durationSeconds: joined.durationSeconds,
     sentences: timings,
   };
 }

@@ -1,5 +1,4 @@
-import { runChildProcess } from '../../process/run-child-process';
-import { localMediaInput } from '@fenta/media';
+import type { PcmWav } from './pcm-wav';
 
 /** A stretch of audio quieter than the threshold, in seconds from the file's start. */
 export interface Silence {
@@ -16,29 +15,32 @@ export interface SilenceThreshold {
 }
 
 /**
- * Finds the silences of an audio file with ffmpeg's `silencedetect`. A
- * silence still running at the end of the file ends at `durationSeconds`.
+ * Finds the silences of PCM audio as ffmpeg's `silencedetect` does on 16-bit
+ * samples (in process: no ffmpeg run per measurement): a run of
+ * sample frames whose every channel is below the threshold in amplitude,
+ * lasting at least `minSeconds`, from its first silent frame to the first
+ * frame that is not. A silence still running at the end ends there.
  */
-export async function detectSilences(path: string, threshold: SilenceThreshold, durationSeconds: number, signal: AbortSignal): Promise<Silence[]> {
-  const filter = `silencedetect=noise=${threshold.noiseDb}dB:duration=${threshold.minSeconds}`;
-  const { stderr } = await runChildProcess('ffmpeg', ['-hide_banner', '-nostats', '-nostdin', ...localMediaInput(path), '-af', filter, '-f', 'null', '-'], {
-    signal,
-  });
-  return parseSilenceLog(stderr, durationSeconds);
-}
-
-/** Reads `silence_start` / `silence_end` pairs from silencedetect's log. */
-export function parseSilenceLog(log: string, durationSeconds: number): Silence[] {
+export function detectSilences(wav: PcmWav, threshold: SilenceThreshold): Silence[] {
+  const { samples, channels, sampleRate, frames } = wav;
+  // silencedetect's level for 16-bit samples: the amplitude ratio times 32767, truncated.
+  const limit = Math.trunc(10 ** (threshold.noiseDb / 20) * 32767);
+  const minFrames = Math.max(1, Math.round(threshold.minSeconds * sampleRate));
   const silences: Silence[] = [];
-  let openStart: number | undefined;
-  for (const match of log.matchAll(/silence_(start|end): (-?[\d.]+)/g)) {
-    const time = Math.min(durationSeconds, Math.max(0, Number(match[2])));
-    if (match[1] === 'start') openStart = time;
-    else if (openStart !== undefined) {
-      silences.push({ start: openStart, end: time });
-      openStart = undefined;
+  let runStart = -1;
+  const close = (end: number) => {
+    if (runStart >= 0 && end - runStart >= minFrames) silences.push({ start: runStart / sampleRate, end: end / sampleRate });
+    runStart = -1;
+  };
+  for (let frame = 0; frame < frames; frame += 1) {
+    let silent = true;
+    for (let c = 0; c < channels && silent; c += 1) silent = Math.abs(samples[frame * channels + c]!) < limit;
+    if (silent) {
+      if (runStart < 0) runStart = frame;
+    } else {
+      close(frame);
     }
   }
-  if (openStart !== undefined) silences.push({ start: openStart, end: durationSeconds });
+  close(frames);
   return silences;
 }

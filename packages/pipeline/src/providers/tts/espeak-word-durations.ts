@@ -3,7 +3,7 @@ import { isFentaError } from '@fenta/core';
 import { analyzeSentenceAudio } from './analyze-sentence-audio';
 import { detectSilences } from './detect-silences';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { probeAudio } from './probe-audio';
+import { readPcmWav } from './pcm-wav';
 import { runEspeak, type EspeakVoiceSettings } from './run-espeak';
 
 // A break far longer than any silence inside a spoken word (stop closures
@@ -24,9 +24,8 @@ export async function measureEspeakWordDurations(words: string[], settings: Espe
   const ssml = `<speak>${words.map(escapeXml).join(`<break time="${breakMs}ms"/>`)}</speak>`;
   const file = path.join(settings.workDir, `${label}-words.wav`);
   await runEspeak(settings, ['-m', '-w', file, '--', ssml]);
-  const probe = await probeAudio(file, { signal: settings.signal, provider: 'espeak-ng' });
-  const breaks = await detectSilences(file, breakDetection, probe.durationSeconds, settings.signal);
-  const pieces = speechBetween(breaks, probe.durationSeconds, 0.01);
+  const wav = await readPcmWav(file, { signal: settings.signal, provider: 'espeak-ng' });
+  const pieces = speechBetween(detectSilences(wav, breakDetection), wav.durationSeconds, 0.01);
   if (pieces.length === words.length) return pieces;
   return mapWithConcurrency(words, 2, settings.signal, async (word, i, signal) => {
     const alone = path.join(settings.workDir, `${label}-word-${i}.wav`);

@@ -2,7 +2,7 @@ import { localMediaInput } from '@fenta/media';
 import type { SentenceTiming } from '../../artifacts/artifact-types';
 import type { SpeechResult } from '../pipeline-providers';
 import { speechSampleRate, writeSpeechWav } from './assemble-speech';
-import { probeAudio } from './probe-audio';
+import { readPcmWav } from './pcm-wav';
 
 /**
  * A narration up to this share shorter than its target, and not longer, is
@@ -102,13 +102,13 @@ export async function applySpeechFit(
     `${stretches.map((_, i) => `[k${i}]`).join('')}concat=n=${stretches.length}:v=0:a=1${tempo},aformat=sample_fmts=s16:sample_rates=${speechSampleRate}:channel_layouts=mono[speech]`,
   );
   await writeSpeechWav(localMediaInput(speech.audioPath), filters.join(';'), options.outputPath, options.signal);
-  const probe = await probeAudio(options.outputPath, options);
+  const fitted = await readPcmWav(options.outputPath, options);
   let removed = 0;
   let previousEnd = 0;
   const sentences = stretches.map(({ sentence, from, to }) => {
     removed += from - previousEnd;
     previousEnd = to;
-    const place = (t: number) => Math.min(probe.durationSeconds, Math.round(((t - removed) / plan.tempo) * 1000) / 1000);
+    const place = (t: number) => Math.min(fitted.durationSeconds, Math.round(((t - removed) / plan.tempo) * 1000) / 1000);
     return {
       ...sentence,
       start: place(sentence.start),
@@ -116,5 +116,5 @@ export async function applySpeechFit(
       words: sentence.words.map((word) => ({ word: word.word, start: place(word.start), end: place(word.end) })),
     };
   });
-  return { ...speech, audioPath: options.outputPath, sampleRate: probe.sampleRate, durationSeconds: probe.durationSeconds, sentences };
+  return { ...speech, audioPath: options.outputPath, sampleRate: fitted.sampleRate, durationSeconds: fitted.durationSeconds, sentences };
 }
