@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { StockRequest } from '../../src/providers/pipeline-providers';
 import { offlineFootageVariants } from '../../src/providers/stock/offline-footage-variants';
 import { OfflineStockProvider } from '../../src/providers/stock/offline-stock-provider';
 import { probeVideoFile } from '../../src/providers/stock/probe-video-file';
+import type { Storage } from '@fenta/storage';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
 
 const run = promisify(execFile);
@@ -92,6 +94,47 @@ describe('OfflineStockProvider', () => {
     expect(clips.every((clip) => clip.width === 36 && clip.height === 64)).toBe(true);
     const hashes = await Promise.all(clips.map((clip) => frameHash(test.storage.localPath(clip.file.key)!, 0.5)));
     expect(new Set(hashes).size).toBe(20);
+  });
+
+  it('draws two clips at once; when storing one fails, the other draw is stopped and nothing else is stored', async () => {
+    const provider = new OfflineStockProvider({ longSide: 160, clipSeconds: 2, fps: 10 });
+    // A clip's draw runs from the cache lookup (stat) to storing it (putFile).
+    let drawing = 0;
+    let mostAtOnce = 0;
+    const storage: Storage = Object.create(test.storage);
+    storage.stat = async (key) => {
+      drawing += 1;
+      mostAtOnce = Math.max(mostAtOnce, drawing);
+      return test.storage.stat(key);
+    };
+    storage.putFile = async (key, file, options) => {
+      drawing -= 1;
+      return test.storage.putFile(key, file, options);
+    };
+    const clips = await provider.fetchClips({ ...test.ctx, storage }, request({ count: 3 }));
+    expect(clips).toHaveLength(3);
+    expect(mostAtOnce).toBe(2);
+
+    const failing: Storage = Object.create(test.storage);
+    const stored: string[] = [];
+    let started = 0;
+    failing.stat = async (key) => {
+      started += 1;
+      return test.storage.stat(key);
+    };
+    failing.putFile = async (key, file, options) => {
+      if (stored.length === 0) {
+        stored.push(key);
+        throw new Error('the disk is full');
+      }
+      stored.push(key);
+      return test.storage.putFile(key, file, options);
+    };
+    await expect(provider.fetchClips({ ...test.ctx, storage: failing }, request({ queries: ['another query'], count: 3 }))).rejects.toThrow('the disk is full');
+    // No third draw started, and the one in flight was stopped (or, finishing in the same moment, stored).
+    expect(started).toBe(2);
+    expect(stored.length).toBeLessThanOrEqual(2);
+    expect((await readdir(test.ctx.tempDir)).filter((name) => name.startsWith('offline-'))).toEqual([]);
   });
 
   it('fails with STOCK_NO_RESULTS when every variant is already used', async () => {

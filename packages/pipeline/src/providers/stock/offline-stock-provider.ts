@@ -7,6 +7,7 @@ import type { NodeContext } from '../../nodes/node-context';
 import type { StockProvider, StockRequest } from '../pipeline-providers';
 import { offlineFootageVariants, type OfflineClipShape, type OfflineFootageVariant } from './offline-footage-variants';
 import { renderOfflineClip } from './render-offline-clip';
+import { mapWithConcurrency } from '../../process/map-with-concurrency';
 
 /** How big and how long the offline library draws its clips. */
 export interface OfflineStockProviderOptions {
@@ -20,6 +21,7 @@ export interface OfflineStockProviderOptions {
 // Bumped whenever a variant's picture changes, so old cached clips are not reused.
 const libraryVersion = 'v1';
 const maxLabelLength = 28;
+const drawConcurrency = 2;
 
 /**
  * Footage drawn by ffmpeg: fractals, automata, gradients and test patterns
@@ -49,11 +51,11 @@ export class OfflineStockProvider implements StockProvider {
       .filter((variant) => !excluded.has(variant.id))
       .slice(0, request.count);
     if (variants.length === 0) throw new FentaError('STOCK_NO_RESULTS', { query: request.queries.join(' / '), provider: this.name });
-    const clips: FootageClip[] = [];
-    for (const variant of variants) {
-      const file = await this.cachedClip(ctx, variant, shape, label);
+    // Two drawn at once: one ffmpeg drawing a fractal keeps about one core busy.
+    return mapWithConcurrency(variants, drawConcurrency, ctx.signal, async (variant, _i, signal): Promise<FootageClip> => {
+      const file = await this.cachedClip({ storage: ctx.storage, tempDir: ctx.tempDir, log: ctx.log, signal }, variant, shape, label);
       // The size, rate and length are those ffmpeg was told to draw (the tests check them with ffprobe).
-      clips.push({
+      return {
         file,
         durationSeconds: shape.seconds,
         width: shape.width,
@@ -61,9 +63,8 @@ export class OfflineStockProvider implements StockProvider {
         fps: shape.fps,
         source: { provider: this.name, id: variant.id },
         query,
-      });
-    }
-    return clips;
+      };
+    });
   }
 
   private shapeFor(request: StockRequest): OfflineClipShape {
@@ -77,7 +78,12 @@ export class OfflineStockProvider implements StockProvider {
     return { width: even(width), height: even(height), fps: this.fps, seconds };
   }
 
-  private async cachedClip(ctx: NodeContext, variant: OfflineFootageVariant, shape: OfflineClipShape, label: string): Promise<StoredFile> {
+  private async cachedClip(
+    ctx: Pick<NodeContext, 'storage' | 'tempDir' | 'signal' | 'log'>,
+    variant: OfflineFootageVariant,
+    shape: OfflineClipShape,
+    label: string,
+  ): Promise<StoredFile> {
     const key = libraryKey(variant, shape, label);
     const cached = await ctx.storage.stat(key);
     if (cached) return { key, contentType: 'video/mp4', bytes: cached.bytes };

@@ -7,7 +7,7 @@ import { analyzeSentenceAudio } from './analyze-sentence-audio';
 import { assembleSpeech, type TimedSentence } from './assemble-speech';
 import { measureEspeakWordDurations } from './espeak-word-durations';
 import { espeakWordsPerMinute, parseEspeakVoiceList, resolveEspeakVoice, type EspeakVoices } from './espeak-voice';
-import { mapWithConcurrency } from './map-with-concurrency';
+import { mapWithConcurrency } from '../../process/map-with-concurrency';
 import { runChildProcess } from '../../process/run-child-process';
 import { runEspeak, type EspeakVoiceSettings } from './run-espeak';
 import { splitSentenceWords } from './split-sentence-words';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { isFentaError } from '@fenta/core';
 import { analyzeSentenceAudio } from './analyze-sentence-audio';
 import { detectSilences } from './detect-silences';
-import { mapWithConcurrency } from './map-with-concurrency';
+import { mapWithConcurrency } from '../../process/map-with-concurrency';
 import { readPcmWav } from './pcm-wav';
 import { runEspeak, type EspeakVoiceSettings } from './run-espeak';
 

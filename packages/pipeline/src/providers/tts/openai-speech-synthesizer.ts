@@ -9,7 +9,7 @@ import { alignTranscribedWords } from '../transcription/align-transcribed-words'
 import { alignWordsToSpeech } from './align-words-to-speech';
 import { analyzeSentenceAudio, type SentenceAudio } from './analyze-sentence-audio';
 import { assembleSpeech, type TimedSentence } from './assemble-speech';
-import { mapWithConcurrency } from './map-with-concurrency';
+import { mapWithConcurrency } from '../../process/map-with-concurrency';
 import { resolveOpenAIVoice } from './openai-voice';
 import { ChildProcessFailure, runChildProcess } from '../../process/run-child-process';
 import { localMediaInput } from '@fenta/media';
