@@ -137,6 +137,60 @@ describe('OfflineStockProvider', () => {
     expect((await readdir(test.ctx.tempDir)).filter((name) => name.startsWith('offline-'))).toEqual([]);
   });
 
+  it('draws a clip once when two jobs of the worker want it at the same time', async () => {
+    const provider = new OfflineStockProvider({ longSide: 160, clipSeconds: 2, fps: 10 });
+    const other = await createNodeTestContext({ storage: test.storage });
+    try {
+      const [mine, theirs] = await Promise.all([provider.fetchClips(test.ctx, request()), provider.fetchClips(other.ctx, request())]);
+      expect(theirs).toEqual(mine);
+      expect(drawn(test) + drawn(other)).toBe(3);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it('draws the clip itself when the job drawing it is cancelled, and stops waiting when its own is', async () => {
+    const provider = new OfflineStockProvider({ longSide: 320, clipSeconds: 4, fps: 10 });
+    const other = await createNodeTestContext({ storage: test.storage });
+    const third = await createNodeTestContext({ storage: test.storage });
+    // Each job's cache lookup says when it is done; the job then draws, or waits for the one drawing.
+    const lookedUp = (storage: Storage) => {
+      const view: Storage = Object.create(storage);
+      let done!: () => void;
+      const passed = new Promise<void>((resolve) => (done = resolve));
+      view.stat = async (key) => {
+        const found = await storage.stat(key);
+        // After this job's next steps (microtasks), before anything else.
+        setImmediate(done);
+        return found;
+      };
+      return { view, passed };
+    };
+    try {
+      const first = lookedUp(test.storage);
+      const cancelled = provider.fetchClips({ ...test.ctx, storage: first.view }, request({ count: 1 }));
+      await first.passed;
+      const second = lookedUp(test.storage);
+      const waiting = provider.fetchClips({ ...other.ctx, storage: second.view }, request({ count: 1 }));
+      const last = lookedUp(test.storage);
+      const givingUp = provider.fetchClips({ ...third.ctx, storage: last.view }, request({ count: 1 }));
+      await Promise.all([second.passed, last.passed]);
+      // Both later jobs now wait on the first one's draw.
+      test.abort.abort(new Error('job cancelled'));
+      third.abort.abort(new Error('its own job cancelled'));
+      await expect(cancelled).rejects.toThrow();
+      await expect(givingUp).rejects.toThrow('its own job cancelled');
+      const clips = await waiting;
+      expect(clips).toHaveLength(1);
+      expect(await test.storage.stat(clips[0]!.file.key)).toMatchObject({ bytes: clips[0]!.file.bytes });
+      expect(drawn(test)).toBe(0);
+      expect(drawn(other)).toBe(1);
+      expect(drawn(third)).toBe(0);
+    } finally {
+      await Promise.all([other.cleanup(), third.cleanup()]);
+    }
+  });
+
   it('fails with STOCK_NO_RESULTS when every variant is already used', async () => {
     const provider = new OfflineStockProvider({ longSide: 64, clipSeconds: 1, fps: 5 });
     const excludeIds = offlineFootageVariants.map((variant) => variant.id);

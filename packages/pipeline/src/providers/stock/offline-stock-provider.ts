@@ -35,6 +35,8 @@ export class OfflineStockProvider implements StockProvider {
   private readonly longSide: number;
   private readonly clipSeconds: number;
   private readonly fps: number;
+  /** Clips being drawn now, by storage key: jobs this worker runs at once often want the same ones. */
+  private readonly drawing = new Map<string, Promise<unknown>>();
 
   constructor(options: OfflineStockProviderOptions = {}) {
     this.longSide = options.longSide ?? 720;
@@ -87,6 +89,30 @@ export class OfflineStockProvider implements StockProvider {
     const key = libraryKey(variant, shape, label);
     const cached = await ctx.storage.stat(key);
     if (cached) return { key, contentType: 'video/mp4', bytes: cached.bytes };
+    const running = this.drawing.get(key);
+    if (running) {
+      // Another job is drawing this clip: wait for it and look again (through this job's own storage view),
+      // drawing it here only if that failed or was cancelled.
+      await settledOrAborted(running, ctx.signal);
+      const drawn = await ctx.storage.stat(key);
+      if (drawn) return { key, contentType: 'video/mp4', bytes: drawn.bytes };
+    }
+    const draw = this.draw(ctx, variant, shape, label, key);
+    this.drawing.set(key, draw);
+    try {
+      return await draw;
+    } finally {
+      if (this.drawing.get(key) === draw) this.drawing.delete(key);
+    }
+  }
+
+  private async draw(
+    ctx: Pick<NodeContext, 'storage' | 'tempDir' | 'signal' | 'log'>,
+    variant: OfflineFootageVariant,
+    shape: OfflineClipShape,
+    label: string,
+    key: string,
+  ): Promise<StoredFile> {
     const localPath = path.join(ctx.tempDir, `offline-${variant.id}.mp4`);
     try {
       await renderOfflineClip(variant, shape, label, localPath, { workDir: ctx.tempDir, signal: ctx.signal });
@@ -97,6 +123,20 @@ export class OfflineStockProvider implements StockProvider {
       await rm(localPath, { force: true });
     }
   }
+}
+
+/** Resolves once `promise` settles, whichever way; rejects with the signal's reason if it aborts first. */
+function settledOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settled = () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    promise.then(settled, settled);
+  });
 }
 
 /** The storage key of one offline clip: everything that changes its pixels is in it. */
