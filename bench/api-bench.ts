@@ -13,7 +13,6 @@
  *
  *   node -r ./test/register-ts.cjs bench/api-bench.ts [--seconds 10] [--concurrency 32] [--cpu-prof DIR]
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
@@ -24,7 +23,7 @@ import { issueApiKey } from '../packages/core/src';
 import { demoWorkflow, ensureDemoApiKey } from '../packages/db/src';
 import { findFreePort } from '../packages/local-services/src';
 import { createRenderQueue, enqueueRender } from '../packages/queue/src';
-import { startBenchStack } from './bench-stack';
+import { startBenchStack, waitForHealth } from './bench-stack';
 
 export interface PhaseResult {
   requests: number;
@@ -70,21 +69,6 @@ async function measure(concurrency: number, warmupMs: number, durationMs: number
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   return { requests: latencies.length, rps: latencies.length / (durationMs / 1000), p50Ms: at(0.5), p99Ms: at(0.99), errors };
-}
-
-/** Polls the API's health route until it answers 200 (a benchmark may poll; it asserts nothing). */
-async function waitForHealth(url: string, api: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (api.exitCode !== null) throw new Error(`the API exited with ${api.exitCode} before it answered`);
-    const ok = await fetch(url).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the API did not answer ${url} within 60 s`);
 }
 
 /** One POST over a kept-alive connection; resolves with the status and body. */
@@ -148,7 +132,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       },
       options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [],
     );
-    await waitForHealth(`http://127.0.0.1:${port}/health`, api);
+    await waitForHealth(`http://127.0.0.1:${port}/health`, api, 'the API');
 
     const graph = JSON.stringify(demoWorkflow.graph);
     const variables = { topic: 'bench' };

@@ -71,3 +71,18 @@ export async function startBenchStack(name: string, options: { poolSize: number 
     throw error;
   }
 }
+
+/** Polls an app's health route until it answers 200 (a benchmark may poll; it asserts nothing). */
+export async function waitForHealth(url: string, app: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (app.exitCode !== null) throw new Error(`${name} exited with ${app.exitCode} before it answered`);
+    const ok = await fetch(url).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${name} did not answer ${url} within 60 s`);
+}

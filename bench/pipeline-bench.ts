@@ -4,7 +4,8 @@
  * Edit.Timeline, Output.Render on the offline providers) created through
  * `createJob`, the path the API takes, and run by one worker process
  * (apps/worker/dist/main.js) at its default concurrency, on an embedded
- * PostgreSQL and a redis-server of its own. Measures the wall time from the
+ * PostgreSQL and a redis-server of its own, once the worker is ready
+ * (its /readyz answers 200). Measures the wall time from the
  * first job's creation to the last one's completion, and for each job its time
  * from creation to completion against the time of its Output.Render node
  * (what the rest of the pipeline adds to the render). Ends with one line:
@@ -21,7 +22,8 @@ import { createLogger } from '../packages/core/src';
 import { builtInNodeDefinitionRegistry } from '../packages/graph/src';
 import { createJob } from '../packages/jobs/src';
 import { createRenderQueue, defaultQueuePrefix } from '../packages/queue/src';
-import { startBenchStack } from './bench-stack';
+import { findFreePort } from '../packages/local-services/src';
+import { startBenchStack, waitForHealth } from './bench-stack';
 
 export interface PipelineBenchJob {
   id: string;
@@ -49,13 +51,17 @@ export async function runPipelineBench(options: { jobs?: number; timeoutSeconds?
   const stack = await startBenchStack('pipeline', { poolSize: 4 });
   const { db, orgId, userId, workflowId } = stack;
   try {
+    const healthPort = await findFreePort();
     const worker = await stack.startApp('worker', {
       FENTA_STORAGE_DIR: path.join(stack.dir, 'storage'),
       FENTA_TEMP_DIR: path.join(stack.dir, 'tmp'),
+      FENTA_HEALTH_PORT: String(healthPort),
       LOG_LEVEL: 'warn',
     });
     const exited = new Promise<never>((_, reject) => worker.once('exit', (code) => reject(new Error(`the worker exited (code ${code})`))));
     exited.catch(() => undefined);
+    // Jobs are created on a running stack, as a product's are: the worker's start-up is not a job's wait.
+    await waitForHealth(`http://127.0.0.1:${healthPort}/readyz`, worker, 'the worker');
     const queue = createRenderQueue({ connection: { url: stack.redisUrl }, prefix: defaultQueuePrefix });
     stack.onStop(() => queue.close());
     const logger = createLogger({ service: 'pipeline-bench', level: 'warn' });
