@@ -134,6 +134,8 @@ describe('OfflineStockProvider', () => {
     // No third draw started, and the one in flight was stopped (or, finishing in the same moment, stored).
     expect(started).toBe(2);
     expect(stored.length).toBeLessThanOrEqual(2);
+    expect(await test.storage.stat(stored[0]!)).toBeUndefined();
+    if (stored.length === 2) expect(await test.storage.stat(stored[1]!)).toBeDefined();
     expect((await readdir(test.ctx.tempDir)).filter((name) => name.startsWith('offline-'))).toEqual([]);
   });
 
@@ -158,13 +160,15 @@ describe('OfflineStockProvider', () => {
       const view: Storage = Object.create(storage);
       let done!: () => void;
       const passed = new Promise<void>((resolve) => (done = resolve));
+      const keys: string[] = [];
       view.stat = async (key) => {
+        keys.push(key);
         const found = await storage.stat(key);
         // After this job's next steps (microtasks), before anything else.
         setImmediate(done);
         return found;
       };
-      return { view, passed };
+      return { view, passed, keys };
     };
     try {
       const first = lookedUp(test.storage);
@@ -186,6 +190,8 @@ describe('OfflineStockProvider', () => {
       expect(drawn(test)).toBe(0);
       expect(drawn(other)).toBe(1);
       expect(drawn(third)).toBe(0);
+      // The waiting job looked the clip up again once the first job's draw had failed, then drew it.
+      expect(second.keys).toEqual([clips[0]!.file.key, clips[0]!.file.key]);
     } finally {
       await Promise.all([other.cleanup(), third.cleanup()]);
     }

@@ -89,10 +89,9 @@ export class OfflineStockProvider implements StockProvider {
     const key = libraryKey(variant, shape, label);
     const cached = await ctx.storage.stat(key);
     if (cached) return { key, contentType: 'video/mp4', bytes: cached.bytes };
-    const running = this.drawing.get(key);
-    if (running) {
-      // Another job is drawing this clip: wait for it and look again (through this job's own storage view),
-      // drawing it here only if that failed or was cancelled.
+    // Another job is drawing this clip: wait for it and look again (through this job's own storage view),
+    // drawing it here only once no job is drawing it and it is still not stored (that draw failed or was cancelled).
+    for (let running = this.drawing.get(key); running; running = this.drawing.get(key)) {
       await settledOrAborted(running, ctx.signal);
       const drawn = await ctx.storage.stat(key);
       if (drawn) return { key, contentType: 'video/mp4', bytes: drawn.bytes };

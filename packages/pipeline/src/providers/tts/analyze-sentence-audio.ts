@@ -25,8 +25,10 @@ export const speechSilenceThreshold: SilenceThreshold = { noiseDb: -50, minSecon
 export async function analyzeSentenceAudio(path: string, options: { signal: AbortSignal; provider: string }): Promise<SentenceAudio> {
   const wav = await readPcmWav(path, options);
   const silences = detectSilences(wav, speechSilenceThreshold);
-  const leading = silences.find((s) => s.start === 0);
-  const trailing = silences.findLast((s) => s.end === wav.durationSeconds);
+  // A click on the very first or last sample does not end the silence at that edge (half a sample more, for rounding).
+  const edge = 1.5 / wav.sampleRate;
+  const leading = silences.find((s) => s.start <= edge);
+  const trailing = silences.findLast((s) => s.end >= wav.durationSeconds - edge);
   const speechStart = leading ? leading.end : 0;
   const speechEnd = trailing ? trailing.start : wav.durationSeconds;
   if (speechEnd - speechStart < 0.02) {

@@ -16,10 +16,12 @@ export interface SilenceThreshold {
 
 /**
  * Finds the silences of PCM audio as ffmpeg's `silencedetect` does on 16-bit
- * samples (in process: no ffmpeg run per measurement): a run of
- * sample frames whose every channel is below the threshold in amplitude,
- * lasting at least `minSeconds`, from its first silent frame to the first
- * frame that is not. A silence still running at the end ends there.
+ * mono samples (in process: no ffmpeg run per measurement): a run of samples
+ * below the threshold in amplitude, lasting at least `minSeconds`, from its
+ * first silent sample to the first that is not. A silence still running at
+ * the end ends there. With more channels a frame is silent when every
+ * channel is (silencedetect counts interleaved samples instead); the speech
+ * measured here is mono.
  */
 export function detectSilences(wav: PcmWav, threshold: SilenceThreshold): Silence[] {
   const { samples, channels, sampleRate, frames } = wav;

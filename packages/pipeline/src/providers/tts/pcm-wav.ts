@@ -22,7 +22,14 @@ const extensibleFormat = 0xfffe;
 
 /** Reads a 16-bit PCM WAV file; anything else is PROVIDER_RESPONSE_INVALID naming what is wrong. */
 export async function readPcmWav(path: string, options: { signal: AbortSignal; provider: string }): Promise<PcmWav> {
-  const bytes = await readFile(path, { signal: options.signal });
+  const bytes = await readFile(path, { signal: options.signal }).catch((error: unknown) => {
+    options.signal.throwIfAborted();
+    throw new FentaError(
+      'PROVIDER_RESPONSE_INVALID',
+      { provider: options.provider, reason: `the audio cannot be read: ${(error as Error).message}` },
+      { cause: error },
+    );
+  });
   return parsePcmWav(bytes, options.provider);
 }
 
