@@ -81,7 +81,8 @@ export async function runFfmpeg(args: string[], options: RunFfmpegOptions = {}):
     let reported = 0;
     let pending = '';
     child.stdout.on('data', (chunk: string) => {
-      if (!onProgress) return;
+      // ffmpeg stopped by SIGTERM still ends with `progress=end`: an aborted render reports no more progress.
+      if (!onProgress || aborted) return;
       const lines = (pending + chunk).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {

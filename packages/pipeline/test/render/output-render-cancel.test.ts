@@ -53,14 +53,18 @@ describe('Output.Render cancelled mid-render', () => {
     };
     const output = path.join(nt.ctx.tempDir, 'video.mp4');
     let runningAtAbort: number[] = [];
+    let progressAtAbort = 0;
+    let progressAfterAbort: number | undefined;
     let abortedAt = 0;
     const progress = nt.ctx.progress;
     nt.ctx.progress = (fraction) => {
       progress(fraction);
-      if (abortedAt || fraction <= 0 || fraction >= 0.5) return;
-      abortedAt = performance.now();
+      if (nt.abort.signal.aborted) progressAfterAbort = fraction;
+      if (progressAtAbort || fraction <= 0 || fraction >= 0.5) return;
+      progressAtAbort = fraction;
       void processesMentioning(output).then((pids) => {
         runningAtAbort = pids;
+        abortedAt = performance.now();
         nt.abort.abort(new Error('job cancelled'));
       });
     };
@@ -73,6 +77,10 @@ describe('Output.Render cancelled mid-render', () => {
     expect(runningAtAbort).toHaveLength(1);
     expect(existsSync(`/proc/${runningAtAbort[0]}`)).toBe(false);
     expect(await processesMentioning(output)).toEqual([]);
+    // Killed mid-render, not left to finish, and no progress past the abort: ffmpeg's closing `progress=end` is not a finished video.
+    expect(progressAtAbort).toBeGreaterThan(0);
+    expect(progressAfterAbort).toBeUndefined();
+    // Killed, not left to finish: the rest of a 1080p render would take many seconds more.
     expect(performance.now() - abortedAt).toBeLessThan(2000);
     // Nothing stored, no partial file left behind, nothing billed.
     for (const name of ['video.mp4', 'thumbnail.jpg', 'captions.srt']) expect(await nt.storage.stat(nt.ctx.artifactKey(name))).toBeUndefined();
