@@ -1,14 +1,22 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { FentaError } from '@fenta/core';
 import { addJobCosts, completeJobNode, insertUsageOnce, type DB, type JobRunKey, type NewUsageRecord } from '@fenta/db';
 import type { UsageInput } from '../nodes/node-context';
 import { priceUsage, type PriceTable } from '../usage/price-table';
+
+/** The usage one try of a node recorded, by its attempt number (counted over the job's runs). */
+export interface AttemptUsage {
+  attempt: number;
+  usage: UsageInput[];
+}
 
 export interface CheckpointInput {
   userId: string | null;
   nodeId: string;
   output: unknown;
   usage: UsageInput[];
+  /** What the node's failed tries before this one were billed for: paid calls are counted whether or not their try succeeded. */
+  failedAttempts?: AttemptUsage[];
   durationMs: number;
   prices: PriceTable;
   leaseMs: number;
@@ -22,15 +30,72 @@ export interface CheckpointInput {
  * (JOB_LEASE_LOST).
  */
 export async function recordNodeCheckpoint(db: Kysely<DB>, run: JobRunKey, input: CheckpointInput): Promise<{ costUsd: number }> {
-  const priced = input.usage.map((usage, index) => ({
-    usage,
-    cost: priceUsage(input.prices, usage),
-    key: `${run.jobId}:${input.nodeId}:${usage.resource}:${index}`,
-  }));
-  const costUsd = priced.reduce((sum, entry) => sum + entry.cost, 0);
-  const totals = { tokens: 0, renderSeconds: 0, kaiCredits: 0, usd: 0 };
+  const priced = [
+    ...(input.failedAttempts ?? []).flatMap(({ attempt, usage }) => pricedUsage(run, input, usage, attempt)),
+    ...pricedUsage(run, input, input.usage),
+  ];
+  const { records, totals } = usageRecords(run, input, priced);
+  await db.transaction().execute(async (trx) => {
+    await insertUsageWithCosts(trx, run, records, totals, input.leaseMs);
+    await completeJobNode(trx, {
+      jobId: run.jobId,
+      orgId: run.orgId,
+      nodeId: input.nodeId,
+      output: input.output,
+      costUsd: totals.usd,
+      usage: input.usage,
+      durationMs: input.durationMs,
+    });
+  });
+  return { costUsd: totals.usd };
+}
+
+/**
+ * Writes the usage of a node's tries that failed (or were stopped) and the
+ * job's cost totals, in one transaction under the run's lease: a provider
+ * bills a call that answered even when a later step of the node failed.
+ * Each try's records carry its attempt number in their keys, so a job that
+ * is run again counts them once.
+ */
+export async function recordFailedAttemptsUsage(
+  db: Kysely<DB>,
+  run: JobRunKey,
+  input: { userId: string | null; nodeId: string; attempts: AttemptUsage[]; prices: PriceTable; leaseMs: number },
+): Promise<{ costUsd: number }> {
+  const priced = input.attempts.flatMap(({ attempt, usage }) => pricedUsage(run, input, usage, attempt));
+  if (priced.length === 0) return { costUsd: 0 };
+  const { records, totals } = usageRecords(run, input, priced);
+  await db.transaction().execute((trx) => insertUsageWithCosts(trx, run, records, totals, input.leaseMs));
+  return { costUsd: totals.usd };
+}
+
+interface PricedUsage {
+  usage: UsageInput;
+  cost: number;
+  key: string;
+}
+
+/** A try's usage priced, with its idempotency keys: the checkpointing try keeps the plain `job:node:resource:index`, a failed one adds `attempt-N`. */
+function pricedUsage(run: JobRunKey, input: { nodeId: string; prices: PriceTable }, usage: UsageInput[], failedAttempt?: number): PricedUsage[] {
+  const prefix = failedAttempt === undefined ? `${run.jobId}:${input.nodeId}` : `${run.jobId}:${input.nodeId}:attempt-${failedAttempt}`;
+  return usage.map((entry, index) => ({ usage: entry, cost: priceUsage(input.prices, entry), key: `${prefix}:${entry.resource}:${index}` }));
+}
+
+type CostTotals = { tokens: number; renderSeconds: number; kaiCredits: number; usd: number };
+
+/** Costs are added only when the records are new, so a replayed write adds nothing. */
+async function insertUsageWithCosts(trx: Transaction<DB>, run: JobRunKey, records: UsageRow[], totals: CostTotals, leaseMs: number): Promise<void> {
+  const inserted = await insertUsageOnce(trx, records);
+  const costs = inserted > 0 ? totals : { tokens: 0, renderSeconds: 0, kaiCredits: 0, usd: 0 };
+  if (!(await addJobCosts(trx, run, costs, leaseMs))) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
+}
+
+type UsageRow = NewUsageRecord & { idempotency_key: string };
+
+function usageRecords(run: JobRunKey, input: { userId: string | null; nodeId: string }, priced: PricedUsage[]): { records: UsageRow[]; totals: CostTotals } {
+  const totals: CostTotals = { tokens: 0, renderSeconds: 0, kaiCredits: 0, usd: priced.reduce((sum, entry) => sum + entry.cost, 0) };
   const records = priced.map(({ usage, cost, key }) => {
-    const record: NewUsageRecord & { idempotency_key: string } = {
+    const record: UsageRow = {
       org_id: run.orgId,
       user_id: input.userId,
       job_id: run.jobId,
@@ -65,21 +130,5 @@ export async function recordNodeCheckpoint(db: Kysely<DB>, run: JobRunKey, input
     }
     return record;
   });
-
-  await db.transaction().execute(async (trx) => {
-    const inserted = await insertUsageOnce(trx, records);
-    // Costs are added only for usage not recorded before, so a replayed checkpoint adds nothing.
-    const costs = inserted > 0 ? { ...totals, usd: costUsd } : { tokens: 0, renderSeconds: 0, kaiCredits: 0, usd: 0 };
-    if (!(await addJobCosts(trx, run, costs, input.leaseMs))) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
-    await completeJobNode(trx, {
-      jobId: run.jobId,
-      orgId: run.orgId,
-      nodeId: input.nodeId,
-      output: input.output,
-      costUsd,
-      usage: input.usage,
-      durationMs: input.durationMs,
-    });
-  });
-  return { costUsd };
+  return { records, totals };
 }

@@ -9,7 +9,8 @@ import { buildNodeContext } from './build-node-context';
 import type { JobLogWriter } from './job-log-writer';
 import { JobProgress } from './job-progress';
 import { progressReporter } from './progress-reporter';
-import { recordNodeCheckpoint } from './record-node-checkpoint';
+import type { UsageInput } from '../nodes/node-context';
+import { recordFailedAttemptsUsage, recordNodeCheckpoint, type AttemptUsage } from './record-node-checkpoint';
 import { runNodeWithPolicy } from './run-node';
 import type { ExecutorDeps } from './run-job';
 import { runNodeSchedule } from './schedule-nodes';
@@ -109,7 +110,10 @@ async function runPlannedNode(
   if (firstAttempt === undefined) throw new FentaError('JOB_LEASE_LOST', { job: jobId });
   const inFlight: NodeInFlight = { id: nodeId, type: nodeType.type, started };
   state.inFlight.running.set(nodeId, inFlight);
-  const record = { usage: [] as Parameters<typeof recordNodeCheckpoint>[2]['usage'] };
+  const record = { usage: [] as UsageInput[] };
+  // Each try's usage: a try that failed or was stopped was still billed for the paid calls that answered.
+  const failedAttempts: AttemptUsage[] = [];
+  let attemptNumber = firstAttempt;
   const inputs = Object.fromEntries(Object.entries(plan.inputs[nodeId] ?? {}).map(([port, upstream]) => [port, outputs[upstream]]));
   const consumers = plan.order
     .filter((other) => Object.values(plan.inputs[other] ?? {}).includes(nodeId))
@@ -125,7 +129,9 @@ async function runPlannedNode(
     const output: unknown = await runNodeWithPolicy(
       nodeType,
       (signal, attempt) => {
+        if (attempt > 1 && record.usage.length > 0) failedAttempts.push({ attempt: attemptNumber, usage: record.usage });
         record.usage = [];
+        attemptNumber = firstAttempt + attempt - 1;
         return buildNodeContext({
           findTemplate: async (templateId) => (await findVisibleTemplates(db, run.orgId, [templateId]))[0],
           storage: deps.storage,
@@ -135,7 +141,7 @@ async function runPlannedNode(
           orgId: run.orgId,
           nodeId,
           stage: nodeType.stage,
-          attempt: firstAttempt + attempt - 1,
+          attempt: attemptNumber,
           signal,
           tempDir: attemptTemp(attempt),
           assertHeld: () => assertRunHolds(db, run),
@@ -170,8 +176,15 @@ async function runPlannedNode(
       async (attempt) => {
         await mkdir(attemptTemp(attempt), { recursive: true });
       },
-    ).catch((error: unknown) => {
+    ).catch(async (error: unknown) => {
       inFlight.failed = true;
+      if (record.usage.length > 0) failedAttempts.push({ attempt: attemptNumber, usage: record.usage });
+      await recordFailedAttemptsUsage(db, run, { userId: job.created_by, nodeId, attempts: failedAttempts, prices: deps.prices, leaseMs: state.leaseMs }).catch(
+        (writeError: unknown) => {
+          // The node's own failure is what the job reports; a run that lost its lease cannot write for it.
+          deps.logger.warn({ err: writeError, jobId, nodeId }, 'the usage of a failed node could not be recorded');
+        },
+      );
       throw error;
     });
     const durationMs = Date.now() - started;
@@ -180,6 +193,7 @@ async function runPlannedNode(
       nodeId,
       output,
       usage: record.usage,
+      failedAttempts,
       durationMs,
       prices: deps.prices,
       leaseMs: state.leaseMs,

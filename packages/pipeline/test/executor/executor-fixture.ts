@@ -30,6 +30,8 @@ export interface Script {
   holding?: (nodeId: string) => void;
   /** Node id → the abort reason a holding node was stopped with. */
   stopped?: Record<string, unknown>;
+  /** Node type → errors its next runs throw after recording their usage (a paid call answered, a later step failed). */
+  failuresAfterUsage?: Record<string, FentaError[]>;
   /** The consumers the script node was given, as its context had them. */
   scriptConsumers?: NodeContext['consumers'];
 }
@@ -160,9 +162,11 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       output: 'timeline',
       ...policy,
       async run(ctx) {
-        enter(script, 'Test.Speech');
+        await enter(script, 'Test.Speech');
         ctx.recordUsage({ resource: 'tts_characters', characters: 2_000, model: 'tts-1-hd' });
         ctx.recordUsage({ resource: 'transcription_minutes', minutes: 1.5, model: 'whisper-1' });
+        const failure = script.failuresAfterUsage?.['Test.Speech']?.shift();
+        if (failure) throw failure;
         return { kind: 'timeline' };
       },
     }),

@@ -62,6 +62,45 @@ describe('runJob', () => {
     expect(await jobCostAndUsage(fx.database.query, jobId)).toEqual({ cost_total_usd: '0.0758', usage_sum_usd: '0.0758' });
   });
 
+  it('records what a failed try was billed for: a retried node counts both tries, each once', async () => {
+    fx.script.failuresAfterUsage = { 'Test.Speech': [new FentaError('PROVIDER_ERROR', { provider: 'openai', status: 503, reason: 'overloaded' })] };
+    const jobId = await fx.insertJob(testGraph('Test.Speech'));
+    expect((await runJob(fx.deps, { jobId, finalAttempt: true })).status).toBe('completed');
+    expect(fx.script.calls['Test.Speech']).toBe(2);
+    const speech = await fx.database.query(
+      `SELECT resource_type, cost_usd::text, idempotency_key FROM usage_records WHERE job_id = $1 AND node_id = 'c' ORDER BY idempotency_key`,
+      [jobId],
+    );
+    expect(speech).toEqual([
+      { resource_type: 'transcription_minutes', cost_usd: '0.0090', idempotency_key: `${jobId}:c:attempt-1:transcription_minutes:1` },
+      { resource_type: 'tts_characters', cost_usd: '0.0600', idempotency_key: `${jobId}:c:attempt-1:tts_characters:0` },
+      { resource_type: 'transcription_minutes', cost_usd: '0.0090', idempotency_key: `${jobId}:c:transcription_minutes:1` },
+      { resource_type: 'tts_characters', cost_usd: '0.0600', idempotency_key: `${jobId}:c:tts_characters:0` },
+    ]);
+    // 0.0758 for one of each node, plus the failed try's 0.069: the sum of the usage records.
+    expect(await jobCostAndUsage(fx.database.query, jobId)).toEqual({ cost_total_usd: '0.1448', usage_sum_usd: '0.1448' });
+    const [node] = await fx.database.query(`SELECT cost_usd::text FROM job_nodes WHERE job_id = $1 AND node_id = 'c'`, [jobId]);
+    expect(node).toEqual({ cost_usd: '0.1380' });
+  });
+
+  it('records what a node that failed for good was billed for, and the job total still equals its usage', async () => {
+    fx.script.failuresAfterUsage = {
+      'Test.Speech': [new FentaError('NODE_INPUT_INVALID', { node: 'c', type: 'Test.Speech', reason: 'the voice cannot speak it' })],
+    };
+    const jobId = await fx.insertJob(testGraph('Test.Speech'));
+    expect(await runJob(fx.deps, { jobId, finalAttempt: true })).toMatchObject({ status: 'failed', error: { code: 'NODE_INPUT_INVALID' } });
+    const speech = await fx.database.query(
+      `SELECT resource_type, cost_usd::text, idempotency_key FROM usage_records WHERE job_id = $1 AND node_id = 'c' ORDER BY idempotency_key`,
+      [jobId],
+    );
+    expect(speech).toEqual([
+      { resource_type: 'transcription_minutes', cost_usd: '0.0090', idempotency_key: `${jobId}:c:attempt-1:transcription_minutes:1` },
+      { resource_type: 'tts_characters', cost_usd: '0.0600', idempotency_key: `${jobId}:c:attempt-1:tts_characters:0` },
+    ]);
+    // 0.0005 (the script node's llm) + 0.069 (the failed speech): the render never ran.
+    expect(await jobCostAndUsage(fx.database.query, jobId)).toEqual({ cost_total_usd: '0.0695', usage_sum_usd: '0.0695' });
+  });
+
   it('runs every node in order, checkpoints them, records usage and costs, and completes the job', async () => {
     const jobId = await fx.insertJob(testGraph('Test.Block', { block: false }));
     const progress: number[] = [];
