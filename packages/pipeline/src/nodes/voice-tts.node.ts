@@ -3,7 +3,7 @@ import { FentaError } from '@fenta/core';
 import { voiceTtsDefinition } from '@fenta/graph';
 import type { z } from 'zod';
 import type { Script, SentenceTiming, Speech } from '../artifacts/artifact-types';
-import type { SpeechRequest, SpeechResult } from '../providers/pipeline-providers';
+import type { SpeechRequest, SpeechResult, SpeechUsage } from '../providers/pipeline-providers';
 import { chooseSpeechSynthesizer } from '../providers/tts/choose-speech-synthesizer';
 import { applySpeechFit, meetsTarget, planSpeechFit } from '../providers/tts/fit-speech-length';
 import { VoiceNotSupportedError } from '../providers/tts/voice-not-supported-error';
@@ -33,8 +33,18 @@ export const voiceTtsNode = defineNodeType<VoiceTtsParams, { script: Script }, S
 
     const synthesizer = chooseSpeechSynthesizer(ctx.providers, params.provider, ctx.log);
     ctx.progress(0.05);
+    // What the provider bills for, recorded even when the synthesis fails after some calls answered:
+    // the characters it spoke and the audio it transcribed for word timings.
+    const recordBilled = (usage: SpeechUsage) => {
+      ctx.recordUsage({ resource: 'tts_characters', characters: usage.characters, model: usage.model });
+      const heard = usage.transcription;
+      if (heard) ctx.recordUsage({ resource: 'transcription_minutes', minutes: heard.seconds / 60, model: heard.model });
+    };
     const result = await synthesizer
-      .synthesize({ sentences, voice: params.voice, speed: params.speed, lang: script.lang }, { tempDir: ctx.tempDir, signal: ctx.signal })
+      .synthesize(
+        { sentences, voice: params.voice, speed: params.speed, lang: script.lang },
+        { tempDir: ctx.tempDir, signal: ctx.signal, onBilled: recordBilled },
+      )
       .catch((error: unknown) => {
         if (error instanceof VoiceNotSupportedError) {
           const voices = error.voicesForLanguage.length > 0 ? error.voicesForLanguage.join(', ') : 'none';
@@ -47,12 +57,6 @@ export const voiceTtsNode = defineNodeType<VoiceTtsParams, { script: Script }, S
         }
         throw error;
       });
-    if (result.usage) {
-      // What the provider bills for: the characters it spoke and the audio it transcribed for word timings.
-      ctx.recordUsage({ resource: 'tts_characters', characters: result.usage.characters, model: result.usage.model });
-      const heard = result.usage.transcription;
-      if (heard) ctx.recordUsage({ resource: 'transcription_minutes', minutes: heard.seconds / 60, model: heard.model });
-    }
     ctx.progress(0.8);
     const fitted = await fitToTarget(ctx, script, result);
     ctx.progress(0.9);

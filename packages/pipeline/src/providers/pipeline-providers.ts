@@ -97,10 +97,22 @@ export interface Transcription {
   usage?: TranscriptionUsage;
 }
 
+/** Where a synthesis runs, and where a paid one reports what it was billed for. */
+export interface SpeechOptions {
+  tempDir: string;
+  signal: AbortSignal;
+  /**
+   * Called once, when the synthesis settles, with what its answered calls
+   * are billed for, whether it succeeded or not (a call that answered is
+   * billed even when a later sentence fails); never for a free synthesizer.
+   */
+  onBilled?: (usage: SpeechUsage) => void;
+}
+
 /** Speaks: OpenAI TTS, or espeak-ng offline. */
 export interface SpeechSynthesizer {
   readonly name: string;
-  synthesize(request: SpeechRequest, options: { tempDir: string; signal: AbortSignal }): Promise<SpeechResult>;
+  synthesize(request: SpeechRequest, options: SpeechOptions): Promise<SpeechResult>;
 }
 
 /** Word timestamps from audio (OpenAI transcription with timestamp_granularities=word). */

@@ -122,6 +122,23 @@ describe('OpenAISpeechSynthesizer', () => {
     });
   });
 
+  it('reports what answered calls were billed for when a later call fails, and on success the same as its usage', async () => {
+    const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    const synthesizer = new OpenAISpeechSynthesizer({ apiKey: 'sk-test-key', baseURL: server.baseURL, transcriber, concurrency: 1 });
+    // The first sentence is spoken (billed), then its transcription fails: nothing of the second is asked for.
+    server.queue('transcriptions', [{ status: 500, body: openAIErrorBody('The server had an error', 'server_error') }]);
+    const billed: unknown[] = [];
+    await expect(synthesizer.synthesize(request, { tempDir, signal, onBilled: (usage) => billed.push(usage) })).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+    });
+    expect(server.requests.map((r) => r.route)).toEqual(['speech', 'transcriptions']);
+    expect(billed).toEqual([{ model: 'gpt-4o-mini-tts', characters: [...request.sentences[0]!.text.trim()].length }]);
+
+    billed.length = 0;
+    const result = await synthesizer.synthesize(request, { tempDir, signal, onBilled: (usage) => billed.push(usage) });
+    expect(billed).toEqual([result.usage]);
+  });
+
   // One call per sentence: whether another try may help is the error's code, and only the node's policy retries.
   it('makes one call: a 429 fails with PROVIDER_RATE_LIMITED carrying the wait the answer asked for', async () => {
     server.queue('speech', [{ status: 429, body: openAIErrorBody('Rate limit reached', 'requests'), headers: { 'retry-after-ms': '20' } }]);

@@ -61,6 +61,27 @@ describe('paid speech, as the nodes record it', () => {
     expect((usage as { minutes: number }).minutes * 60).toBeCloseTo(speech.durationSeconds, 2);
   });
 
+  it('Voice.TTS records the characters of a sentence spoken before a later call failed, and fails', async () => {
+    const transcription = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    const openai = new OpenAISpeechSynthesizer({
+      apiKey: 'sk-test-key',
+      baseURL: server.baseURL,
+      model: 'tts-1-hd',
+      transcriber: transcription,
+      concurrency: 1,
+    });
+    const providers = testProviders({ tts: { openai, espeak: new EspeakSpeechSynthesizer() }, transcription });
+    // The first sentence is spoken (billed), then its transcription fails (not billed): the second is never asked for.
+    server.queue('transcriptions', [{ status: 500 }]);
+    const asked = server.requests.length;
+    const voice = await createNodeTestContext({ providers, nodeId: 'voice' });
+    contexts.push(voice);
+    const failure = await voiceTtsNode.run(voice.ctx, { script }, voiceTtsNode.params.parse({ provider: 'openai' })).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(server.requests.slice(asked).map((r) => r.route)).toEqual(['speech', 'transcriptions']);
+    expect(voice.record.usage).toEqual([{ resource: 'tts_characters', characters: 22, model: 'tts-1-hd' }]);
+  });
+
   it('the offline voice records nothing to pay for', async () => {
     const voice = await createNodeTestContext({ providers: testProviders({ tts: { espeak: new EspeakSpeechSynthesizer() } }), nodeId: 'voice' });
     contexts.push(voice);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { FentaError } from '@fenta/core';
-import type { SpeechRequest, SpeechResult, SpeechSynthesizer } from '../pipeline-providers';
+import type { SpeechOptions, SpeechRequest, SpeechResult, SpeechSynthesizer } from '../pipeline-providers';
 import { alignWordsToSpeech } from './align-words-to-speech';
 import { analyzeSentenceAudio } from './analyze-sentence-audio';
 import { assembleSpeech, type TimedSentence } from './assemble-speech';
@@ -40,7 +40,7 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
     this.concurrency = options.concurrency ?? 2;
   }
 
-  async synthesize(request: SpeechRequest, options: { tempDir: string; signal: AbortSignal }): Promise<SpeechResult> {
+  async synthesize(request: SpeechRequest, options: SpeechOptions): Promise<SpeechResult> {
     const { signal } = options;
     const workDir = await mkdtemp(path.join(options.tempDir, 'espeak-'));
     try {

@@ -4,7 +4,7 @@ import { FentaError } from '@fenta/core';
 import OpenAI from 'openai';
 import type { WordTiming } from '../../artifacts/artifact-types';
 import { callOpenAI } from '../openai-http-errors';
-import type { SpeechRequest, SpeechResult, SpeechSynthesizer, Transcriber } from '../pipeline-providers';
+import type { SpeechOptions, SpeechRequest, SpeechResult, SpeechSynthesizer, SpeechUsage, Transcriber } from '../pipeline-providers';
 import { alignTranscribedWords } from '../transcription/align-transcribed-words';
 import { alignWordsToSpeech } from './align-words-to-speech';
 import { analyzeSentenceAudio, type SentenceAudio } from './analyze-sentence-audio';
@@ -34,10 +34,11 @@ export interface OpenAISpeechSynthesizerOptions {
 
 /**
  * OpenAI's speech API, one request per sentence. Each sentence's audio is
- * measured (ffprobe, silencedetect) for its real length and speech span;
- * word timings come from the transcriber when there is one. The result's
- * usage is what the calls are billed for: the characters of every sentence
- * sent, and the seconds of audio transcribed.
+ * measured (read as PCM: its real length, speech span and pauses); word
+ * timings come from the transcriber when there is one. What the calls are
+ * billed for (the characters of every sentence answered, the seconds of
+ * audio transcribed) is the result's usage, and goes to `onBilled` when the
+ * synthesis settles, also when a later call failed.
  */
 export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
   readonly name = 'openai';
@@ -59,7 +60,7 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
     this.transcriber = options.transcriber;
   }
 
-  async synthesize(request: SpeechRequest, options: { tempDir: string; signal: AbortSignal }): Promise<SpeechResult> {
+  async synthesize(request: SpeechRequest, options: SpeechOptions): Promise<SpeechResult> {
     const { signal } = options;
     const voice = resolveOpenAIVoice(request.voice);
     const workDir = await mkdtemp(path.join(options.tempDir, 'openai-tts-'));
@@ -80,13 +81,18 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
         signal,
         provider: this.name,
       });
-      const transcription = billed.transcriptionModel ? { model: billed.transcriptionModel, seconds: billed.transcribedSeconds } : undefined;
-      return { ...speech, usage: { model: this.model, characters: billed.characters, ...(transcription ? { transcription } : {}) } };
+      return { ...speech, usage: this.usageOf(billed) };
     } catch (error) {
       throw synthesisFailure(error, this.name, signal);
     } finally {
+      if (billed.characters > 0 || billed.transcribedSeconds > 0) options.onBilled?.(this.usageOf(billed));
       await rm(workDir, { recursive: true, force: true });
     }
+  }
+
+  private usageOf(billed: Billed): SpeechUsage {
+    const transcription = billed.transcriptionModel ? { model: billed.transcriptionModel, seconds: billed.transcribedSeconds } : undefined;
+    return { model: this.model, characters: billed.characters, ...(transcription ? { transcription } : {}) };
   }
 
   /** Requests one sentence and stores it as PCM WAV (a streamed WAV's header may not carry its length). */
