@@ -61,8 +61,10 @@ export const scriptGenerateNode = defineNodeType<z.output<typeof scriptGenerateD
       lang: p.lang,
       voiceSpeed: voiceSpeed ?? 1,
     });
-    const { script, usage } = await writer.write(request, ctx.signal);
-    if (usage) ctx.recordUsage({ resource: 'llm_tokens', model: usage.model, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens });
+    // Recorded as soon as the model answers: a reply that is not a usable script is billed too.
+    const { script, usage } = await writer.write(request, ctx.signal, (billed) =>
+      ctx.recordUsage({ resource: 'llm_tokens', model: billed.model, promptTokens: billed.promptTokens, outputTokens: billed.outputTokens }),
+    );
     ctx.progress(1);
     ctx.log.info(`wrote "${script.title}" with ${writer.name}`, { beats: script.beats.length, ...(usage ? { model: usage.model } : {}) });
     return { kind: 'script', ...script, targetSeconds: request.targetSeconds };

@@ -45,16 +45,27 @@ export interface ScriptRequest {
   model?: string;
 }
 
+/** What a paid model's answer is billed for. */
+export interface ScriptUsage {
+  model: string;
+  promptTokens: number;
+  outputTokens: number;
+}
+
 export interface ScriptResult {
   script: Omit<Script, 'kind'>;
   /** Set when a paid model wrote it. */
-  usage?: { model: string; promptTokens: number; outputTokens: number };
+  usage?: ScriptUsage;
 }
 
 /** Writes narration: an OpenAI-compatible chat model, or the offline deterministic writer. */
 export interface ScriptWriter {
   readonly name: string;
-  write(request: ScriptRequest, signal: AbortSignal): Promise<ScriptResult>;
+  /**
+   * `onBilled` is called once a paid model has answered, with what the answer is billed for,
+   * before the reply is checked: an answer that is not a usable script is billed all the same.
+   */
+  write(request: ScriptRequest, signal: AbortSignal, onBilled?: (usage: ScriptUsage) => void): Promise<ScriptResult>;
 }
 
 export interface SpeechRequest {

@@ -105,12 +105,14 @@ describe('OpenAIScriptWriter', () => {
     expect(fake.requests[0]?.body.response_format).toEqual({ type: 'json_object' });
   });
 
-  it('fails with PROVIDER_RESPONSE_INVALID when the content is not JSON', async () => {
+  it('fails with PROVIDER_RESPONSE_INVALID when the content is not JSON, and reports the answer as billed all the same', async () => {
     const writer = await setUp();
-    fake.scriptAnswers({ content: 'Sure! Here is your script: City goes solar...' });
-    const error = await failure(writer.write(request, new AbortController().signal));
+    fake.scriptAnswers({ content: 'Sure! Here is your script: City goes solar...', usage: { prompt_tokens: 300, completion_tokens: 12 } });
+    const billed: unknown[] = [];
+    const error = await failure(writer.write(request, new AbortController().signal, (usage) => billed.push(usage)));
     expect(error.message).toBe('Provider openai answered with something Fenta cannot use: the reply is not JSON');
     expect(fake.requests).toHaveLength(1);
+    expect(billed).toEqual([{ model: 'gpt-4o-mini', promptTokens: 300, outputTokens: 12 }]);
   });
 
   it('fails with PROVIDER_RESPONSE_INVALID when the JSON is not a script', async () => {

@@ -95,6 +95,13 @@ describe('Script.Generate', () => {
     expect(record.logs.filter((log) => log.level === 'warn')).toEqual([]);
   });
 
+  it('records the tokens of an answer that is not a usable script, and fails', async () => {
+    const { ctx, record } = await withOpenAI();
+    fake!.scriptAnswers({ content: 'not a script', usage: { prompt_tokens: 290, completion_tokens: 4 } });
+    await expect(scriptGenerateNode.run(ctx, {}, scriptGenerateNode.params.parse(demoParams))).rejects.toMatchObject({ code: 'PROVIDER_RESPONSE_INVALID' });
+    expect(record.usage).toEqual([{ resource: 'llm_tokens', model: 'gpt-4o-mini', promptTokens: 290, outputTokens: 4 }]);
+  });
+
   it('sends the model and beat count the params name over the prompt', async () => {
     const { ctx, record } = await withOpenAI();
     await scriptGenerateNode.run(ctx, {}, scriptGenerateNode.params.parse({ ...demoParams, model: 'gpt-4.1-mini', beats: 5, target_seconds: 45 }));

@@ -1,7 +1,7 @@
 import { FentaError } from '@fenta/core';
 import OpenAI from 'openai';
 import { callOpenAI } from '../openai-http-errors';
-import type { ScriptResult, ScriptWriter } from '../pipeline-providers';
+import type { ScriptResult, ScriptUsage, ScriptWriter } from '../pipeline-providers';
 import { buildScriptPrompt } from './build-script-prompt';
 import { normalizeScript } from './normalize-script';
 import { scriptReply, scriptReplyJsonSchema } from './script-reply';
@@ -43,7 +43,7 @@ export class OpenAIScriptWriter implements ScriptWriter {
     this.responseFormat = options.responseFormat ?? 'json_schema';
   }
 
-  async write(request: ScriptRequest, signal: AbortSignal): Promise<ScriptResult> {
+  async write(request: ScriptRequest, signal: AbortSignal, onBilled?: (usage: ScriptUsage) => void): Promise<ScriptResult> {
     const model = request.model ?? this.model;
     const completion = await callOpenAI(this.name, this.timeoutMs, signal, (attemptSignal) =>
       this.client.chat.completions.create(
@@ -59,6 +59,8 @@ export class OpenAIScriptWriter implements ScriptWriter {
         { signal: attemptSignal },
       ),
     );
+    const usage = completion.usage ? { model, promptTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : undefined;
+    if (usage) onBilled?.(usage);
     const choice = completion.choices[0];
     if (!choice) throw this.invalid('the answer has no choices');
     if (choice.message.refusal) throw this.invalid(`the model refused: ${choice.message.refusal}`);
@@ -76,11 +78,7 @@ export class OpenAIScriptWriter implements ScriptWriter {
       request.lang,
     );
     if (script.beats.length === 0) throw this.invalid('the reply has no narration');
-    const usage = completion.usage;
-    return {
-      script,
-      ...(usage ? { usage: { model, promptTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } } : {}),
-    };
+    return { script, ...(usage ? { usage } : {}) };
   }
 
   private invalid(reason: string): FentaError {
