@@ -114,8 +114,12 @@ async function wordTimings(ctx: NodeContext, speech: Speech, transcribe: boolean
     ctx.log.warn(`word timings from ${speech.provider} are used instead of a transcription: no transcription provider is configured`);
     return speech.sentences;
   }
-  const heard = await transcriber.transcribe(await ctx.localFile(speech.audio), { lang: speech.lang, signal: ctx.signal });
+  const heard = await transcriber.transcribe(await ctx.localFile(speech.audio), {
+    lang: speech.lang,
+    signal: ctx.signal,
+    // Recorded as soon as it answers: an answer without word timings is billed too.
+    onBilled: (usage) => ctx.recordUsage({ resource: 'transcription_minutes', minutes: usage.seconds / 60, model: usage.model }),
+  });
   ctx.log.info(`word timings from ${transcriber.name} transcription`, { words: heard.words.length });
-  if (heard.usage) ctx.recordUsage({ resource: 'transcription_minutes', minutes: heard.usage.seconds / 60, model: heard.usage.model });
   return retimeFromTranscript(speech.sentences, heard.words, speech.durationSeconds);
 }

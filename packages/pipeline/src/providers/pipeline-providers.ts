@@ -129,7 +129,8 @@ export interface SpeechSynthesizer {
 /** Word timestamps from audio (OpenAI transcription with timestamp_granularities=word). */
 export interface Transcriber {
   readonly name: string;
-  transcribe(audioPath: string, options: { lang: string; signal: AbortSignal }): Promise<Transcription>;
+  /** `onBilled` is called once a paid transcriber has answered, before the answer is checked: an unusable answer is billed too. */
+  transcribe(audioPath: string, options: { lang: string; signal: AbortSignal; onBilled?: (usage: TranscriptionUsage) => void }): Promise<Transcription>;
 }
 
 /**

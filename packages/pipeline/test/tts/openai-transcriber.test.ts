@@ -61,13 +61,15 @@ describe('OpenAITranscriber', () => {
     expect(result.usage!.seconds).toBeCloseTo(server.clips[0]!.durationSeconds, 2);
   });
 
-  it('fails with PROVIDER_RESPONSE_INVALID when the answer has no word timestamps', async () => {
+  it('fails with PROVIDER_RESPONSE_INVALID when the answer has no word timestamps, and reports the answer as billed all the same', async () => {
     server.queue('transcriptions', [{ status: 200, body: { task: 'transcribe', language: 'english', duration: 1.5, text: 'Crowds gathered' } }]);
     const transcriber = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
-    await expect(transcriber.transcribe(clip, { lang: 'en', signal })).rejects.toMatchObject({
+    const billed: unknown[] = [];
+    await expect(transcriber.transcribe(clip, { lang: 'en', signal, onBilled: (usage) => billed.push(usage) })).rejects.toMatchObject({
       code: 'PROVIDER_RESPONSE_INVALID',
       params: { provider: 'openai' },
     });
+    expect(billed).toEqual([{ model: 'whisper-1', seconds: 1.5 }]);
   });
 
   // One call per clip: whether another try may help is the error's code, and only the node's policy retries.

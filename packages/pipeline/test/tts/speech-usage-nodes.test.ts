@@ -82,6 +82,21 @@ describe('paid speech, as the nodes record it', () => {
     expect(voice.record.usage).toEqual([{ resource: 'tts_characters', characters: 22, model: 'tts-1-hd' }]);
   });
 
+  it('Subtitle.Auto records the minutes of a transcription whose answer had no word timings, and fails', async () => {
+    const transcription = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    const providers = testProviders({ tts: { espeak: new EspeakSpeechSynthesizer() }, transcription });
+    const voice = await createNodeTestContext({ providers, nodeId: 'voice' });
+    contexts.push(voice);
+    const speech = await voiceTtsNode.run(voice.ctx, { script }, voiceTtsNode.params.parse({ provider: 'espeak-ng' }));
+    server.queue('transcriptions', [{ status: 200, body: { task: 'transcribe', language: 'english', duration: 4.25, text: 'Breaking news tonight.' } }]);
+    const subtitle = await createNodeTestContext({ providers, nodeId: 'subtitle', storage: voice.storage });
+    contexts.push(subtitle);
+    await expect(subtitleAutoNode.run(subtitle.ctx, { speech }, subtitleAutoNode.params.parse({ transcribe: true }))).rejects.toMatchObject({
+      code: 'PROVIDER_RESPONSE_INVALID',
+    });
+    expect(subtitle.record.usage).toEqual([{ resource: 'transcription_minutes', minutes: 4.25 / 60, model: 'whisper-1' }]);
+  });
+
   it('the offline voice records nothing to pay for', async () => {
     const voice = await createNodeTestContext({ providers: testProviders({ tts: { espeak: new EspeakSpeechSynthesizer() } }), nodeId: 'voice' });
     contexts.push(voice);

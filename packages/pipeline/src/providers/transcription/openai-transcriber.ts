@@ -4,7 +4,7 @@ import { FentaError } from '@fenta/core';
 import OpenAI, { toFile } from 'openai';
 import { z } from 'zod';
 import { callOpenAI } from '../openai-http-errors';
-import type { Transcriber, Transcription } from '../pipeline-providers';
+import type { Transcriber, Transcription, TranscriptionUsage } from '../pipeline-providers';
 import { probeAudio } from '../tts/probe-audio';
 
 export interface OpenAITranscriberOptions {
@@ -47,7 +47,7 @@ export class OpenAITranscriber implements Transcriber {
     this.timeoutMs = timeoutMs;
   }
 
-  async transcribe(audioPath: string, options: { lang: string; signal: AbortSignal }): Promise<Transcription> {
+  async transcribe(audioPath: string, options: { lang: string; signal: AbortSignal; onBilled?: (usage: TranscriptionUsage) => void }): Promise<Transcription> {
     const audio = await readFile(audioPath);
     const name = path.basename(audioPath);
     const type = audioTypes[path.extname(audioPath).toLowerCase()] ?? 'application/octet-stream';
@@ -65,6 +65,11 @@ export class OpenAITranscriber implements Transcriber {
         { signal: attemptSignal },
       ),
     );
+    // Billed by the length of the audio sent, as the answer states it (else as measured here), whatever the answer holds.
+    const duration = billedSeconds.safeParse((answer as { duration?: unknown }).duration);
+    const seconds = duration.success ? duration.data : (await probeAudio(audioPath, { signal: options.signal, provider: this.name })).durationSeconds;
+    const usage = { model: this.model, seconds };
+    options.onBilled?.(usage);
     const parsed = verboseTranscription.safeParse(answer);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -73,12 +78,10 @@ export class OpenAITranscriber implements Transcriber {
         reason: `the transcription has no word timestamps (${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape'})`,
       });
     }
-    const duration = billedSeconds.safeParse((answer as { duration?: unknown }).duration);
-    const seconds = duration.success ? duration.data : (await probeAudio(audioPath, { signal: options.signal, provider: this.name })).durationSeconds;
     return {
       text: parsed.data.text.trim(),
       words: parsed.data.words.map((w) => ({ word: w.word.trim(), start: w.start, end: Math.max(w.start, w.end) })),
-      usage: { model: this.model, seconds },
+      usage,
     };
   }
 }

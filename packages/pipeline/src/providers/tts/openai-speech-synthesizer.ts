@@ -122,11 +122,14 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
   private async timeWords(words: string[], audio: SentenceAudio, request: SpeechRequest, signal: AbortSignal, billed: Billed): Promise<WordTiming[]> {
     const span = { start: audio.speechStart, end: audio.speechEnd };
     if (this.transcriber) {
-      const heard = await this.transcriber.transcribe(audio.path, { lang: request.lang, signal });
-      if (heard.usage) {
-        billed.transcribedSeconds += heard.usage.seconds;
-        billed.transcriptionModel = heard.usage.model;
-      }
+      const heard = await this.transcriber.transcribe(audio.path, {
+        lang: request.lang,
+        signal,
+        onBilled: (usage) => {
+          billed.transcribedSeconds += usage.seconds;
+          billed.transcriptionModel = usage.model;
+        },
+      });
       const timed = alignTranscribedWords(words, heard.words, span);
       if (timed) return timed;
     }
