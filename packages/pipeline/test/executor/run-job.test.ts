@@ -62,16 +62,17 @@ describe('runJob', () => {
     expect(await jobCostAndUsage(fx.database.query, jobId)).toEqual({ cost_total_usd: '0.0758', usage_sum_usd: '0.0758' });
   });
 
+  const speechUsage = (jobId: string) =>
+    fx.database.query(`SELECT resource_type, cost_usd::text, idempotency_key FROM usage_records WHERE job_id = $1 AND node_id = 'c' ORDER BY idempotency_key`, [
+      jobId,
+    ]);
+
   it('records what a failed try was billed for: a retried node counts both tries, each once', async () => {
     fx.script.failuresAfterUsage = { 'Test.Speech': [new FentaError('PROVIDER_ERROR', { provider: 'openai', status: 503, reason: 'overloaded' })] };
     const jobId = await fx.insertJob(testGraph('Test.Speech'));
     expect((await runJob(fx.deps, { jobId, finalAttempt: true })).status).toBe('completed');
     expect(fx.script.calls['Test.Speech']).toBe(2);
-    const speech = await fx.database.query(
-      `SELECT resource_type, cost_usd::text, idempotency_key FROM usage_records WHERE job_id = $1 AND node_id = 'c' ORDER BY idempotency_key`,
-      [jobId],
-    );
-    expect(speech).toEqual([
+    expect(await speechUsage(jobId)).toEqual([
       { resource_type: 'transcription_minutes', cost_usd: '0.0090', idempotency_key: `${jobId}:c:attempt-1:transcription_minutes:1` },
       { resource_type: 'tts_characters', cost_usd: '0.0600', idempotency_key: `${jobId}:c:attempt-1:tts_characters:0` },
       { resource_type: 'transcription_minutes', cost_usd: '0.0090', idempotency_key: `${jobId}:c:transcription_minutes:1` },
@@ -89,11 +90,7 @@ describe('runJob', () => {
     };
     const jobId = await fx.insertJob(testGraph('Test.Speech'));
     expect(await runJob(fx.deps, { jobId, finalAttempt: true })).toMatchObject({ status: 'failed', error: { code: 'NODE_INPUT_INVALID' } });
-    const speech = await fx.database.query(
-      `SELECT resource_type, cost_usd::text, idempotency_key FROM usage_records WHERE job_id = $1 AND node_id = 'c' ORDER BY idempotency_key`,
-      [jobId],
-    );
-    expect(speech).toEqual([
+    expect(await speechUsage(jobId)).toEqual([
       { resource_type: 'transcription_minutes', cost_usd: '0.0090', idempotency_key: `${jobId}:c:attempt-1:transcription_minutes:1` },
       { resource_type: 'tts_characters', cost_usd: '0.0600', idempotency_key: `${jobId}:c:attempt-1:tts_characters:0` },
     ]);

@@ -31,7 +31,8 @@ describe('paid speech, as the nodes record it', () => {
     await server.close();
   });
 
-  it('Voice.TTS records the characters spoken and the minutes transcribed for word timings; Subtitle.Auto its own transcription', async () => {
+  /** OpenAI speech (tts-1-hd, one sentence at a time) with word timings from OpenAI transcription, on the fake. */
+  const paidSpeechProviders = () => {
     const transcription = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
     const openai = new OpenAISpeechSynthesizer({
       apiKey: 'sk-test-key',
@@ -40,7 +41,11 @@ describe('paid speech, as the nodes record it', () => {
       transcriber: transcription,
       concurrency: 1,
     });
-    const providers = testProviders({ tts: { openai, espeak: new EspeakSpeechSynthesizer() }, transcription });
+    return testProviders({ tts: { openai, espeak: new EspeakSpeechSynthesizer() }, transcription });
+  };
+
+  it('Voice.TTS records the characters spoken and the minutes transcribed for word timings; Subtitle.Auto its own transcription', async () => {
+    const providers = paidSpeechProviders();
 
     const voice = await createNodeTestContext({ providers, nodeId: 'voice' });
     contexts.push(voice);
@@ -62,15 +67,7 @@ describe('paid speech, as the nodes record it', () => {
   });
 
   it('Voice.TTS records the characters of a sentence spoken before a later call failed, and fails', async () => {
-    const transcription = new OpenAITranscriber({ apiKey: 'sk-test-key', baseURL: server.baseURL });
-    const openai = new OpenAISpeechSynthesizer({
-      apiKey: 'sk-test-key',
-      baseURL: server.baseURL,
-      model: 'tts-1-hd',
-      transcriber: transcription,
-      concurrency: 1,
-    });
-    const providers = testProviders({ tts: { openai, espeak: new EspeakSpeechSynthesizer() }, transcription });
+    const providers = paidSpeechProviders();
     // The first sentence is spoken (billed), then its transcription fails (not billed): the second is never asked for.
     server.queue('transcriptions', [{ status: 500 }]);
     const asked = server.requests.length;
