@@ -4,7 +4,7 @@ import { addJobCosts, completeJobNode, insertUsageOnce, type DB, type JobRunKey,
 import type { UsageInput } from '../nodes/node-context';
 import { priceUsage, type PriceTable } from '../usage/price-table';
 
-/** The usage one try of a node recorded, by its attempt number (counted over the job's runs). */
+/** The usage one try of a node recorded, by its number within the run (1 for the run's first try). */
 export interface AttemptUsage {
   attempt: number;
   usage: UsageInput[];
@@ -54,8 +54,8 @@ export async function recordNodeCheckpoint(db: Kysely<DB>, run: JobRunKey, input
  * Writes the usage of a node's tries that failed (or were stopped) and the
  * job's cost totals, in one transaction under the run's lease: a provider
  * bills a call that answered even when a later step of the node failed.
- * Each try's records carry its attempt number in their keys, so a job that
- * is run again counts them once.
+ * Each try's records carry the run's token and the try's number in their
+ * keys: unique to the try, so no two tries (of this run or another) share one.
  */
 export async function recordFailedAttemptsUsage(
   db: Kysely<DB>,
@@ -75,9 +75,13 @@ interface PricedUsage {
   key: string;
 }
 
-/** A try's usage priced, with its idempotency keys: the checkpointing try keeps the plain `job:node:resource:index`, a failed one adds `attempt-N`. */
+/**
+ * A try's usage priced, with its idempotency keys: the checkpointing try keeps the plain
+ * `job:node:resource:index` (a node checkpoints once), a failed one adds its run and try,
+ * `job:node:run-<token>:try-N:resource:index`.
+ */
 function pricedUsage(run: JobRunKey, input: { nodeId: string; prices: PriceTable }, usage: UsageInput[], failedAttempt?: number): PricedUsage[] {
-  const prefix = failedAttempt === undefined ? `${run.jobId}:${input.nodeId}` : `${run.jobId}:${input.nodeId}:attempt-${failedAttempt}`;
+  const prefix = failedAttempt === undefined ? `${run.jobId}:${input.nodeId}` : `${run.jobId}:${input.nodeId}:run-${run.token}:try-${failedAttempt}`;
   return usage.map((entry, index) => ({ usage: entry, cost: priceUsage(input.prices, entry), key: `${prefix}:${entry.resource}:${index}` }));
 }
 

@@ -113,7 +113,7 @@ async function runPlannedNode(
   const record = { usage: [] as UsageInput[] };
   // Each try's usage: a try that failed or was stopped was still billed for the paid calls that answered.
   const failedAttempts: AttemptUsage[] = [];
-  let attemptNumber = firstAttempt;
+  let tryNumber = 1;
   const inputs = Object.fromEntries(Object.entries(plan.inputs[nodeId] ?? {}).map(([port, upstream]) => [port, outputs[upstream]]));
   const consumers = plan.order
     .filter((other) => Object.values(plan.inputs[other] ?? {}).includes(nodeId))
@@ -129,9 +129,9 @@ async function runPlannedNode(
     const output: unknown = await runNodeWithPolicy(
       nodeType,
       (signal, attempt) => {
-        if (attempt > 1 && record.usage.length > 0) failedAttempts.push({ attempt: attemptNumber, usage: record.usage });
+        if (attempt > 1 && record.usage.length > 0) failedAttempts.push({ attempt: tryNumber, usage: record.usage });
         record.usage = [];
-        attemptNumber = firstAttempt + attempt - 1;
+        tryNumber = attempt;
         return buildNodeContext({
           findTemplate: async (templateId) => (await findVisibleTemplates(db, run.orgId, [templateId]))[0],
           storage: deps.storage,
@@ -141,7 +141,7 @@ async function runPlannedNode(
           orgId: run.orgId,
           nodeId,
           stage: nodeType.stage,
-          attempt: attemptNumber,
+          attempt: firstAttempt + attempt - 1,
           signal,
           tempDir: attemptTemp(attempt),
           assertHeld: () => assertRunHolds(db, run),
@@ -178,7 +178,7 @@ async function runPlannedNode(
       },
     ).catch(async (error: unknown) => {
       inFlight.failed = true;
-      if (record.usage.length > 0) failedAttempts.push({ attempt: attemptNumber, usage: record.usage });
+      if (record.usage.length > 0) failedAttempts.push({ attempt: tryNumber, usage: record.usage });
       await recordFailedAttemptsUsage(db, run, { userId: job.created_by, nodeId, attempts: failedAttempts, prices: deps.prices, leaseMs: state.leaseMs }).catch(
         (writeError: unknown) => {
           // The node's own failure is what the job reports; a run that lost its lease cannot write for it.
