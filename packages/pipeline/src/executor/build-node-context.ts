@@ -45,6 +45,7 @@ export interface NodeContextInput {
 export function buildNodeContext(input: NodeContextInput): NodeContext {
   const { jobId, orgId, nodeId } = input;
   const storage = scopeStorageToOrg(input.storage, orgId);
+  const tryUsage = input.record.usage;
   const log = (level: JobLogLevel) => (message: string, data?: Record<string, unknown>) => {
     if (level !== 'debug') input.writeLog({ jobId, level, stage: input.stage, message, data });
     input.logger[level]({ jobId, nodeId, stage: input.stage, ...data }, message);
@@ -77,7 +78,8 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
       return target;
     },
     progress: input.onProgress,
-    recordUsage: (usage) => input.record.usage.push(usage),
+    // This try's own list: a try abandoned at its timeout that records late never counts as the next one's.
+    recordUsage: (usage) => tryUsage.push(usage),
     variables: input.variables,
     async loadTemplate(templateId) {
       const template = input.templates[templateId] ?? (await input.findTemplate(templateId));

@@ -67,9 +67,19 @@ export class OpenAITranscriber implements Transcriber {
     );
     // Billed by the length of the audio sent, as the answer states it (else as measured here), whatever the answer holds.
     const duration = billedSeconds.safeParse((answer as { duration?: unknown }).duration);
-    const seconds = duration.success ? duration.data : (await probeAudio(audioPath, { signal: options.signal, provider: this.name })).durationSeconds;
-    const usage = { model: this.model, seconds };
-    options.onBilled?.(usage);
+    let unmeasured: unknown;
+    const seconds = duration.success
+      ? duration.data
+      : await probeAudio(audioPath, { signal: options.signal, provider: this.name }).then(
+          (probe) => probe.durationSeconds,
+          (error: unknown) => {
+            // The answer is checked first: an unusable answer is the failure to report.
+            unmeasured = error;
+            return undefined;
+          },
+        );
+    const usage = seconds === undefined ? undefined : { model: this.model, seconds };
+    if (usage) options.onBilled?.(usage);
     const parsed = verboseTranscription.safeParse(answer);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -78,6 +88,7 @@ export class OpenAITranscriber implements Transcriber {
         reason: `the transcription has no word timestamps (${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape'})`,
       });
     }
+    if (!usage) throw unmeasured;
     return {
       text: parsed.data.text.trim(),
       words: parsed.data.words.map((w) => ({ word: w.word.trim(), start: w.start, end: Math.max(w.start, w.end) })),

@@ -85,8 +85,8 @@ export class OpenAISpeechSynthesizer implements SpeechSynthesizer {
     } catch (error) {
       throw synthesisFailure(error, this.name, signal);
     } finally {
-      if (billed.characters > 0 || billed.transcribedSeconds > 0) options.onBilled?.(this.usageOf(billed));
       await rm(workDir, { recursive: true, force: true });
+      if (billed.characters > 0 || billed.transcribedSeconds > 0) options.onBilled?.(this.usageOf(billed));
     }
   }
 
