@@ -45,7 +45,6 @@ export interface NodeContextInput {
 export function buildNodeContext(input: NodeContextInput): NodeContext {
   const { jobId, orgId, nodeId } = input;
   const storage = scopeStorageToOrg(input.storage, orgId);
-  const tryUsage = input.record.usage;
   const log = (level: JobLogLevel) => (message: string, data?: Record<string, unknown>) => {
     if (level !== 'debug') input.writeLog({ jobId, level, stage: input.stage, message, data });
     input.logger[level]({ jobId, nodeId, stage: input.stage, ...data }, message);
@@ -78,8 +77,7 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
       return target;
     },
     progress: input.onProgress,
-    // This try's own list: a try abandoned at its timeout that records late never counts as the next one's.
-    recordUsage: (usage) => tryUsage.push(usage),
+    recordUsage: (usage) => input.record.usage.push(usage),
     variables: input.variables,
     async loadTemplate(templateId) {
       const template = input.templates[templateId] ?? (await input.findTemplate(templateId));

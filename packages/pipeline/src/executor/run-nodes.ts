@@ -110,10 +110,10 @@ async function runPlannedNode(
   if (firstAttempt === undefined) throw new FentaError('JOB_LEASE_LOST', { job: jobId });
   const inFlight: NodeInFlight = { id: nodeId, type: nodeType.type, started };
   state.inFlight.running.set(nodeId, inFlight);
-  const record = { usage: [] as UsageInput[] };
-  // Each try's usage: a try that failed or was stopped was still billed for the paid calls that answered.
-  const failedAttempts: AttemptUsage[] = [];
-  let tryNumber = 1;
+  // Each try's usage, in order, the current try last: a try that failed or was stopped was still billed
+  // for the paid calls that answered. A try abandoned at its timeout that records late writes into its own list.
+  const tries: UsageInput[][] = [];
+  const triesUsage = (count: number): AttemptUsage[] => tries.slice(0, count).flatMap((usage, i) => (usage.length > 0 ? [{ attempt: i + 1, usage }] : []));
   const inputs = Object.fromEntries(Object.entries(plan.inputs[nodeId] ?? {}).map(([port, upstream]) => [port, outputs[upstream]]));
   const consumers = plan.order
     .filter((other) => Object.values(plan.inputs[other] ?? {}).includes(nodeId))
@@ -129,9 +129,8 @@ async function runPlannedNode(
     const output: unknown = await runNodeWithPolicy(
       nodeType,
       (signal, attempt) => {
-        if (attempt > 1 && record.usage.length > 0) failedAttempts.push({ attempt: tryNumber, usage: record.usage });
-        record.usage = [];
-        tryNumber = attempt;
+        const usage: UsageInput[] = [];
+        tries.push(usage);
         return buildNodeContext({
           findTemplate: async (templateId) => (await findVisibleTemplates(db, run.orgId, [templateId]))[0],
           storage: deps.storage,
@@ -147,7 +146,7 @@ async function runPlannedNode(
           assertHeld: () => assertRunHolds(db, run),
           variables: config.variables,
           templates: config.templates,
-          record,
+          record: { usage },
           consumers,
           writeLog: (entry) => logs.write(entry),
           onProgress: node.onProgress,
@@ -178,8 +177,8 @@ async function runPlannedNode(
       },
     ).catch(async (error: unknown) => {
       inFlight.failed = true;
-      if (record.usage.length > 0) failedAttempts.push({ attempt: tryNumber, usage: record.usage });
-      await recordFailedAttemptsUsage(db, run, { userId: job.created_by, nodeId, attempts: failedAttempts, prices: deps.prices, leaseMs: state.leaseMs }).catch(
+      const attempts = triesUsage(tries.length);
+      await recordFailedAttemptsUsage(db, run, { userId: job.created_by, nodeId, attempts, prices: deps.prices, leaseMs: state.leaseMs }).catch(
         (writeError: unknown) => {
           // The node's own failure is what the job reports; a run that lost its lease cannot write for it.
           deps.logger.warn({ err: writeError, jobId, nodeId }, 'the usage of a failed node could not be recorded');
@@ -192,8 +191,8 @@ async function runPlannedNode(
       userId: job.created_by,
       nodeId,
       output,
-      usage: record.usage,
-      failedAttempts,
+      usage: tries.at(-1) ?? [],
+      failedAttempts: triesUsage(tries.length - 1),
       durationMs,
       prices: deps.prices,
       leaseMs: state.leaseMs,

@@ -67,22 +67,27 @@ describe('runJob', () => {
       jobId,
     ]);
 
+  /** The usage rows of Test.Speech's first try when it failed after its paid calls answered: keyed by run and try. */
+  const firstTryUsage = (jobId: string) => [
+    {
+      resource_type: 'transcription_minutes',
+      cost_usd: '0.0090',
+      idempotency_key: expect.stringMatching(new RegExp(`^${jobId}:c:run-[^:]+:try-1:transcription_minutes:1$`)),
+    },
+    {
+      resource_type: 'tts_characters',
+      cost_usd: '0.0600',
+      idempotency_key: expect.stringMatching(new RegExp(`^${jobId}:c:run-[^:]+:try-1:tts_characters:0$`)),
+    },
+  ];
+
   it('records what a failed try was billed for: a retried node counts both tries, each once', async () => {
     fx.script.failuresAfterUsage = { 'Test.Speech': [new FentaError('PROVIDER_ERROR', { provider: 'openai', status: 503, reason: 'overloaded' })] };
     const jobId = await fx.insertJob(testGraph('Test.Speech'));
     expect((await runJob(fx.deps, { jobId, finalAttempt: true })).status).toBe('completed');
     expect(fx.script.calls['Test.Speech']).toBe(2);
     expect(await speechUsage(jobId)).toEqual([
-      {
-        resource_type: 'transcription_minutes',
-        cost_usd: '0.0090',
-        idempotency_key: expect.stringMatching(new RegExp(`^${jobId}:c:run-[^:]+:try-1:transcription_minutes:1$`)),
-      },
-      {
-        resource_type: 'tts_characters',
-        cost_usd: '0.0600',
-        idempotency_key: expect.stringMatching(new RegExp(`^${jobId}:c:run-[^:]+:try-1:tts_characters:0$`)),
-      },
+      ...firstTryUsage(jobId),
       { resource_type: 'transcription_minutes', cost_usd: '0.0090', idempotency_key: `${jobId}:c:transcription_minutes:1` },
       { resource_type: 'tts_characters', cost_usd: '0.0600', idempotency_key: `${jobId}:c:tts_characters:0` },
     ]);
@@ -98,18 +103,7 @@ describe('runJob', () => {
     };
     const jobId = await fx.insertJob(testGraph('Test.Speech'));
     expect(await runJob(fx.deps, { jobId, finalAttempt: true })).toMatchObject({ status: 'failed', error: { code: 'NODE_INPUT_INVALID' } });
-    expect(await speechUsage(jobId)).toEqual([
-      {
-        resource_type: 'transcription_minutes',
-        cost_usd: '0.0090',
-        idempotency_key: expect.stringMatching(new RegExp(`^${jobId}:c:run-[^:]+:try-1:transcription_minutes:1$`)),
-      },
-      {
-        resource_type: 'tts_characters',
-        cost_usd: '0.0600',
-        idempotency_key: expect.stringMatching(new RegExp(`^${jobId}:c:run-[^:]+:try-1:tts_characters:0$`)),
-      },
-    ]);
+    expect(await speechUsage(jobId)).toEqual(firstTryUsage(jobId));
     // 0.0005 (the script node's llm) + 0.069 (the failed speech): the render never ran.
     expect(await jobCostAndUsage(fx.database.query, jobId)).toEqual({ cost_total_usd: '0.0695', usage_sum_usd: '0.0695' });
   });
