@@ -101,6 +101,7 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
       gainDb: audio.gainDb,
       integratedLufs: audio.integratedLufs,
       truePeakDb: audio.truePeakDb,
+      gainRounds: audio.gainRounds,
     });
     try {
       for (const [i, step] of plan.entries()) {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -148,7 +148,16 @@ describe('loudness of the rendered file', () => {
     for (const { mix } of [ducked, loudVoice, plain, voiceOnly]) expect(Math.abs(mix.integratedLufs + 14)).toBeLessThanOrEqual(0.2);
   });
 
+  it("levels espeak-ng's narration in one round: the measured gain and the gain plus what limiting usually takes, side by side", () => {
+    expect(voiceOnly.mix.gainRounds).toBe(1);
+    // Under music the limiter takes a different share, and the search goes on, within its four passes (two in the first round).
+    for (const { mix } of [ducked, loudVoice, plain]) expect(mix.gainRounds).toBeLessThanOrEqual(3);
+  });
+
   it('leaves no file but the mixed track behind', () => {
-    for (const name of ['ducked', 'loud', 'plain', 'voice']) expect(existsSync(path.join(dir, name, 'audio-mix.wav'))).toBe(false);
+    for (const name of ['ducked', 'loud', 'plain', 'voice']) {
+      expect(existsSync(path.join(dir, name, 'audio-mix.wav'))).toBe(false);
+      expect(readdirSync(path.join(dir, name))).toEqual([]);
+    }
   });
 });
