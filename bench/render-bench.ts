@@ -7,9 +7,10 @@
  * wall and CPU time, their ratios (fenta/ffmpeg) and Fenta's realtime
  * factor. Each run also renders the same timeline for the `preview` profile
  * (retargeted as Output.Render does, encoding the soundtrack the full render
- * mixed), whose median over Fenta's full render
- * is the preview's share of the wait. It ends with one line:
- * `fenta_s=… ffmpeg_s=… ratio=… realtime=… fenta_cpu_s=… ffmpeg_cpu_s=… cpu_ratio=… preview_s=… preview_ratio=…`.
+ * mixed), once from the clips' 540x960 draft renditions (what Input.Stock
+ * downloads for a preview) and once from the full-size clips; their medians
+ * over Fenta's full render are the preview's share of the wait. It ends with one line:
+ * `fenta_s=… ffmpeg_s=… ratio=… realtime=… fenta_cpu_s=… ffmpeg_cpu_s=… cpu_ratio=… preview_s=… preview_ratio=… preview_fullsize_s=… preview_fullsize_ratio=…`.
  *
  *   node -r ./test/register-ts.cjs bench/render-bench.ts [--runs 3] [--preset veryfast]
  */
@@ -55,10 +56,14 @@ export interface RenderBenchResult {
   ffmpegCpuSeconds: number;
   /** fentaCpuSeconds / ffmpegCpuSeconds. */
   cpuRatio: number;
-  /** Median wall seconds of the same timeline rendered for the `preview` profile. */
+  /** Median wall seconds of the same timeline rendered for the `preview` profile, from the clips' draft renditions. */
   previewSeconds: number;
   /** previewSeconds / fentaSeconds: the preview's share of the full render's time (aim: at most 0.2). */
   previewRatio: number;
+  /** Median wall seconds of the preview read from the full-size clips (footage without draft renditions). */
+  previewFullSizeSeconds: number;
+  /** previewFullSizeSeconds / fentaSeconds. */
+  previewFullSizeRatio: number;
 }
 
 const durationSeconds = 30;
@@ -74,16 +79,18 @@ const narration = [
 ];
 
 /**
- * Stand-ins for stock footage: 1920x1080 at 30 fps, moving, with detail
- * (fractal zooms, test patterns, gradients) but not random noise, which no
- * camera produces and which would make the run all about x264 encoding noise.
+ * Stand-ins for stock footage: 1080x1920 at 30 fps (the portrait files Fenta
+ * asks Pexels for), moving, with detail (fractal zooms, test patterns,
+ * gradients) but not random noise, which no camera produces and which would
+ * make the run all about x264 encoding noise. Each also comes as a 540x960
+ * draft rendition, as Pexels serves a clip's smaller files.
  */
 const clipSources = [
-  'testsrc2=s=1920x1080:r=30',
-  'mandelbrot=s=1920x1080:r=30',
-  'gradients=s=1920x1080:r=30:speed=0.05',
-  'mandelbrot=s=1920x1080:r=30:start_x=-0.743643887037151:start_y=0.131825904205330:start_scale=0.5:end_scale=0.001',
-  'gradients=s=1920x1080:r=30:speed=0.08:c0=0x203060:c1=0xE0A040:c2=0x40A080:n=3:type=radial',
+  'testsrc2=s=1080x1920:r=30',
+  'mandelbrot=s=1080x1920:r=30',
+  'gradients=s=1080x1920:r=30:speed=0.05',
+  'mandelbrot=s=1080x1920:r=30:start_x=-0.743643887037151:start_y=0.131825904205330:start_scale=0.5:end_scale=0.001',
+  'gradients=s=1080x1920:r=30:speed=0.08:c0=0x203060:c1=0xE0A040:c2=0x40A080:n=3:type=radial',
 ];
 
 async function ffmpeg(args: string[]): Promise<void> {
@@ -136,6 +143,11 @@ async function makeInputs(dir: string): Promise<Record<string, string>> {
       ffmpeg(['-f', 'lavfi', '-i', source, '-t', '8', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', file(`clip-${i}.mp4`)]),
     ),
   );
+  await Promise.all(
+    clipSources.map((_, i) =>
+      ffmpeg(['-i', file(`clip-${i}.mp4`), '-vf', 'scale=540:960', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', file(`clip-${i}-draft.mp4`)]),
+    ),
+  );
   await Promise.all(narration.map((text, i) => exec('espeak-ng', ['-v', 'en', '-w', file(`sentence-${i}.wav`), text])));
   const sentenceSeconds = await Promise.all(narration.map((_, i) => probeDuration(file(`sentence-${i}.wav`))));
   await ffmpeg([
@@ -157,20 +169,25 @@ async function makeInputs(dir: string): Promise<Record<string, string>> {
   ]);
   await writeFile(file('subs.ass'), karaokeAss(narration, sentenceSeconds));
   return {
-    ...Object.fromEntries(clipSources.map((_, i) => [`clip-${i}`, file(`clip-${i}.mp4`)])),
+    ...Object.fromEntries(
+      clipSources.flatMap((_, i) => [
+        [`clip-${i}`, file(`clip-${i}.mp4`)],
+        [`clip-${i}-draft`, file(`clip-${i}-draft.mp4`)],
+      ]),
+    ),
     voice: file('voice.wav'),
     music: file('music.wav'),
     subs: file('subs.ass'),
   };
 }
 
-/** The fixed timeline: five 6 s pieces, each from 1 s into its clip. */
+/** The fixed timeline: five 6 s pieces, each from 1 s into its clip, which has a draft rendition. */
 function benchTimeline(preset: string | undefined): Timeline {
   return {
     kind: 'timeline',
     profile: getOutputProfile('9x16_1080p', preset ? { preset } : {}),
     durationSeconds,
-    clips: clipSources.map((_, i) => ({ source: `clip-${i}`, inPoint: 1, start: i * 6, end: (i + 1) * 6 })),
+    clips: clipSources.map((_, i) => ({ source: `clip-${i}`, draftSource: `clip-${i}-draft`, inPoint: 1, start: i * 6, end: (i + 1) * 6 })),
     overlays: [
       {
         kind: 'text',
@@ -198,7 +215,7 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dir = await mkdtemp(path.join(tmpdir(), 'fenta-render-bench-'));
   try {
-    log('making inputs (5 clips 1920x1080, espeak-ng narration, music, karaoke ASS)…');
+    log('making inputs (5 clips 1080x1920 and their 540x960 drafts, espeak-ng narration, music, karaoke ASS)…');
     const inputs = await makeInputs(dir);
     const timeline = benchTimeline(options.preset);
     const fentaOut = path.join(dir, 'fenta.mp4');
@@ -219,7 +236,14 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
       preset: timeline.profile.preset,
       fontFile: (await matchBoldFontFace('Inter', new AbortController().signal)).file,
     });
-    const times = { fenta: [] as number[], ffmpeg: [] as number[], fentaCpu: [] as number[], ffmpegCpu: [] as number[], preview: [] as number[] };
+    const times = {
+      fenta: [] as number[],
+      ffmpeg: [] as number[],
+      fentaCpu: [] as number[],
+      ffmpegCpu: [] as number[],
+      preview: [] as number[],
+      previewFullSize: [] as number[],
+    };
     // Timed as Output.Render does it: compile, then run with progress parsing.
     // The full render mixes the soundtrack; the preview, a further output of the same node, encodes that mix.
     let audio = '';
@@ -235,6 +259,9 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
     const preview = retargetTimeline(timeline, getOutputProfile('preview'));
     const previewOut = path.join(dir, 'preview.mp4');
     const renderPreview = () => renderTimeline(preview, previewOut, path.join(dir, 'preview.jpg'), false);
+    // The same preview of footage that has no draft renditions (the offline library, an org's assets).
+    const fullSize = retargetTimeline({ ...timeline, clips: timeline.clips.map(({ draftSource: _, ...clip }) => clip) }, getOutputProfile('preview'));
+    const renderPreviewFullSize = () => renderTimeline(fullSize, path.join(dir, 'preview-full.mp4'), path.join(dir, 'preview-full.jpg'), false);
     const renderHand = () => timed(() => runFfmpeg(hand));
     const pairRatios: number[] = [];
     for (let run = 1; run <= runs; run += 1) {
@@ -250,9 +277,12 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
       pairRatios.push(fenta.cpu / handRun.cpu);
       const previewRun = await renderPreview();
       times.preview.push(previewRun.wall);
+      const fullSizeRun = await renderPreviewFullSize();
+      times.previewFullSize.push(fullSizeRun.wall);
       log(
         `run ${run}/${runs}: fenta ${fenta.wall.toFixed(2)} s (cpu ${fenta.cpu.toFixed(1)} s), hand-written ffmpeg ${handRun.wall.toFixed(2)} s (cpu ${handRun.cpu.toFixed(1)} s), ` +
-          `cpu ratio ${(fenta.cpu / handRun.cpu).toFixed(3)}${fentaFirst ? '' : ' (hand-written first)'}, preview ${previewRun.wall.toFixed(2)} s (cpu ${previewRun.cpu.toFixed(1)} s)`,
+          `cpu ratio ${(fenta.cpu / handRun.cpu).toFixed(3)}${fentaFirst ? '' : ' (hand-written first)'}, ` +
+          `preview ${previewRun.wall.toFixed(2)} s (cpu ${previewRun.cpu.toFixed(1)} s), from the full-size clips ${fullSizeRun.wall.toFixed(2)} s (cpu ${fullSizeRun.cpu.toFixed(1)} s)`,
       );
     }
     const [fentaDuration, handDuration, fentaStill, handStill, previewDuration, previewSize] = await Promise.all([
@@ -272,6 +302,7 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
     const fentaCpuSeconds = median(times.fentaCpu);
     const ffmpegCpuSeconds = median(times.ffmpegCpu);
     const previewSeconds = median(times.preview);
+    const previewFullSizeSeconds = median(times.previewFullSize);
     const result = {
       fentaSeconds,
       ffmpegSeconds,
@@ -282,6 +313,8 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
       cpuRatio: fentaCpuSeconds / ffmpegCpuSeconds,
       previewSeconds,
       previewRatio: previewSeconds / fentaSeconds,
+      previewFullSizeSeconds,
+      previewFullSizeRatio: previewFullSizeSeconds / fentaSeconds,
     };
     log(`median fenta ${fentaSeconds.toFixed(2)} s, median hand-written ffmpeg ${ffmpegSeconds.toFixed(2)} s`);
     log(`ratio ${result.ratio.toFixed(3)} (aim: at most 1.15), realtime ${result.realtime.toFixed(2)}x`);
@@ -291,10 +324,12 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
     // The spread of the pairs' own ratios is how noisy the machine was during the run.
     log(`cpu ratio of each pair: median ${median(pairRatios).toFixed(3)}, from ${Math.min(...pairRatios).toFixed(3)} to ${Math.max(...pairRatios).toFixed(3)}`);
     log(`median preview ${previewSeconds.toFixed(2)} s, ${result.previewRatio.toFixed(3)} of fenta's full render (aim: at most 0.2)`);
+    log(`median preview from the full-size clips ${previewFullSizeSeconds.toFixed(2)} s, ${result.previewFullSizeRatio.toFixed(3)} of fenta's full render`);
     log(
       `fenta_s=${fentaSeconds.toFixed(2)} ffmpeg_s=${ffmpegSeconds.toFixed(2)} ratio=${result.ratio.toFixed(3)} realtime=${result.realtime.toFixed(2)} ` +
         `fenta_cpu_s=${fentaCpuSeconds.toFixed(1)} ffmpeg_cpu_s=${ffmpegCpuSeconds.toFixed(1)} cpu_ratio=${result.cpuRatio.toFixed(3)} ` +
-        `preview_s=${previewSeconds.toFixed(2)} preview_ratio=${result.previewRatio.toFixed(3)}`,
+        `preview_s=${previewSeconds.toFixed(2)} preview_ratio=${result.previewRatio.toFixed(3)} ` +
+        `preview_fullsize_s=${previewFullSizeSeconds.toFixed(2)} preview_fullsize_ratio=${result.previewFullSizeRatio.toFixed(3)}`,
     );
     return result;
   } finally {

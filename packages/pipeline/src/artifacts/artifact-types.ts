@@ -33,6 +33,12 @@ export interface FootageClip {
   query: string;
   /** The script beat it was found for (index), when footage was searched beat by beat. */
   beat?: number;
+  /**
+   * A smaller rendition of the same clip, for draft renders (the preview):
+   * downloaded when the job renders a preview and the provider offers a file
+   * that still covers the preview's frame with fewer pixels than `file`.
+   */
+  draft?: { file: StoredFile; width: number; height: number };
 }
 
 /** Output of `Input.Stock`: distinct clips, in the order they should appear. */

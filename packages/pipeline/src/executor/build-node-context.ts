@@ -28,6 +28,7 @@ export interface NodeContextInput {
   templates: Record<string, TemplateRecord>;
   record: NodeRunRecord;
   consumers: readonly NodeConsumer[];
+  downstream: readonly NodeConsumer[];
   writeLog: (entry: JobLogEntry) => void;
   /** Throws when the run no longer holds its job; awaited before every artifact is stored. */
   assertHeld?: () => Promise<void>;
@@ -86,6 +87,7 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
     },
     providers: input.providers,
     consumers: input.consumers,
+    downstream: input.downstream,
     recordPreview: input.recordPreview,
   };
 }

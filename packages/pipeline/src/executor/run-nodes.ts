@@ -9,7 +9,7 @@ import { buildNodeContext } from './build-node-context';
 import type { JobLogWriter } from './job-log-writer';
 import { JobProgress } from './job-progress';
 import { progressReporter } from './progress-reporter';
-import type { UsageInput } from '../nodes/node-context';
+import type { NodeConsumer, UsageInput } from '../nodes/node-context';
 import { recordFailedAttemptsUsage, recordNodeCheckpoint, type AttemptUsage } from './record-node-checkpoint';
 import { runNodeWithPolicy } from './run-node';
 import type { ExecutorDeps } from './run-job';
@@ -115,9 +115,7 @@ async function runPlannedNode(
   const tries: UsageInput[][] = [];
   const triesUsage = (count: number): AttemptUsage[] => tries.slice(0, count).flatMap((usage, i) => (usage.length > 0 ? [{ attempt: i + 1, usage }] : []));
   const inputs = Object.fromEntries(Object.entries(plan.inputs[nodeId] ?? {}).map(([port, upstream]) => [port, outputs[upstream]]));
-  const consumers = plan.order
-    .filter((other) => Object.values(plan.inputs[other] ?? {}).includes(nodeId))
-    .map((other) => ({ nodeId: other, type: plan.graph.nodes.find((graphNode) => graphNode.id === other)!.type, params: plan.params[other] }));
+  const { consumers, downstream } = readersOf(plan, nodeId);
   logs.write({ jobId, level: 'info', stage: nodeType.stage, message: `${nodeId} (${nodeType.type}) started` });
   // A node that takes its worker down with it is then named in the log as one that was running.
   await logs.flush();
@@ -148,6 +146,7 @@ async function runPlannedNode(
           templates: config.templates,
           record: { usage },
           consumers,
+          downstream,
           writeLog: (entry) => logs.write(entry),
           onProgress: node.onProgress,
           recordPreview: async (preview) => {
@@ -213,4 +212,21 @@ export function runTempDir(deps: ExecutorDeps, run: JobRunKey): string {
 /** Throws JOB_LEASE_LOST when the run no longer holds its job: checked before a node stores a file another run may have stored. */
 async function assertRunHolds(db: Kysely<DB>, run: JobRunKey): Promise<void> {
   if (!(await readJobRunState(db, run)).held) throw new FentaError('JOB_LEASE_LOST', { job: run.jobId });
+}
+
+/**
+ * The nodes that read `nodeId`'s output: directly (its consumers), and
+ * directly or through others (downstream), each in plan order with its params.
+ */
+function readersOf(plan: ExecutionPlan, nodeId: string): { consumers: NodeConsumer[]; downstream: NodeConsumer[] } {
+  const readers = (id: string) => plan.order.filter((other) => Object.values(plan.inputs[other] ?? {}).includes(id));
+  const reached = new Set(readers(nodeId));
+  // A Set visits what is added while it is iterated: this walks the whole graph below the node.
+  for (const id of reached) for (const reader of readers(id)) reached.add(reader);
+  const describe = (id: string): NodeConsumer => ({
+    nodeId: id,
+    type: plan.graph.nodes.find((graphNode) => graphNode.id === id)!.type,
+    params: plan.params[id],
+  });
+  return { consumers: readers(nodeId).map(describe), downstream: plan.order.filter((id) => reached.has(id)).map(describe) };
 }

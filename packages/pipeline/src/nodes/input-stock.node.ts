@@ -1,10 +1,11 @@
 import { FentaError, isFentaError } from '@fenta/core';
-import { editTimelineDefinition, inputStockDefinition, parseTemplateSpec } from '@fenta/graph';
+import { editTimelineDefinition, inputStockDefinition, outputRenderDefinition, parseTemplateSpec, previewProfileName } from '@fenta/graph';
 import type { z } from 'zod';
 import type { Footage, FootageClip, Script } from '../artifacts/artifact-types';
 import type { StockRequest } from '../providers/pipeline-providers';
 import { chooseStockProvider } from '../providers/stock/choose-stock-provider';
 import { frameVariable } from '../providers/stock/frame-variable';
+import { outputProfiles } from '../render/output-profiles';
 import { defineNodeType } from './define-node-type';
 import type { NodeContext } from './node-context';
 
@@ -33,23 +34,42 @@ async function longestScene(ctx: NodeContext): Promise<number | undefined> {
 }
 
 /**
+ * The frame of the preview an output node further on renders (Output.Render
+ * with `preview`, or the `preview` profile itself), else undefined: the
+ * footage is then fetched in a smaller rendition too, for the preview to read.
+ */
+function draftFrame(ctx: NodeContext): { width: number; height: number } | undefined {
+  const previews = ctx.downstream.some((node) => {
+    if (node.type !== outputRenderDefinition.type) return false;
+    const params = node.params as { preview?: unknown; profile?: unknown };
+    return params.preview === true || params.profile === previewProfileName;
+  });
+  if (!previews) return undefined;
+  const { width, height } = outputProfiles[previewProfileName]!;
+  return { width, height };
+}
+
+/**
  * `Input.Stock`: distinct footage clips for the video, from Pexels, Pixabay,
  * the org's own assets or the offline library. With a script connected each
  * beat queries its own clips, one per sentence, from the beat's search terms
  * (then `query`), and the timeline shows a beat's clips while it is spoken;
  * otherwise `count` clips for `query`. With `tags` (the assets provider
  * only) the org's assets carrying them are the footage. The frame comes from the job's `frame`
- * variable (1080x1920 unless set).
+ * variable (1080x1920 unless set). When the job renders a preview, a provider
+ * that offers smaller files of a clip fetches one for the preview as well.
  */
 export const inputStockNode = defineNodeType<z.output<typeof inputStockDefinition.params>, { script?: Script }, Footage>({
   ...inputStockDefinition,
   async run(ctx, inputs, p) {
     const provider = chooseStockProvider(ctx, p.provider);
     const useSeconds = await longestScene(ctx);
+    const draft = draftFrame(ctx);
     const base = {
       frame: frameVariable(ctx.variables),
       minDurationSeconds: p.min_duration ?? defaultMinDurationSeconds,
       ...(useSeconds === undefined ? {} : { useSeconds }),
+      ...(draft ? { draftFrame: draft } : {}),
     };
     // The definition asks for a query or tags; with tags alone they name the search.
     const query = p.query ?? (p.tags ?? []).join(', ');
@@ -87,7 +107,10 @@ export const inputStockNode = defineNodeType<z.output<typeof inputStockDefinitio
 function footage(ctx: NodeContext, clips: FootageClip[], wanted: number, provider: string, query: string): Footage {
   if (clips.length === 0) throw new FentaError('STOCK_NO_RESULTS', { query, provider });
   if (clips.length < wanted) ctx.log.warn(`found ${clips.length} of ${wanted} clips`, { provider });
-  ctx.log.info(`stored ${clips.length} clips from ${provider}`, { ids: clips.map((clip) => clip.source.id) });
+  const drafts = clips.filter((clip) => clip.draft).length;
+  ctx.log.info(`stored ${clips.length} clips from ${provider}${drafts > 0 ? `, ${drafts} with a smaller file for the preview` : ''}`, {
+    ids: clips.map((clip) => clip.source.id),
+  });
   return { kind: 'footage', clips };
 }
 

@@ -67,6 +67,12 @@ export interface NodeContext {
    */
   consumers: readonly NodeConsumer[];
   /**
+   * Every node that reads this node's output, directly or through others
+   * (the consumers among them): footage is fetched in a smaller rendition
+   * too when an output node further on renders a preview.
+   */
+  downstream: readonly NodeConsumer[];
+  /**
    * Records a preview of the job's video at once (its render and its
    * render.preview_ready event), while the node goes on; at most once per
    * job. Absent where nothing records it then (the executor records it at

@@ -13,10 +13,10 @@ import type { NodeContext } from './node-context';
 
 const type = outputRenderDefinition.type;
 
-/** Every storage key the timeline reads. */
-function sourcesOf(timeline: Timeline): string[] {
+/** Every storage key the timeline reads; with `drafts`, also the clips' draft renditions a draft profile reads. */
+function sourcesOf(timeline: Timeline, drafts: boolean): string[] {
   const keys = [
-    ...timeline.clips.map((c) => c.source),
+    ...timeline.clips.flatMap((c) => (drafts && c.draftSource ? [c.source, c.draftSource] : [c.source])),
     timeline.audio.voice.source,
     ...(timeline.audio.music ? [timeline.audio.music.source] : []),
     ...(timeline.subtitles ? [timeline.subtitles.source] : []),
@@ -26,9 +26,9 @@ function sourcesOf(timeline: Timeline): string[] {
   return [...new Set(keys)];
 }
 
-async function localInputs(ctx: NodeContext, timeline: Timeline): Promise<Record<string, string>> {
+async function localInputs(ctx: NodeContext, timeline: Timeline, drafts: boolean): Promise<Record<string, string>> {
   const inputs: Record<string, string> = {};
-  for (const key of sourcesOf(timeline)) inputs[key] = await ctx.localFile(key);
+  for (const key of sourcesOf(timeline, drafts)) inputs[key] = await ctx.localFile(key);
   return inputs;
 }
 
@@ -62,7 +62,8 @@ function checkDurations(timeline: Timeline, profiles: OutputProfile[]): void {
  * every output encodes it. The main profile's files are the node's own (`…/{node}/video.mp4`); each further profile's and the
  * preview's are under its name (`…/{node}/1x1_1080p/video.mp4`,
  * `…/{node}/preview/video.mp4`). The preview renders first and is recorded
- * as soon as it is stored. Every profile's length limit is checked before
+ * as soon as it is stored; it reads each clip's draft rendition where the
+ * footage has one (see retargetTimeline). Every profile's length limit is checked before
  * anything is rendered. Nothing of an output is stored until ffmpeg has
  * finished and the file has been probed.
  */
@@ -79,7 +80,6 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
       ctx.log.info('rendering the timeline for another profile than it was built for', { built: inputs.timeline.profile.name, profile: main.name });
     }
 
-    const media = await localInputs(ctx, inputs.timeline);
     // Stored with the first output's files, so a render that fails before leaves nothing in storage.
     let stored: Promise<StoredFile> | undefined;
     const srt = () => (stored ??= storeSrt(ctx, inputs.timeline));
@@ -90,6 +90,11 @@ export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefin
       { profile: main, folder: '' },
       ...others.map((o) => ({ profile: o, folder: o.name })),
     ];
+    const media = await localInputs(
+      ctx,
+      inputs.timeline,
+      plan.some(({ profile }) => profile.draft),
+    );
     const weights = plan.map(({ profile }) => profile.width * profile.height * profile.fps);
     const total = weights.reduce((a, b) => a + b, 0);
     let done = 0;

@@ -21,6 +21,12 @@ export interface StockRequest {
    * offline library) makes them no longer than that.
    */
   useSeconds?: number;
+  /**
+   * The frame of a draft render of the job (the preview), when it makes one:
+   * a provider that offers several files of a clip also fetches the smallest
+   * that covers this frame, so the draft decodes fewer pixels.
+   */
+  draftFrame?: { width: number; height: number };
 }
 
 /** A source of footage: Pexels, Pixabay, the org's own assets, or the offline library made with ffmpeg. */

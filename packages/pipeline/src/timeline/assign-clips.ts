@@ -48,7 +48,7 @@ export function assignClips(scenes: Scene[], clips: FootageClip[], fps: number):
       const available = Math.floor((usable(state.clip) - inPoint) * fps + 1e-6) / fps;
       const length = Math.min(need, available);
       const end = length === need ? scene.end : toFrame(at + length, fps);
-      placed.push({ source: state.clip.file.key, inPoint, start: at, end });
+      placed.push({ source: state.clip.file.key, inPoint, start: at, end, ...(state.clip.draft ? { draftSource: state.clip.draft.file.key } : {}) });
       state.lastUse = uses;
       uses += 1;
       state.usedUntil = Math.max(state.usedUntil, inPoint + (end - at));

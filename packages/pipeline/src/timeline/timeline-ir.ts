@@ -35,6 +35,8 @@ export interface TimelineClip {
   /** Where on the timeline it starts and ends, seconds. `end - start` seconds of the source are used. */
   start: number;
   end: number;
+  /** The same clip's smaller rendition (FootageClip.draft), read instead of `source` by a draft profile. */
+  draftSource?: string;
 }
 
 export type OverlayPosition = 'top' | 'center' | 'bottom';

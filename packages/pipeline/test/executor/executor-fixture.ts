@@ -34,6 +34,8 @@ export interface Script {
   failuresAfterUsage?: Record<string, FentaError[]>;
   /** The consumers the script node was given, as its context had them. */
   scriptConsumers?: NodeContext['consumers'];
+  /** The nodes the script node's output reaches, directly or through others, as its context had them. */
+  scriptDownstream?: NodeContext['downstream'];
 }
 
 const policy = { retry: { attempts: 3, backoffMs: 5 }, timeoutMs: 5_000 };
@@ -116,6 +118,7 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       async run(ctx) {
         await enter(script, 'Test.Script');
         script.scriptConsumers = ctx.consumers;
+        script.scriptDownstream = ctx.downstream;
         ctx.recordUsage({ resource: 'llm_tokens', model: 'gpt-4o-mini', promptTokens: 1000, outputTokens: 500 });
         ctx.log.info('wrote a script', { beats: 3 });
         return { kind: 'script', title: 't', lang: 'en', beats: [], hashtags: [] };

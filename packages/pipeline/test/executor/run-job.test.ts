@@ -131,6 +131,11 @@ describe('runJob', () => {
     expect(outcome).toEqual({ status: 'completed', result: job.result });
     // A node sees the nodes that take its output, with their params as validated (defaults filled in).
     expect(fx.script.scriptConsumers).toEqual([{ nodeId: 'c', type: 'Test.Block', params: { block: false } }]);
+    // And every node its output reaches through others: the render reads c, which reads b.
+    expect(fx.script.scriptDownstream).toEqual([
+      { nodeId: 'c', type: 'Test.Block', params: { block: false } },
+      { nodeId: 'd', type: 'Test.Render', params: {} },
+    ]);
     // The job's total is the sum of its usage records, each rounded to 4 decimals:
     // gpt-4o-mini 1000 × 0.15/M + 500 × 0.6/M = 0.00045 → 0.0005; render 12.5 s × 0.0005 = 0.00625 → 0.0063; storage → 0.
     expect(job.cost_total_usd).toBe('0.0068');

@@ -6,7 +6,7 @@ import { outputRenderNode } from '../../src/nodes/output-render.node';
 import { getOutputProfile } from '../../src/render/output-profiles';
 import type { Timeline } from '../../src/timeline/timeline-ir';
 import { createNodeTestContext, type NodeTestContext } from '../support/node-test-context';
-import { ffmpeg, makeClip } from './render-fixtures';
+import { ffmpeg, grayFrame, makeClip } from './render-fixtures';
 
 const job = 'orgs/org_test/jobs/job_test';
 
@@ -52,6 +52,23 @@ describe('Output.Render with a preview and several profiles', () => {
     const media = path.join(nt.root, 'media');
     await mkdir(media, { recursive: true });
     await makeClip(path.join(media, 'clip.mp4'), 'testsrc2', 2);
+    // The clip's smaller rendition, all white, so a frame shows which file an output read.
+    await ffmpeg([
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=white:s=360x640:r=30',
+      '-t',
+      '2',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      path.join(media, 'clip-draft.mp4'),
+    ]);
+    await nt.storage.putFile(`${job}/n1/clip-draft.mp4`, path.join(media, 'clip-draft.mp4'), { contentType: 'video/mp4' });
     await ffmpeg(['-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=440:d=2:sample_rate=48000', path.join(media, 'voice.wav')]);
     await nt.storage.putFile(`${job}/n1/clip.mp4`, path.join(media, 'clip.mp4'), { contentType: 'video/mp4' });
     await nt.storage.putFile(`${job}/n3/voice.wav`, path.join(media, 'voice.wav'), { contentType: 'audio/wav' });
@@ -63,7 +80,9 @@ describe('Output.Render with a preview and several profiles', () => {
       atPreview = { videos: stored.filter(Boolean), progress: nt.record.progress[nt.record.progress.length - 1]! };
     };
     const params = outputRenderNode.params.parse({ profile: '9x16_720p', profiles: ['1x1_720p', '16x9_720p'], preview: true, preset: 'ultrafast' });
-    result = await outputRenderNode.run(nt.ctx, { timeline: tinyTimeline() }, params);
+    const timeline = tinyTimeline();
+    timeline.clips = timeline.clips.map((clip) => ({ ...clip, draftSource: `${job}/n1/clip-draft.mp4` }));
+    result = await outputRenderNode.run(nt.ctx, { timeline }, params);
     for (const output of [result, ...(result.outputs ?? []), result.preview!])
       probed[output.profile] = await probeMedia(nt.storage.localPath(output.video.key)!);
   }, 60_000);
@@ -77,6 +96,16 @@ describe('Output.Render with a preview and several profiles', () => {
     expect(probed.preview).toMatchObject({ width: 540, height: 960, fps: 24, videoCodec: 'h264', audioCodec: 'aac' });
     expect(Math.abs(probed.preview!.durationSeconds - 2)).toBeLessThanOrEqual(0.1);
     expect([result.preview!.video.key, result.preview!.thumbnail.key]).toEqual([`${job}/n6/preview/video.mp4`, `${job}/n6/preview/thumbnail.jpg`]);
+  });
+
+  it("reads the clip's draft rendition for the preview only", async () => {
+    // The middle of the frame, away from the headline at the top: white in the preview alone.
+    const middle = async (output: RenderOutput) => {
+      const pixels = await grayFrame(nt.storage.localPath(output.video.key)!, 1.5, 'crop=iw/4:ih/4');
+      return pixels.reduce((sum, p) => sum + p, 0) / pixels.length;
+    };
+    expect(await middle(result.preview!)).toBeGreaterThan(240);
+    for (const output of [result, ...(result.outputs ?? [])]) expect(await middle(output)).toBeLessThan(200);
   });
 
   it('hands the preview over once, before any other output is stored', () => {

@@ -116,6 +116,25 @@ describe('Input.Stock', () => {
     expect(footage.clips.map((clip) => clip.durationSeconds)).toEqual([3, 3]);
   });
 
+  it.each([
+    ['a render with a preview', { preview: true, profile: '9x16_1080p' }, { width: 540, height: 960 }],
+    ['a render of the preview profile', { preview: false, profile: 'preview' }, { width: 540, height: 960 }],
+    ['a render without a preview', { preview: false, profile: '9x16_1080p' }, undefined],
+  ])('asks for footage for the preview frame too when the graph further on has %s', async (_, renderParams, draftFrame) => {
+    const provider = recording(offline());
+    test = await createNodeTestContext({
+      providers: testProviders({ stock: { offline: provider } }),
+      consumers: [{ nodeId: 'edit', type: 'Edit.Timeline', params: {} }],
+      // The render reads the timeline, not the footage: it is downstream, not a consumer.
+      downstream: [
+        { nodeId: 'edit', type: 'Edit.Timeline', params: {} },
+        { nodeId: 'render', type: 'Output.Render', params: renderParams },
+      ],
+    });
+    await inputStockNode.run(test.ctx, {}, inputStockNode.params.parse({ query: 'city', count: 1, min_duration: 1 }));
+    expect(provider.requests.map((r) => r.draftFrame)).toEqual([draftFrame]);
+  });
+
   it('goes on without a beat that has no footage, and says so', async () => {
     const provider = recording(offline(), ['electricity bill']);
     test = await createNodeTestContext({ providers: testProviders({ stock: { offline: provider } }) });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FentaError } from '@fenta/core';
@@ -14,6 +14,8 @@ let videoDir: string;
 let portraitPath: string;
 let landscapePath: string;
 let largePortraitPath: string;
+let smallPortraitPath: string;
+let notAVideoPath: string;
 let fake: FakePexelsServer;
 let test: NodeTestContext;
 
@@ -22,7 +24,11 @@ beforeAll(async () => {
   portraitPath = path.join(videoDir, 'portrait.mp4');
   landscapePath = path.join(videoDir, 'landscape.mp4');
   largePortraitPath = path.join(videoDir, 'large-portrait.mp4');
+  smallPortraitPath = path.join(videoDir, 'small-portrait.mp4');
+  notAVideoPath = path.join(videoDir, 'not-a-video.mp4');
+  await writeFile(notAVideoPath, 'this is no video\n');
   await Promise.all([
+    makeTestVideo(smallPortraitPath, { width: 36, height: 64, seconds: 1, fps: 10 }),
     makeTestVideo(largePortraitPath, { width: 288, height: 512, seconds: 2, fps: 10 }),
     makeTestVideo(portraitPath, { width: 72, height: 128, seconds: 1, fps: 10 }),
     makeTestVideo(landscapePath, { width: 128, height: 72, seconds: 1, fps: 10 }),
@@ -278,5 +284,61 @@ describe('PexelsStockProvider', () => {
     const clips = await provider.fetchClips(test.ctx, request({ count: 1, minDurationSeconds: 10 }));
     expect(clips.map((clip) => clip.source.id)).toEqual(['16']);
     expect(fake.searches.map((s) => s.params.page)).toEqual(['1', '2']);
+  });
+
+  describe('with a draft frame (the job renders a preview)', () => {
+    const draftFrame = { width: 540, height: 960 };
+    /** A portrait video whose 720x1280 file (the smallest covering 540x960) is its own small picture, so the stored draft shows which file it is. */
+    function withDraftFile(draftPath: string): FakePexelsVideo {
+      const video = standardVideo(1, 12, { author: 'Ana' });
+      return { ...video, files: video.files.map((file) => (file.id === 13 ? { ...file, path: draftPath } : file)) };
+    }
+
+    it('also stores the smallest file that covers the preview frame, measured by ffprobe', async () => {
+      const provider = await setUp([withDraftFile(smallPortraitPath)]);
+      const clips = await provider.fetchClips(test.ctx, request({ draftFrame }));
+      expect(fake.downloads.map((d) => d.path)).toEqual(['/video-files/1/12.mp4', '/video-files/1/13.mp4']);
+      expect(clips.map((clip) => [clip.file.key, clip.width, clip.height, clip.draft])).toEqual([
+        [
+          'orgs/org_test/jobs/job_test/n1/clip-1.mp4',
+          72,
+          128,
+          { file: { key: 'orgs/org_test/jobs/job_test/n1/clip-1-draft.mp4', contentType: 'video/mp4', bytes: expect.any(Number) }, width: 36, height: 64 },
+        ],
+      ]);
+      const stored = test.storage.localPath(clips[0]!.draft!.file.key)!;
+      expect(await probeVideoFile(stored, test.abort.signal)).toEqual({ width: 36, height: 64, durationSeconds: 1, fps: 10 });
+    });
+
+    it('stores no draft when no smaller file covers the preview frame', async () => {
+      // 9:16 at 540x960 from landscape files needs 960 lines: only the 1920x1080 file has them, and it is the clip's own.
+      const landscapeOnly: FakePexelsVideo = {
+        id: 5,
+        duration: 10,
+        files: [
+          { id: 51, width: 1280, height: 720, path: landscapePath },
+          { id: 52, width: 1920, height: 1080, path: landscapePath },
+        ],
+      };
+      const provider = await setUp([landscapeOnly]);
+      const clips = await provider.fetchClips(test.ctx, request({ draftFrame }));
+      expect(fake.downloads.map((d) => d.path)).toEqual(['/video-files/5/52.mp4']);
+      expect(clips[0]?.draft).toBeUndefined();
+    });
+
+    it('keeps the clip without a draft, and says so, when the draft file is no video', async () => {
+      const provider = await setUp([withDraftFile(notAVideoPath)]);
+      const clips = await provider.fetchClips(test.ctx, request({ draftFrame }));
+      expect(clips.map((clip) => [clip.file.key, clip.draft])).toEqual([['orgs/org_test/jobs/job_test/n1/clip-1.mp4', undefined]]);
+      expect(await test.storage.stat('orgs/org_test/jobs/job_test/n1/clip-1-draft.mp4')).toBeUndefined();
+      expect(test.record.logs.filter((log) => log.level === 'warn')).toEqual([
+        {
+          level: 'warn',
+          message:
+            "clip 1: no 720x1280 file for the preview (Provider pexels answered with something Fenta cannot use: clip 1's draft file is not a readable video); the preview reads the full file",
+          data: { provider: 'pexels', code: 'PROVIDER_RESPONSE_INVALID' },
+        },
+      ]);
+    });
   });
 });

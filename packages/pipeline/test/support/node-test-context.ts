@@ -67,6 +67,8 @@ export async function createNodeTestContext(
     assertHeld?: () => Promise<void>;
     /** The graph's nodes that take this node's output. */
     consumers?: NodeConsumer[];
+    /** The graph's nodes that read this node's output directly or through others; the consumers unless told. */
+    downstream?: NodeConsumer[];
   } = {},
 ): Promise<NodeTestContext> {
   const root = await mkdtemp(path.join(tmpdir(), 'fenta-node-'));
@@ -94,6 +96,7 @@ export async function createNodeTestContext(
     variables: options.variables ?? {},
     record,
     consumers: options.consumers ?? [],
+    downstream: options.downstream ?? options.consumers ?? [],
     writeLog: ({ level, message, data }) => record.logs.push({ level, message, data }),
     onProgress: (fraction) => record.progress.push(fraction),
   });

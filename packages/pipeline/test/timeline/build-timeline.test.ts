@@ -33,6 +33,21 @@ describe('buildTimeline', () => {
     ]);
   });
 
+  it("names each clip's draft rendition beside it, for the preview, where the footage has one", () => {
+    const footage = sampleFootage([10, 10, 10, 10, 10]);
+    const draftKey = (i: number) => `orgs/org_test/jobs/job_test/n1/clip-${i}-draft.mp4`;
+    footage.clips = footage.clips.map((clip, i) =>
+      i % 2 ? clip : { ...clip, draft: { file: { key: draftKey(i), contentType: 'video/mp4', bytes: 1 }, width: 540, height: 960 } },
+    );
+    const timeline = buildTimeline({ footage, captions, spec: shortsSpec, profile });
+    expect(timeline.clips.map((c) => [c.source, c.draftSource])).toEqual([
+      [clipKey(0), draftKey(0)],
+      [clipKey(1), undefined],
+      [clipKey(2), draftKey(2)],
+      [clipKey(3), undefined],
+    ]);
+  });
+
   it('never repeats a clip while unused clips remain', () => {
     const timeline = buildTimeline({ footage: sampleFootage([10, 10, 10, 10, 10]), captions, spec: shortsSpec, profile });
     const sources = timeline.clips.map((c) => c.source);

@@ -39,7 +39,7 @@ export class PexelsStockProvider implements StockProvider {
     );
     const chosen = selectCandidates(candidates, request);
     if (chosen.length === 0) throw new FentaError('STOCK_NO_RESULTS', { query: request.queries.join(' / '), provider: this.name });
-    return downloadStockClips(ctx, chosen, request.frame, request.excludeIds.length + 1, {
+    return downloadStockClips(ctx, chosen, request, request.excludeIds.length + 1, {
       provider: this.name,
       policy: this.settings.downloadPolicy,
       maxBytes: this.settings.maxDownloadBytes,

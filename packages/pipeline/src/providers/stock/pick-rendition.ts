@@ -11,14 +11,23 @@ import type { StockRendition } from './stock-candidate';
  */
 export function pickRendition(renditions: StockRendition[], frame: { width: number; height: number }): StockRendition | undefined {
   const pool = renditionPool(renditions, frame);
-  // The scale a file needs to cover the frame: ≤ 1 means no upscaling.
-  const scaleOf = (r: StockRendition) => Math.max(frame.width / r.width, frame.height / r.height);
-  const covering = pool.filter((r) => scaleOf(r) <= 1);
+  const scaleOf = (r: StockRendition) => coverScale(r, frame);
+  const covering = pool.filter((r) => coversFrame(r, frame));
   const ranked =
     covering.length > 0
       ? [...covering].sort((a, b) => scaleOf(b) - scaleOf(a) || a.width * a.height - b.width * b.height)
       : [...pool].sort((a, b) => scaleOf(a) - scaleOf(b) || b.width * b.height - a.width * a.height);
   return ranked[0];
+}
+
+/** The scale a file needs to fill the frame: at most 1 means no upscaling. */
+function coverScale(rendition: StockRendition, frame: { width: number; height: number }): number {
+  return Math.max(frame.width / rendition.width, frame.height / rendition.height);
+}
+
+/** Whether the file fills the frame without being scaled up. */
+export function coversFrame(rendition: StockRendition, frame: { width: number; height: number }): boolean {
+  return coverScale(rendition, frame) <= 1;
 }
 
 /**

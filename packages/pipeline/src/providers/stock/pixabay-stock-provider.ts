@@ -42,7 +42,7 @@ export class PixabayStockProvider implements StockProvider {
     const candidates = await searchStockCandidates(request, (query, page) => this.searchPage(query, page, perPage, ctx.signal), this.settings.maxPagesPerQuery);
     const chosen = selectCandidates(candidates, request);
     if (chosen.length === 0) throw new FentaError('STOCK_NO_RESULTS', { query: request.queries.join(' / '), provider: this.name });
-    return downloadStockClips(ctx, chosen, request.frame, request.excludeIds.length + 1, {
+    return downloadStockClips(ctx, chosen, request, request.excludeIds.length + 1, {
       provider: this.name,
       policy: this.settings.downloadPolicy,
       maxBytes: this.settings.maxDownloadBytes,
