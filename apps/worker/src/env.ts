@@ -18,8 +18,13 @@ const booleanFlag = z
 const schema = z.object({
   DATABASE_URL: urlSchema('postgres:', 'postgresql:'),
   REDIS_URL: urlSchema('redis:', 'rediss:'),
-  /** Jobs one worker process runs at once; renders are CPU-bound, so about one per two cores. */
-  FENTA_WORKER_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(64, 'must be at most 64').default(1),
+  /**
+   * Jobs one worker process holds at once (2): while one renders, the next one's footage, script and
+   * voice are made, and its render waits for a render slot.
+   */
+  FENTA_WORKER_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(64, 'must be at most 64').default(2),
+  /** Renders one worker process runs at once (1): one ffmpeg render keeps every core busy. */
+  FENTA_RENDER_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').default(1),
   /** Nodes of one job run at once when their inputs are ready (footage beside script and voice); 1 runs them one after another. */
   FENTA_NODE_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').default(defaultNodeConcurrency),
   /** How long a shutdown waits for running jobs before handing them back to the queue. */

@@ -1,6 +1,6 @@
 import { createLogger, handleShutdownSignals } from '@fenta/core';
 import { checkDatabaseConnection, createDatabase } from '@fenta/db';
-import { builtInNodeRegistry, createPipelineProviders } from '@fenta/pipeline';
+import { builtInNodeRegistry, createPipelineProviders, RenderSlots } from '@fenta/pipeline';
 import { assertNoEviction, connectRedis, createRedisConnection, defaultQueuePrefix } from '@fenta/queue';
 import { createStorage } from '@fenta/storage';
 import { readWorkerEnv } from './env';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       tempRoot: env.FENTA_TEMP_DIR,
       publicUrl: env.FENTA_PUBLIC_URL,
       nodeConcurrency: env.FENTA_NODE_CONCURRENCY,
+      renderSlots: new RenderSlots(env.FENTA_RENDER_CONCURRENCY),
     },
     redisUrl: env.REDIS_URL,
     prefix: defaultQueuePrefix,
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       concurrency: env.FENTA_WORKER_CONCURRENCY,
+      renderConcurrency: env.FENTA_RENDER_CONCURRENCY,
       storage: storage.driver,
       providers: {
         script: Object.keys(providers.script),

@@ -14,6 +14,15 @@ describe('the worker configuration', () => {
     expect(readWorkerEnv({ ...required, FENTA_PUBLIC_URL: 'https://api.example.com/' }).FENTA_PUBLIC_URL).toBe('https://api.example.com');
   });
 
+  it('holds 2 jobs and renders 1 at a time unless told otherwise', () => {
+    const env = readWorkerEnv(required);
+    expect([env.FENTA_WORKER_CONCURRENCY, env.FENTA_RENDER_CONCURRENCY]).toEqual([2, 1]);
+    expect(readWorkerEnv({ ...required, FENTA_RENDER_CONCURRENCY: '2' }).FENTA_RENDER_CONCURRENCY).toBe(2);
+    expect(() => readWorkerEnv({ ...required, FENTA_RENDER_CONCURRENCY: '0' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', details: { problems: ['FENTA_RENDER_CONCURRENCY: must be at least 1'] } }),
+    );
+  });
+
   it('runs 3 nodes of a job at once unless FENTA_NODE_CONCURRENCY says otherwise, between 1 and 16', () => {
     expect(readWorkerEnv(required).FENTA_NODE_CONCURRENCY).toBe(3);
     expect(readWorkerEnv({ ...required, FENTA_NODE_CONCURRENCY: '1' }).FENTA_NODE_CONCURRENCY).toBe(1);

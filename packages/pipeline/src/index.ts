@@ -6,6 +6,7 @@ export { defineNodeType, type NodeType } from './nodes/define-node-type';
 export { createNodeRegistry, type NodeRegistry } from './nodes/node-registry';
 export { runJob, type ExecutorDeps, type RunJobOptions, type JobRunOutcome } from './executor/run-job';
 export { defaultNodeConcurrency } from './executor/run-nodes';
+export { RenderSlots } from './executor/render-slots';
 export { defaultPriceTable, priceUsage, priceOverridesSchema, withPriceOverrides, type PriceTable, type PriceOverrides } from './usage/price-table';
 export { builtInNodeTypes, builtInNodeRegistry } from './nodes/built-in-node-types';
 export { createPipelineProviders, type ProvidersConfig } from './providers/create-pipeline-providers';

@@ -9,6 +9,7 @@ import type { NodeRegistry } from '../nodes/node-registry';
 import type { PipelineProviders } from '../providers/pipeline-providers';
 import type { PriceTable } from '../usage/price-table';
 import { JobStop } from './abort-reasons';
+import type { RenderSlots } from './render-slots';
 import { JobLogWriter } from './job-log-writer';
 import { runNodes, runTempDir, type NodesInFlight } from './run-nodes';
 import { settleRunFailure } from './settle-run-failure';
@@ -32,6 +33,11 @@ export interface ExecutorDeps {
   leaseMs?: number;
   /** Nodes of one job that run at once when their inputs are ready (3); 1 runs them one after another. */
   nodeConcurrency?: number;
+  /**
+   * The worker's render slots, shared by the jobs it runs: a node that
+   * renders on every core (Output.Render) waits for one. Unset: no limit.
+   */
+  renderSlots?: RenderSlots;
 }
 
 export interface RunJobOptions {

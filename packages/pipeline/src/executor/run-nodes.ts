@@ -9,6 +9,7 @@ import { buildNodeContext } from './build-node-context';
 import type { JobLogWriter } from './job-log-writer';
 import { JobProgress } from './job-progress';
 import { progressReporter } from './progress-reporter';
+import type { NodeType } from '../nodes/define-node-type';
 import type { NodeConsumer, UsageInput } from '../nodes/node-context';
 import { recordFailedAttemptsUsage, recordNodeCheckpoint, type AttemptUsage } from './record-node-checkpoint';
 import { runNodeWithPolicy } from './run-node';
@@ -94,17 +95,45 @@ export async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<Job
   return completeJob(db, run, { ...render, storageDriver: deps.storage.driver }, { publicUrl: deps.publicUrl });
 }
 
+interface PlannedNode {
+  nodeId: string;
+  signal: AbortSignal;
+  outputs: Record<string, unknown>;
+  onProgress: (fraction: number) => void;
+}
+
+/**
+ * Runs one node (runNodeNow); a node that renders on every core first waits
+ * for one of the worker's render slots, whichever job holds the others, and
+ * starts (its job_nodes row, its log line) only once it has one.
+ */
+async function runPlannedNode(deps: ExecutorDeps, state: NodesRun, node: PlannedNode): Promise<unknown> {
+  const nodeType = deps.registry.get(state.plan.graph.nodes.find((graphNode) => graphNode.id === node.nodeId)!.type)!;
+  const slots = nodeType.rendersOnAllCores ? deps.renderSlots : undefined;
+  if (!slots) return runNodeNow(deps, state, node, nodeType);
+  if (slots.busy) {
+    state.logs.write({
+      jobId: state.run.jobId,
+      level: 'info',
+      stage: nodeType.stage,
+      message: `${node.nodeId} (${nodeType.type}) waits for a render slot: this worker renders ${slots.size} at a time`,
+      data: { queued: slots.queued + 1 },
+    });
+  }
+  const release = await slots.acquire(node.signal);
+  try {
+    return await runNodeNow(deps, state, node, nodeType);
+  } finally {
+    release();
+  }
+}
+
 /** Runs one node under its retry policy with its upstream outputs, and checkpoints what it returns. */
-async function runPlannedNode(
-  deps: ExecutorDeps,
-  state: NodesRun,
-  node: { nodeId: string; signal: AbortSignal; outputs: Record<string, unknown>; onProgress: (fraction: number) => void },
-): Promise<unknown> {
+async function runNodeNow(deps: ExecutorDeps, state: NodesRun, node: PlannedNode, nodeType: NodeType): Promise<unknown> {
   const { db } = deps;
   const { run, job, config, plan, logs } = state;
   const { nodeId, outputs } = node;
   const jobId = run.jobId;
-  const nodeType = deps.registry.get(plan.graph.nodes.find((graphNode) => graphNode.id === nodeId)!.type)!;
   const started = Date.now();
   const firstAttempt = await startJobNode(db, run, { nodeId, nodeType: nodeType.type });
   if (firstAttempt === undefined) throw new FentaError('JOB_LEASE_LOST', { job: jobId });

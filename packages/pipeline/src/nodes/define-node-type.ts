@@ -9,6 +9,11 @@ import type { NodeContext } from './node-context';
  */
 export interface NodeType<Params = any, Inputs = any, Output = any> extends NodeDefinition<Params> {
   run(ctx: NodeContext, inputs: Inputs, params: Params): Promise<Output>;
+  /**
+   * The node keeps every core busy (an ffmpeg render): a worker runs as many
+   * such nodes at once as it has render slots (ExecutorDeps.renderSlots).
+   */
+  rendersOnAllCores?: boolean;
 }
 
 /** Declares a node type; a typed identity. Built-in types spread their definition: `{ ...fooDefinition, run }`. */

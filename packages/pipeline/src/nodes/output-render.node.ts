@@ -69,6 +69,7 @@ function checkDurations(timeline: Timeline, profiles: OutputProfile[]): void {
  */
 export const outputRenderNode = defineNodeType<z.output<typeof outputRenderDefinition.params>, { timeline: Timeline }, RenderResult>({
   ...outputRenderDefinition,
+  rendersOnAllCores: true,
   async run(ctx, inputs, p) {
     const where = { node: ctx.nodeId, type };
     const main = getOutputProfile(p.profile, { preset: p.preset, ...where });

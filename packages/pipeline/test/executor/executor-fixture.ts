@@ -26,6 +26,8 @@ export interface Script {
   waitFor?: Record<string, Promise<void>>;
   /** Called by a meeting node when it starts; it returns when the promise does. */
   meet?: (nodeId: string) => Promise<void>;
+  /** Called when a render node starts, with its job. */
+  rendering?: (jobId: string) => void;
   /** Called when a holding node starts holding. */
   holding?: (nodeId: string) => void;
   /** Node id → the abort reason a holding node was stopped with. */
@@ -195,7 +197,9 @@ export function executorTestNodeTypes(script: Script): NodeType[] {
       inputs: { footage: { kind: 'footage' }, timeline: { kind: 'timeline' } },
       output: 'render',
       ...policy,
+      rendersOnAllCores: true,
       async run(ctx): Promise<RenderResult> {
+        script.rendering?.(ctx.jobId);
         await enter(script, 'Test.Render');
         const file = path.join(ctx.tempDir, 'f');
         await writeFile(file, 'x'.repeat(100));
