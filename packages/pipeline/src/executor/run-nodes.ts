@@ -81,7 +81,13 @@ export async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<Job
     },
     async (nodeId, signal) => {
       const index = plan.order.indexOf(nodeId);
-      outputs[nodeId] = await runPlannedNode(deps, state, { nodeId, signal, outputs, onProgress: (fraction) => reporter(progress.at(index, fraction)) });
+      outputs[nodeId] = await runPlannedNode(deps, state, {
+        nodeId,
+        nodeType: typeOf(nodeId),
+        signal,
+        outputs,
+        onProgress: (fraction) => reporter(progress.at(index, fraction)),
+      });
       reporter(progress.at(index, 1));
     },
   );
@@ -97,6 +103,7 @@ export async function runNodes(deps: ExecutorDeps, state: NodesRun): Promise<Job
 
 interface PlannedNode {
   nodeId: string;
+  nodeType: NodeType;
   signal: AbortSignal;
   outputs: Record<string, unknown>;
   onProgress: (fraction: number) => void;
@@ -108,9 +115,9 @@ interface PlannedNode {
  * starts (its job_nodes row, its log line) only once it has one.
  */
 async function runPlannedNode(deps: ExecutorDeps, state: NodesRun, node: PlannedNode): Promise<unknown> {
-  const nodeType = deps.registry.get(state.plan.graph.nodes.find((graphNode) => graphNode.id === node.nodeId)!.type)!;
+  const { nodeType } = node;
   const slots = nodeType.rendersOnAllCores ? deps.renderSlots : undefined;
-  if (!slots) return runNodeNow(deps, state, node, nodeType);
+  if (!slots) return runNodeNow(deps, state, node);
   if (slots.busy) {
     state.logs.write({
       jobId: state.run.jobId,
@@ -122,17 +129,17 @@ async function runPlannedNode(deps: ExecutorDeps, state: NodesRun, node: Planned
   }
   const release = await slots.acquire(node.signal);
   try {
-    return await runNodeNow(deps, state, node, nodeType);
+    return await runNodeNow(deps, state, node);
   } finally {
     release();
   }
 }
 
 /** Runs one node under its retry policy with its upstream outputs, and checkpoints what it returns. */
-async function runNodeNow(deps: ExecutorDeps, state: NodesRun, node: PlannedNode, nodeType: NodeType): Promise<unknown> {
+async function runNodeNow(deps: ExecutorDeps, state: NodesRun, node: PlannedNode): Promise<unknown> {
   const { db } = deps;
   const { run, job, config, plan, logs } = state;
-  const { nodeId, outputs } = node;
+  const { nodeId, nodeType, outputs } = node;
   const jobId = run.jobId;
   const started = Date.now();
   const firstAttempt = await startJobNode(db, run, { nodeId, nodeType: nodeType.type });
@@ -249,7 +256,8 @@ async function assertRunHolds(db: Kysely<DB>, run: JobRunKey): Promise<void> {
  */
 function readersOf(plan: ExecutionPlan, nodeId: string): { consumers: NodeConsumer[]; downstream: NodeConsumer[] } {
   const readers = (id: string) => plan.order.filter((other) => Object.values(plan.inputs[other] ?? {}).includes(id));
-  const reached = new Set(readers(nodeId));
+  const direct = readers(nodeId);
+  const reached = new Set(direct);
   // A Set visits what is added while it is iterated: this walks the whole graph below the node.
   for (const id of reached) for (const reader of readers(id)) reached.add(reader);
   const describe = (id: string): NodeConsumer => ({
@@ -257,5 +265,5 @@ function readersOf(plan: ExecutionPlan, nodeId: string): { consumers: NodeConsum
     type: plan.graph.nodes.find((graphNode) => graphNode.id === id)!.type,
     params: plan.params[id],
   });
-  return { consumers: readers(nodeId).map(describe), downstream: plan.order.filter((id) => reached.has(id)).map(describe) };
+  return { consumers: direct.map(describe), downstream: plan.order.filter((id) => reached.has(id)).map(describe) };
 }

@@ -53,21 +53,7 @@ describe('Output.Render with a preview and several profiles', () => {
     await mkdir(media, { recursive: true });
     await makeClip(path.join(media, 'clip.mp4'), 'testsrc2', 2);
     // The clip's smaller rendition, all white, so a frame shows which file an output read.
-    await ffmpeg([
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'color=c=white:s=360x640:r=30',
-      '-t',
-      '2',
-      '-c:v',
-      'libx264',
-      '-pix_fmt',
-      'yuv420p',
-      path.join(media, 'clip-draft.mp4'),
-    ]);
+    await makeClip(path.join(media, 'clip-draft.mp4'), 'color=c=white', 2, '360x640');
     await nt.storage.putFile(`${job}/n1/clip-draft.mp4`, path.join(media, 'clip-draft.mp4'), { contentType: 'video/mp4' });
     await ffmpeg(['-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=440:d=2:sample_rate=48000', path.join(media, 'voice.wav')]);
     await nt.storage.putFile(`${job}/n1/clip.mp4`, path.join(media, 'clip.mp4'), { contentType: 'video/mp4' });

@@ -11,7 +11,7 @@ export async function ffmpeg(args: string[]): Promise<string> {
   return stderr;
 }
 
-/** A short H.264 clip from one of ffmpeg's test sources (`testsrc2`, `mandelbrot`, `smptehdbars`). */
+/** A short H.264 clip from one of ffmpeg's test sources (`testsrc2`, `mandelbrot`, `smptehdbars`, or one with options: `color=c=white`). */
 export async function makeClip(file: string, source: string, seconds: number, size = '640x360'): Promise<void> {
   await ffmpeg([
     '-loglevel',
@@ -19,7 +19,7 @@ export async function makeClip(file: string, source: string, seconds: number, si
     '-f',
     'lavfi',
     '-i',
-    `${source}=s=${size}:r=30`,
+    `${source}${source.includes('=') ? ':' : '='}s=${size}:r=30`,
     '-t',
     String(seconds),
     '-c:v',

@@ -55,6 +55,20 @@ function standardVideo(id: number, duration: number, extra: Partial<FakePexelsVi
   return { id, duration, files, ...extra };
 }
 
+/** A video with landscape MP4 files only (its one portrait file is an HLS playlist, which is not downloaded). */
+function landscapeOnlyVideo(): FakePexelsVideo {
+  return {
+    id: 5,
+    duration: 10,
+    files: [
+      { id: 51, width: 1280, height: 720, path: landscapePath },
+      { id: 52, width: 1920, height: 1080, path: landscapePath },
+      { id: 53, width: 640, height: 360, path: landscapePath },
+      { id: 54, width: 1080, height: 1920, fileType: 'application/x-mpegURL', path: portraitPath },
+    ],
+  };
+}
+
 async function setUp(videos: FakePexelsVideo[], settings: { maxDownloadBytes?: number } = {}) {
   fake = await startFakePexelsServer({ apiKey, videos });
   test = await createNodeTestContext();
@@ -114,17 +128,7 @@ describe('PexelsStockProvider', () => {
   });
 
   it('picks the largest landscape file when a portrait frame only has landscape ones', async () => {
-    const landscapeOnly: FakePexelsVideo = {
-      id: 5,
-      duration: 10,
-      files: [
-        { id: 51, width: 1280, height: 720, path: landscapePath },
-        { id: 52, width: 1920, height: 1080, path: landscapePath },
-        { id: 53, width: 640, height: 360, path: landscapePath },
-        { id: 54, width: 1080, height: 1920, fileType: 'application/x-mpegURL', path: portraitPath },
-      ],
-    };
-    const provider = await setUp([landscapeOnly]);
+    const provider = await setUp([landscapeOnlyVideo()]);
     const clips = await provider.fetchClips(test.ctx, request());
     expect(fake.downloads.map((d) => d.path)).toEqual(['/video-files/5/52.mp4']);
     expect([clips[0]?.width, clips[0]?.height]).toEqual([128, 72]);
@@ -312,15 +316,7 @@ describe('PexelsStockProvider', () => {
 
     it('stores no draft when no smaller file covers the preview frame', async () => {
       // 9:16 at 540x960 from landscape files needs 960 lines: only the 1920x1080 file has them, and it is the clip's own.
-      const landscapeOnly: FakePexelsVideo = {
-        id: 5,
-        duration: 10,
-        files: [
-          { id: 51, width: 1280, height: 720, path: landscapePath },
-          { id: 52, width: 1920, height: 1080, path: landscapePath },
-        ],
-      };
-      const provider = await setUp([landscapeOnly]);
+      const provider = await setUp([landscapeOnlyVideo()]);
       const clips = await provider.fetchClips(test.ctx, request({ draftFrame }));
       expect(fake.downloads.map((d) => d.path)).toEqual(['/video-files/5/52.mp4']);
       expect(clips[0]?.draft).toBeUndefined();

@@ -87,13 +87,7 @@ async function downloadDraft(
   if (!rendition || !coversFrame(rendition, frame) || rendition.width * rendition.height >= downloaded.width * downloaded.height) return undefined;
   const localPath = path.join(ctx.tempDir, `${settings.provider}-${number}-draft.mp4`);
   try {
-    await safeDownload(rendition.url, localPath, {
-      maxBytes: settings.maxBytes,
-      policy: settings.policy,
-      timeoutMs: settings.timeoutMs,
-      signal: ctx.signal,
-      provider: settings.provider,
-    });
+    await downloadRendition(ctx, rendition, localPath, settings);
     const probe = await probeVideoFile(localPath, ctx.signal);
     if (!probe)
       throw new FentaError('PROVIDER_RESPONSE_INVALID', { provider: settings.provider, reason: `clip ${candidate.id}'s draft file is not a readable video` });
@@ -121,13 +115,7 @@ async function downloadFirstWithinLimit(
 ): Promise<StockRendition> {
   for (const [index, rendition] of renditions.entries()) {
     try {
-      await safeDownload(rendition.url, localPath, {
-        maxBytes: settings.maxBytes,
-        policy: settings.policy,
-        timeoutMs: settings.timeoutMs,
-        signal: ctx.signal,
-        provider: settings.provider,
-      });
+      await downloadRendition(ctx, rendition, localPath, settings);
       return rendition;
     } catch (error) {
       const next = renditions[index + 1];
@@ -140,4 +128,15 @@ async function downloadFirstWithinLimit(
     }
   }
   throw new Error('unreachable: the last rendition either downloads or throws');
+}
+
+/** One file of a clip, downloaded safely within the provider's limits. */
+async function downloadRendition(ctx: NodeContext, rendition: StockRendition, localPath: string, settings: StockDownloadSettings): Promise<void> {
+  await safeDownload(rendition.url, localPath, {
+    maxBytes: settings.maxBytes,
+    policy: settings.policy,
+    timeoutMs: settings.timeoutMs,
+    signal: ctx.signal,
+    provider: settings.provider,
+  });
 }
